@@ -1,0 +1,139 @@
+package dsr
+
+import "time"
+
+// Kind is what a data subject asks for (RULES §1).
+type Kind string
+
+// The request kinds.
+const (
+	KindAccess      Kind = "access"
+	KindRectify     Kind = "rectification"
+	KindComplete    Kind = "completion"
+	KindErasure     Kind = "erasure"
+	KindRestriction Kind = "restriction"
+)
+
+// Kinds lists every request kind in display order.
+var Kinds = []Kind{KindAccess, KindRectify, KindComplete, KindErasure, KindRestriction}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	for _, x := range Kinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Channel is how a request reached the agency.
+type Channel string
+
+// The channels.
+const (
+	ChannelEService Channel = "eservice"
+	ChannelLetter   Channel = "letter"
+	ChannelPhone    Channel = "phone"
+	ChannelDesk     Channel = "desk"
+)
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool {
+	switch c {
+	case ChannelEService, ChannelLetter, ChannelPhone, ChannelDesk:
+		return true
+	}
+	return false
+}
+
+// Status is where a case is in its life.
+type Status string
+
+// The case statuses, in order.
+const (
+	StatusReceived  Status = "received"  // registered, nothing done yet
+	StatusAssembled Status = "assembled" // the extract has been put together
+	StatusSent      Status = "sent"      // the answer left: delivered digitally or queued for print
+	StatusClosed    Status = "closed"    // nothing more to do
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusReceived, StatusAssembled, StatusSent, StatusClosed:
+		return true
+	}
+	return false
+}
+
+var transitions = map[Status][]Status{
+	StatusReceived:  {StatusAssembled, StatusClosed},
+	StatusAssembled: {StatusAssembled, StatusSent, StatusClosed},
+	StatusSent:      {StatusClosed},
+	StatusClosed:    {},
+}
+
+// CanMove reports whether a case may go from status s to status to.
+// Re-assembling an extract is allowed until it has been sent.
+func (s Status) CanMove(to Status) bool {
+	for _, x := range transitions[s] {
+		if x == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Representative is someone acting for the data subject (RULES §1).
+type Representative struct {
+	Role string `json:"role"` // guardian, god_man, forvaltare, fullmakt, framtidsfullmakt
+	Name string `json:"name"`
+}
+
+// Case is one data-subject request and everything decided about it.
+type Case struct {
+	ID              string
+	Number          string
+	Kinds           []Kind
+	Status          Status
+	Channel         Channel
+	SubjectPNR      string // 12 digits; never logged, never in a URL
+	SubjectName     string
+	Representative  *Representative
+	Language        string // "sv" or "en": the language of letters
+	Details         map[string]string
+	ReceivedOn      time.Time
+	TargetOn        time.Time
+	DueOn           time.Time
+	ExtendedDueOn   *time.Time
+	ExtensionReason string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// EffectiveDue is the deadline in force: the extended one when extended.
+func (c *Case) EffectiveDue() time.Time {
+	if c.ExtendedDueOn != nil {
+		return *c.ExtendedDueOn
+	}
+	return c.DueOn
+}
+
+// DaysLeft is the number of calendar days from today to the deadline in
+// force; negative when the case is overdue.
+func (c *Case) DaysLeft(today time.Time) int {
+	return int(c.EffectiveDue().Sub(Day(today)).Hours() / 24)
+}
+
+// Overdue reports whether an open case has passed its deadline.
+func (c *Case) Overdue(today time.Time) bool {
+	return c.Status != StatusSent && c.Status != StatusClosed && c.DaysLeft(today) < 0
+}
+
+// CaseFilter narrows a case listing.
+type CaseFilter struct {
+	Status Status
+	Limit  int
+	Offset int
+}

@@ -1,0 +1,82 @@
+package dsr
+
+import "time"
+
+// Text is a piece of user-facing text in Swedish and English.
+type Text struct {
+	SV string `json:"sv"`
+	EN string `json:"en"`
+}
+
+// In returns the text in lang ("sv" or "en"), falling back to Swedish.
+func (t Text) In(lang string) string {
+	if lang == "en" && t.EN != "" {
+		return t.EN
+	}
+	return t.SV
+}
+
+// Register describes one source register as the register catalogue declares
+// it: the Art. 15(1)(a)–(h) information the extract must give.
+type Register struct {
+	ID                 string `json:"id"`
+	Name               Text   `json:"name"`
+	Purposes           Text   `json:"purposes"`   // (a)
+	Categories         Text   `json:"categories"` // (b)
+	Recipients         Text   `json:"recipients"` // (c), general text
+	Retention          Text   `json:"retention"`  // (d)
+	LegalBasis         Text   `json:"legal_basis"`
+	Source             Text   `json:"source"`              // (g)
+	AutomatedDecisions Text   `json:"automated_decisions"` // (h)
+}
+
+// Recipient is one named disclosure of the person's data (RULES §4(c)), such
+// as a LEFI Online disclosure to an insurance company.
+type Recipient struct {
+	Organisation string
+	OrgNumber    string
+	Benefit      string
+	Date         string
+	LegalBasis   string
+}
+
+// Section is the part of an extract that one register contributes.
+type Section struct {
+	Register   Register
+	Columns    []Text
+	Rows       [][]string
+	Recipients []Recipient // specific recipients, when the register is a disclosure log
+}
+
+// Extract is a register extract (Art. 15) ready to be rendered.
+type Extract struct {
+	CaseNumber  string
+	Person      Person
+	Lang        string
+	GeneratedOn time.Time
+	ReceivedOn  time.Time
+	Sections    []Section
+}
+
+// Items is the number of data rows in the extract.
+func (e *Extract) Items() int {
+	n := 0
+	for _, s := range e.Sections {
+		n += len(s.Rows)
+	}
+	return n
+}
+
+// RegisterCount is one line of an extract summary: a register and how many
+// items it contributed.
+type RegisterCount struct {
+	Name  string `json:"name"`
+	Items int    `json:"items"`
+}
+
+// ExtractSummary describes an assembled extract without its PDF.
+type ExtractSummary struct {
+	Pages     int
+	SHA256    string
+	Registers []RegisterCount
+}
