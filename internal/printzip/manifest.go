@@ -1,0 +1,311 @@
+package printzip
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"dsrdesk/internal/dsr"
+)
+
+const (
+	// ManifestName is the name of the manifest inside a batch archive.
+	ManifestName = "manifest.csv"
+	// MaxAddressLines is the most address lines a letter may have.
+	MaxAddressLines = 5
+	// MaxLetters is the most letters in one batch: the sort sequence in a
+	// file name has five digits.
+	MaxLetters = 99999
+
+	lettersDir      = "letters/"
+	maxIDLen        = 64
+	maxLineRunes    = 200
+	maxPostcodeLen  = 12
+	maxProductClass = 32
+	manifestColumns = 15
+)
+
+// Row is one letter in a batch manifest.
+type Row struct {
+	BatchID      string
+	RecordID     string   // opaque; a reprint is asked for by record id
+	File         string   // path inside the archive: letters/<sequence>-<record id>.pdf
+	Pages        int      // pages of the PDF
+	Sheets       int      // sheets of paper, printed duplex: pages/2 rounded up
+	AddressLines []string // 1 to 5 lines, never an identity number
+	Postcode     string   // five digits without a space for Sweden
+	Country      string   // ISO 3166 alpha-2
+	ProductClass string   // the print shop's postal product, e.g. "B" for economy
+	SortSequence int      // 1..N in postcode order
+	SHA256       string   // of the file, lowercase hex
+}
+
+// Manifest is the content of a batch's manifest.csv.
+type Manifest struct {
+	BatchID string
+	Rows    []Row
+}
+
+// manifestHeader returns the manifest's header row.
+func manifestHeader() []string {
+	h := []string{"batch_id", "record_id", "file", "pages", "sheets"}
+	for i := 1; i <= MaxAddressLines; i++ {
+		h = append(h, "address_line_"+strconv.Itoa(i))
+	}
+	return append(h, "postcode", "country", "product_class", "sort_sequence", "sha256")
+}
+
+// letterFile is the archive path of a letter.
+func letterFile(seq int, recordID string) string {
+	return fmt.Sprintf("%s%05d-%s.pdf", lettersDir, seq, recordID)
+}
+
+// writeManifest writes the rows as CSV (RFC 4180, UTF-8 without a byte-order
+// mark, CRLF line ends).
+func writeManifest(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(manifestHeader()); err != nil {
+		return err
+	}
+	rec := make([]string, 0, manifestColumns)
+	for _, r := range rows {
+		rec = append(rec[:0], r.BatchID, r.RecordID, r.File, strconv.Itoa(r.Pages), strconv.Itoa(r.Sheets))
+		for i := 0; i < MaxAddressLines; i++ {
+			line := ""
+			if i < len(r.AddressLines) {
+				line = r.AddressLines[i]
+			}
+			rec = append(rec, line)
+		}
+		rec = append(rec, r.Postcode, r.Country, r.ProductClass, strconv.Itoa(r.SortSequence), r.SHA256)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadManifest parses a manifest written by Write. It checks every row the
+// way Write does, so a manifest it accepts holds no identity number, and that
+// the rows share one batch id and run in sort sequence 1..N. Errors are
+// *dsr.Error with code dsr.EINVALID and never quote a field's value.
+func ReadManifest(r io.Reader) ([]Row, error) {
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = manifestColumns
+
+	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, dsr.Errorf(dsr.EINVALID, "The manifest is empty.")
+	} else if err != nil {
+		return nil, csvError(err)
+	}
+	if !slices.Equal(head, manifestHeader()) {
+		return nil, dsr.Errorf(dsr.EINVALID, "The manifest does not start with the expected header row.")
+	}
+
+	var rows []Row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, csvError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		row, err := parseRow(rec)
+		if err == nil {
+			err = checkRow(row)
+		}
+		if err == nil && !isSHA256(row.SHA256) {
+			err = dsr.FieldError("sha256", "The checksum is not 64 lowercase hexadecimal digits.")
+		}
+		if err == nil && len(rows) > 0 && row.BatchID != rows[0].BatchID {
+			err = dsr.FieldError("batch_id", "The row belongs to another batch.")
+		}
+		if err == nil && row.SortSequence != len(rows)+1 {
+			err = dsr.FieldError("sort_sequence", "The rows are not in sort sequence 1, 2, 3 …")
+		}
+		if err != nil {
+			return nil, prefixed(err, fmt.Sprintf("Manifest line %d", line))
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil, dsr.Errorf(dsr.EINVALID, "The manifest lists no letters.")
+	}
+	return rows, nil
+}
+
+// parseRow turns a CSV record of manifestColumns fields into a Row.
+func parseRow(rec []string) (Row, error) {
+	r := Row{
+		BatchID:      rec[0],
+		RecordID:     rec[1],
+		File:         rec[2],
+		Postcode:     rec[10],
+		Country:      rec[11],
+		ProductClass: rec[12],
+		SHA256:       rec[14],
+	}
+	ints := []struct {
+		field string
+		s     string
+		to    *int
+	}{
+		{"pages", rec[3], &r.Pages},
+		{"sheets", rec[4], &r.Sheets},
+		{"sort_sequence", rec[13], &r.SortSequence},
+	}
+	for _, n := range ints {
+		v, err := strconv.Atoi(n.s)
+		if err != nil {
+			return Row{}, dsr.FieldError(n.field, "The %s column is not a whole number.", n.field)
+		}
+		*n.to = v
+	}
+	lines := rec[5 : 5+MaxAddressLines]
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	r.AddressLines = append([]string(nil), lines...)
+	return r, nil
+}
+
+// checkRow checks everything about a row but its checksum. Its errors never
+// quote the offending value, which may be personal data.
+func checkRow(r Row) error {
+	if err := checkID("batch_id", r.BatchID); err != nil {
+		return err
+	}
+	if err := checkID("record_id", r.RecordID); err != nil {
+		return err
+	}
+	if r.SortSequence < 1 || r.SortSequence > MaxLetters {
+		return dsr.FieldError("sort_sequence", "The sort sequence must be 1 to %d.", MaxLetters)
+	}
+	if r.File != letterFile(r.SortSequence, r.RecordID) {
+		return dsr.FieldError("file", "The file name does not match the sort sequence and record id.")
+	}
+	if r.Pages < 1 {
+		return dsr.FieldError("pages", "A letter has at least one page.")
+	}
+	if r.Sheets != (r.Pages+1)/2 {
+		return dsr.FieldError("sheets", "The sheet count does not match the page count printed duplex.")
+	}
+	if len(r.AddressLines) == 0 || len(r.AddressLines) > MaxAddressLines {
+		return dsr.FieldError("address_lines", "A letter needs 1 to %d address lines.", MaxAddressLines)
+	}
+	for i, l := range r.AddressLines {
+		field := "address_line_" + strconv.Itoa(i+1)
+		if strings.TrimSpace(l) == "" {
+			return dsr.FieldError(field, "Address line %d is empty.", i+1)
+		}
+		if err := checkText(field, l, maxLineRunes); err != nil {
+			return err
+		}
+	}
+	if !isCountry(r.Country) {
+		return dsr.FieldError("country", "The country must be an ISO 3166 two-letter code in capitals.")
+	}
+	if r.Country == "SE" && !isDigits(r.Postcode, 5) {
+		return dsr.FieldError("postcode", "A Swedish postcode has five digits.")
+	}
+	if err := checkText("postcode", r.Postcode, maxPostcodeLen); err != nil {
+		return err
+	}
+	return checkText("product_class", r.ProductClass, maxProductClass)
+}
+
+// checkID checks an opaque identifier that becomes part of a file name.
+func checkID(field, s string) error {
+	if s == "" || len(s) > maxIDLen {
+		return dsr.FieldError(field, "The %s must be 1 to %d characters.", field, maxIDLen)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return dsr.FieldError(field, "The %s may hold only letters a–z, digits, - and _.", field)
+		}
+	}
+	if holdsPNR(s) {
+		return dsr.FieldError(field, "The %s holds what looks like a personal identity number.", field)
+	}
+	return nil
+}
+
+// checkText checks a free-text field of the manifest.
+func checkText(field, s string, maxRunes int) error {
+	if !utf8.ValidString(s) {
+		return dsr.FieldError(field, "The %s is not valid UTF-8.", field)
+	}
+	if utf8.RuneCountInString(s) > maxRunes {
+		return dsr.FieldError(field, "The %s is longer than %d characters.", field, maxRunes)
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) {
+			return dsr.FieldError(field, "The %s holds a control character.", field)
+		}
+	}
+	if looksLikePNR(s) {
+		return dsr.FieldError(field, "The %s holds what looks like a personal identity number.", field)
+	}
+	return nil
+}
+
+func isCountry(s string) bool {
+	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// csvError reports a CSV syntax error; csv.ParseError names the line and
+// column, never the content.
+func csvError(err error) error {
+	return dsr.Errorf(dsr.EINVALID, "The manifest is not valid CSV: %v.", err)
+}
+
+// prefixed returns err with where in front of its message, keeping its code
+// and field.
+func prefixed(err error, where string) error {
+	var e *dsr.Error
+	if errors.As(err, &e) {
+		return &dsr.Error{Code: e.Code, Field: e.Field, Message: where + ": " + e.Message}
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}

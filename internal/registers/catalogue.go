@@ -1,0 +1,319 @@
+package registers
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"dsrdesk/internal/dsr"
+)
+
+// defaultCatalogue is the catalogue shipped with dsrdesk. go:embed needs a
+// package-level variable; it is never written, and DefaultCatalogue hands out
+// copies only.
+//
+//go:embed catalogue.json
+var defaultCatalogue []byte
+
+// DefaultCatalogue returns a copy of the register catalogue shipped with
+// dsrdesk, the file Seed writes as registers.json when none exists.
+func DefaultCatalogue() []byte { return bytes.Clone(defaultCatalogue) }
+
+// The column formats a catalogue may ask for.
+const (
+	FormatText   = "text"   // the value as stored (the default)
+	FormatDate   = "date"   // a calendar date, YYYY-MM-DD
+	FormatSEK    = "sek"    // an amount in kronor, "1 234,00 kr"
+	FormatNumber = "number" // an integer with Swedish digit grouping, "20 480"
+)
+
+// Column is one column of a register's data: its heading in Swedish and
+// English and, optionally, how its values are formatted (FormatText,
+// FormatDate, FormatSEK or FormatNumber; empty means FormatText).
+type Column struct {
+	dsr.Text
+	Format string `json:"format,omitempty"`
+}
+
+// Entry is one register in the catalogue: the Art. 15 information about it
+// (the embedded dsr.Register), the columns of its data and the queries that
+// select one person's rows from the source database.
+//
+// Query selects the person's rows, in the order they are shown, with exactly
+// len(Columns) result columns; it names the person with the parameter :pnr
+// (which it may use more than once) or with a single ?. RecipientsQuery,
+// when present, lists each specific disclosure of the person's data with
+// five result columns: organisation, organisation number, benefit, date and
+// legal basis (RULES §4(c), CJEU C-154/21).
+type Entry struct {
+	dsr.Register
+	Columns         []Column `json:"columns"`
+	Query           string   `json:"query"`
+	RecipientsQuery string   `json:"recipients_query,omitempty"`
+}
+
+// Catalogue is the register catalogue: every source register a register
+// extract covers, in the order the extract shows them.
+type Catalogue struct {
+	// Comment is free text for the operator who edits the file.
+	Comment   string  `json:"comment,omitempty"`
+	Registers []Entry `json:"registers"`
+}
+
+// Lookup returns the catalogue entry with the given register id.
+func (c *Catalogue) Lookup(id string) (Entry, bool) {
+	for _, e := range c.Registers {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// LoadCatalogue reads and validates the register catalogue at path. Its
+// errors name the file and the register id (or position) that is wrong.
+func LoadCatalogue(path string) (*Catalogue, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read register catalogue: %w", err)
+	}
+	return ParseCatalogue(path, data)
+}
+
+// ParseCatalogue parses and validates a register catalogue; name is used in
+// error messages, normally the file the data came from.
+func ParseCatalogue(name string, data []byte) (*Catalogue, error) {
+	top, err := splitCatalogue(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	cat := &Catalogue{Comment: top.comment, Registers: make([]Entry, 0, len(top.entries))}
+	seen := make(map[string]int, len(top.entries))
+	for i, raw := range top.entries {
+		var e Entry
+		d := json.NewDecoder(bytes.NewReader(raw.data))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&e); err != nil {
+			return nil, fmt.Errorf("%s: %s: %s", name, entryLabel(i, raw.data), describeJSONError(data, raw.offset, err))
+		}
+		if err := e.validate(); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", name, entryLabel(i, raw.data), err)
+		}
+		if j, dup := seen[e.ID]; dup {
+			return nil, fmt.Errorf("%s: register %q: duplicate id (registers %d and %d)", name, e.ID, j+1, i+1)
+		}
+		seen[e.ID] = i
+		cat.Registers = append(cat.Registers, e)
+	}
+	return cat, nil
+}
+
+// rawEntry is one undecoded catalogue entry and where it starts in the file.
+type rawEntry struct {
+	data   json.RawMessage
+	offset int64
+}
+
+type rawCatalogue struct {
+	comment string
+	entries []rawEntry
+}
+
+// splitCatalogue reads the top-level object, keeping each register entry
+// undecoded with its position so that an error in it can name the entry and
+// the line in the file.
+func splitCatalogue(data []byte) (rawCatalogue, error) {
+	var out rawCatalogue
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return out, errors.New("the file is empty")
+	}
+	fail := func(err error) (rawCatalogue, error) {
+		// The streaming decoder's offsets are not always absolute; the
+		// whole-document parser's are, so let it find a syntax error.
+		var v any
+		if uerr := json.Unmarshal(data, &v); uerr != nil {
+			err = uerr
+		}
+		return rawCatalogue{}, errors.New(describeJSONError(data, 0, err))
+	}
+	if tok, err := dec.Token(); err != nil {
+		return fail(err)
+	} else if tok != json.Delim('{') {
+		return rawCatalogue{}, errors.New("the catalogue must be a JSON object")
+	}
+	haveRegisters := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		switch key := tok.(string); key {
+		case "comment":
+			if err := dec.Decode(&out.comment); err != nil {
+				return fail(err)
+			}
+		case "registers":
+			haveRegisters = true
+			if tok, err := dec.Token(); err != nil {
+				return fail(err)
+			} else if tok != json.Delim('[') {
+				return rawCatalogue{}, errors.New(`"registers" must be a list`)
+			}
+			for dec.More() {
+				before := dec.InputOffset()
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return fail(err)
+				}
+				at := before + int64(bytes.Index(data[before:], raw))
+				out.entries = append(out.entries, rawEntry{data: raw, offset: at})
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+		default:
+			return rawCatalogue{}, fmt.Errorf("unknown field %q (the catalogue has \"comment\" and \"registers\")", key)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fail(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return rawCatalogue{}, errors.New("unexpected data after the catalogue object")
+	}
+	if !haveRegisters {
+		return rawCatalogue{}, errors.New(`the catalogue has no "registers" list`)
+	}
+	return out, nil
+}
+
+// validID reports whether id is lower-case letters, digits, '-' and '_',
+// starting with a letter or digit: safe in a file name, a URL or a CSS class.
+func validID(id string) bool {
+	for i, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case (r == '-' || r == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return id != ""
+}
+
+// validate checks one entry on its own; Open later checks its queries
+// against the database.
+func (e *Entry) validate() error {
+	switch {
+	case e.ID == "":
+		return errors.New("id is missing")
+	case !validID(e.ID):
+		return errors.New("id must be lower-case letters, digits, '-' or '_'")
+	case strings.TrimSpace(e.Name.SV) == "":
+		return errors.New("name.sv is missing")
+	case len(e.Columns) == 0:
+		return errors.New("columns are missing: a register needs at least one column")
+	}
+	for i, c := range e.Columns {
+		if strings.TrimSpace(c.SV) == "" {
+			return fmt.Errorf("column %d: sv heading is missing", i+1)
+		}
+		switch c.Format {
+		case "", FormatText, FormatDate, FormatSEK, FormatNumber:
+		default:
+			return fmt.Errorf("column %d: unknown format %q (use text, date, sek or number)", i+1, c.Format)
+		}
+	}
+	if err := checkQuery("query", e.Query); err != nil {
+		return err
+	}
+	if e.RecipientsQuery != "" {
+		if err := checkQuery("recipients_query", e.RecipientsQuery); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkQuery catches the mistakes that can be seen without a database.
+func checkQuery(field, q string) error {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return fmt.Errorf("%s is missing", field)
+	}
+	if strings.Contains(strings.TrimSuffix(q, ";"), ";") {
+		return fmt.Errorf("%s must be a single SQL statement", field)
+	}
+	if !usesNamedPNR(q) && !strings.Contains(q, "?") {
+		return fmt.Errorf("%s must select the person's rows with the parameter :pnr or ?", field)
+	}
+	return nil
+}
+
+// usesNamedPNR reports whether a query names the person as :pnr (SQLite also
+// accepts @pnr and $pnr).
+func usesNamedPNR(q string) bool {
+	return strings.Contains(q, ":pnr") || strings.Contains(q, "@pnr") || strings.Contains(q, "$pnr")
+}
+
+// entryLabel names a catalogue entry in an error: by its id when it has one
+// that can be read, otherwise by its position.
+func entryLabel(i int, msg json.RawMessage) string {
+	var head struct {
+		ID any `json:"id"`
+	}
+	if json.Unmarshal(msg, &head) == nil {
+		if id, ok := head.ID.(string); ok && id != "" {
+			return fmt.Sprintf("register %q", id)
+		}
+	}
+	return fmt.Sprintf("register %d", i+1)
+}
+
+// describeJSONError turns a decoding error into a message with a line and
+// column in data, which is what an operator editing the file needs; base is
+// where the decoded part starts in data.
+func describeJSONError(data []byte, base int64, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := position(data, base+syn.Offset)
+		return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, syn)
+	case errors.As(err, &typ):
+		line, col := position(data, base+typ.Offset)
+		return fmt.Sprintf("field %q at line %d, column %d must be %v, not a JSON %s", typ.Field, line, col, jsonKind(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "invalid JSON: the file ends too early"
+	}
+	return err.Error()
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "slice":
+		return "a list"
+	case "struct":
+		return "an object"
+	}
+	return "a " + goKind
+}
+
+// position converts a byte offset into a 1-based line and column.
+func position(data []byte, offset int64) (line, col int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}

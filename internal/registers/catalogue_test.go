@@ -1,0 +1,165 @@
+package registers
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDefaultCatalogueIsValid(t *testing.T) {
+	cat, err := ParseCatalogue("catalogue.json", DefaultCatalogue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range cat.Registers {
+		ids = append(ids, e.ID)
+		texts := map[string][2]string{
+			"name":                {e.Name.SV, e.Name.EN},
+			"purposes":            {e.Purposes.SV, e.Purposes.EN},
+			"categories":          {e.Categories.SV, e.Categories.EN},
+			"recipients":          {e.Recipients.SV, e.Recipients.EN},
+			"retention":           {e.Retention.SV, e.Retention.EN},
+			"legal_basis":         {e.LegalBasis.SV, e.LegalBasis.EN},
+			"source":              {e.Source.SV, e.Source.EN},
+			"automated_decisions": {e.AutomatedDecisions.SV, e.AutomatedDecisions.EN},
+		}
+		for field, sv := range texts {
+			if sv[0] == "" || sv[1] == "" {
+				t.Errorf("register %s: %s lacks a Swedish or English text", e.ID, field)
+			}
+		}
+		for i, c := range e.Columns {
+			if c.EN == "" {
+				t.Errorf("register %s: column %d has no English heading", e.ID, i+1)
+			}
+		}
+	}
+	want := "folkbokforing formansbeslut utbetalningar kontakter lefi"
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("registers = %s, want %s", got, want)
+	}
+	if e, ok := cat.Lookup("lefi"); !ok || e.RecipientsQuery == "" {
+		t.Error("the LEFI register must name its recipients with a recipients_query")
+	}
+	if _, ok := cat.Lookup("nosuch"); ok {
+		t.Error("Lookup found a register that does not exist")
+	}
+}
+
+func TestDefaultCatalogueIsACopy(t *testing.T) {
+	a := DefaultCatalogue()
+	a[0] = 'X'
+	if DefaultCatalogue()[0] == 'X' {
+		t.Fatal("DefaultCatalogue hands out the embedded bytes themselves")
+	}
+}
+
+// entryJSON is a valid catalogue entry with one field replaced or removed.
+func entryJSON(id string, change func(map[string]any)) map[string]any {
+	e := map[string]any{
+		"id":      id,
+		"name":    map[string]string{"sv": "Testregister", "en": "Test register"},
+		"columns": []map[string]string{{"sv": "Datum", "en": "Date", "format": "date"}},
+		"query":   "SELECT paid_on FROM payments WHERE pnr = :pnr",
+	}
+	if change != nil {
+		change(e)
+	}
+	return e
+}
+
+func catalogueJSON(t *testing.T, entries ...map[string]any) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(map[string]any{"registers": entries}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestCatalogueValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want string // the whole error message
+	}{
+		{"bad JSON", []byte("{\n  \"registers\": [\n    {\"id\": \"a\",,}\n  ]\n}"),
+			"registers.json: invalid JSON at line 3, column 17: invalid character ',' looking for beginning of object key string"},
+		{"empty file", []byte(""), "registers.json: the file is empty"},
+		{"truncated", []byte(`{"registers": [`), "registers.json: invalid JSON at line 1, column 16: unexpected end of JSON input"},
+		{"no registers list", []byte(`{}`), `registers.json: the catalogue has no "registers" list`},
+		{"not an object", []byte(`[]`), "registers.json: the catalogue must be a JSON object"},
+		{"registers not a list", []byte(`{"registers": {}}`), `registers.json: "registers" must be a list`},
+		{"unknown top-level field", []byte(`{"registers": [], "version": 2}`), `registers.json: unknown field "version" (the catalogue has "comment" and "registers")`},
+		{"trailing data", []byte(`{"registers": []} {}`), "registers.json: unexpected data after the catalogue object"},
+		{"duplicate id", catalogueJSON(t, entryJSON("betalningar", nil), entryJSON("kontakter", nil), entryJSON("betalningar", nil)),
+			`registers.json: register "betalningar": duplicate id (registers 1 and 3)`},
+		{"missing query", catalogueJSON(t, entryJSON("ok", nil), entryJSON("betalningar", func(e map[string]any) { delete(e, "query") })),
+			`registers.json: register "betalningar": query is missing`},
+		{"blank query", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["query"] = "  " })),
+			`registers.json: register "betalningar": query is missing`},
+		{"missing id", catalogueJSON(t, entryJSON("ok", nil), entryJSON("", nil)),
+			`registers.json: register 2: id is missing`},
+		{"bad id", catalogueJSON(t, entryJSON("Betal ningar", nil)),
+			`registers.json: register "Betal ningar": id must be lower-case letters, digits, '-' or '_'`},
+		{"missing name.sv", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["name"] = map[string]string{"en": "Payments"} })),
+			`registers.json: register "betalningar": name.sv is missing`},
+		{"no columns", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = []any{} })),
+			`registers.json: register "betalningar": columns are missing: a register needs at least one column`},
+		{"column without heading", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = []map[string]string{{"en": "Date"}} })),
+			`registers.json: register "betalningar": column 1: sv heading is missing`},
+		{"unknown format", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = []map[string]string{{"sv": "Belopp", "format": "euro"}} })),
+			`registers.json: register "betalningar": column 1: unknown format "euro" (use text, date, sek or number)`},
+		{"query without the person", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["query"] = "SELECT paid_on FROM payments" })),
+			`registers.json: register "betalningar": query must select the person's rows with the parameter :pnr or ?`},
+		{"two statements", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) {
+			e["query"] = "SELECT paid_on FROM payments WHERE pnr = :pnr; DROP TABLE payments"
+		})), `registers.json: register "betalningar": query must be a single SQL statement`},
+		{"recipients query without the person", catalogueJSON(t, entryJSON("lefi", func(e map[string]any) {
+			e["recipients_query"] = "SELECT recipient, recipient_org_no, benefit, disclosed_on, legal_basis FROM lefi_disclosures"
+		})), `registers.json: register "lefi": recipients_query must select the person's rows with the parameter :pnr or ?`},
+		{"misspelt field", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["retenton"] = map[string]string{"sv": "10 år"} })),
+			`registers.json: register "betalningar": json: unknown field "retenton"`},
+		{"wrong type", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = "Datum" })),
+			`registers.json: register "betalningar": field "columns" at line 4, column 25 must be a list, not a JSON string`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat, err := ParseCatalogue("registers.json", tt.data)
+			if err == nil {
+				t.Fatalf("no error; catalogue %+v", cat)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error\n got %s\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadCatalogue(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := LoadCatalogue(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "read register catalogue") {
+		t.Errorf("missing file: error = %v", err)
+	}
+	path := filepath.Join(dir, "registers.json")
+	if err := os.WriteFile(path, catalogueJSON(t, entryJSON("a", nil), entryJSON("a", nil)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadCatalogue(path)
+	if want := path + `: register "a": duplicate id (registers 1 and 2)`; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+	if err := os.WriteFile(path, DefaultCatalogue(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := LoadCatalogue(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Registers) != 5 {
+		t.Errorf("%d registers, want 5", len(cat.Registers))
+	}
+}

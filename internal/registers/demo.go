@@ -1,0 +1,325 @@
+package registers
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"dsrdesk/internal/dsr"
+)
+
+// DemoPerson is one fictional person in the demonstration registers, in the
+// shape `dsrdesk demo persons --json` prints. Postcode is empty for a person
+// with protected personal data: their address never leaves the population
+// register.
+type DemoPerson struct {
+	PNR            string         `json:"pnr"` // 12 digits
+	Name           string         `json:"name"`
+	DigitalMailbox bool           `json:"digital_mailbox"`
+	Protection     dsr.Protection `json:"protection"`
+	Postcode       string         `json:"postcode"`
+	GuardianPNR    string         `json:"guardian_pnr,omitempty"` // for a child: a guardian, also a demo person
+	Note           string         `json:"note,omitempty"`         // what the person is there to demonstrate
+}
+
+// DemoPeople returns the fictional people Seed puts in the demonstration
+// registers, each chosen to exercise one route through the case system.
+// Their numbers have valid check digits but use the 98x serials of test
+// numbers, and their names are plainly invented.
+func DemoPeople() []DemoPerson {
+	recs := demoRecords()
+	out := make([]DemoPerson, len(recs))
+	for i, r := range recs {
+		out[i] = r.DemoPerson
+		if r.Protection.Protected() {
+			out[i].Postcode = ""
+		}
+	}
+	return out
+}
+
+// demoRecord is a demo person with everything Seed writes about them.
+type demoRecord struct {
+	DemoPerson
+	careOf, street, town, country string
+	account                       string // masked account for generated payments
+	decisions                     []decisionRow
+	contacts                      []contactRow
+	disclosures                   []disclosureRow
+	payments                      []paymentRow // besides those derived from decisions
+}
+
+type decisionRow struct {
+	benefit, decidedOn, from, to string
+	perDay                       int64 // kronor; 0 when the decision pays nothing
+	decision                     string
+}
+
+type paymentRow struct {
+	paidOn, benefit string
+	amount          int64 // kronor
+	account         string
+}
+
+type contactRow struct{ on, channel, subject string }
+
+type disclosureRow struct{ on, recipient, orgNo, benefit, basis, purpose string }
+
+// The recipients of LEFI Online disclosures. The organisation numbers are the
+// public ones of these organisations.
+const (
+	folksam           = "Folksam ömsesidig sakförsäkring"
+	folksamOrgNo      = "502006-1585"
+	skandia           = "Försäkringsaktiebolaget Skandia (publ)"
+	skandiaOrgNo      = "502017-3083"
+	arbetsformedling  = "Arbetsförmedlingen"
+	arbetsformOrgNo   = "202100-2114"
+	basisConsent      = "Samtycke från den försäkrade (12 kap. 2 § OSL)"
+	basisDutyDisclose = "Uppgiftsskyldighet (10 kap. 28 § OSL)"
+)
+
+// longHistoryPayments is how many daily payments the long-history person has:
+// enough to show that an extract of 20,000 rows stays fast.
+const longHistoryPayments = 20_480
+
+// demoRecords is the whole demonstration data set. Everything in it is fixed
+// or generated from a fixed seed, so every Seed writes the same database.
+func demoRecords() []demoRecord {
+	asa := withCheckDigit("19850314982")
+	recs := []demoRecord{
+		{
+			DemoPerson: DemoPerson{PNR: asa, Name: "Åsa Testsson", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "11346",
+				Note: "Digital mailbox: the extract is delivered through Mina meddelanden. Guardian of Filip Testsson."},
+			street: "Testgatan 12", town: "STOCKHOLM", account: "****4821",
+			decisions: []decisionRow{
+				{"Föräldrapenning", "2015-06-10", "2015-06-01", "2015-12-31", 812, "Beviljad"},
+				{"Föräldrapenning", "2016-01-12", "2016-01-01", "2016-05-31", 812, "Beviljad"},
+				{"Tillfällig föräldrapenning", "2019-02-18", "2019-02-11", "2019-02-13", 1006, "Beviljad (automatiskt beslut)"},
+				{"Sjukpenning", "2023-11-20", "2023-11-06", "2023-11-26", 1010, "Beviljad"},
+			},
+			contacts: []contactRow{
+				{"2015-05-28", "Mina sidor", "Ansökan om föräldrapenning"},
+				{"2019-02-14", "Mina sidor", "Anmälan om vård av sjukt barn"},
+				{"2023-11-08", "Telefon", "Fråga om läkarintyg för sjukpenning"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("19481102981"), Name: "Bertil Pappersson", Protection: dsr.ProtectionNone, Postcode: "41319",
+				Note: "No digital mailbox: the extract goes to the ordinary print batch."},
+			street: "Provvägen 3", town: "GÖTEBORG", account: "****0931",
+			decisions: []decisionRow{
+				{"Sjukpenning", "2008-03-04", "2008-02-18", "2008-06-30", 704, "Beviljad"},
+				{"Sjukersättning", "2008-09-15", "2008-10-01", "2013-10-31", 455, "Beviljad"},
+			},
+			contacts: []contactRow{
+				{"2008-02-20", "Brev", "Ansökan om sjukpenning"},
+				{"2008-08-30", "Servicekontor", "Frågor om sjukersättning"},
+				{"2013-09-02", "Brev", "Information om övergång till ålderspension"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("19790721984"), Name: "Cecilia Skyddsdotter", Protection: dsr.ProtectionProtected, Postcode: "75220",
+				Note: "Skyddad folkbokföring, no digital mailbox: the protected print route through Skatteverket's forwarding."},
+			street: "Hemliga gränd 7", town: "UPPSALA", account: "****5512",
+			decisions: []decisionRow{
+				{"Sjukpenning", "2024-03-12", "2024-02-26", "2024-05-31", 987, "Beviljad"},
+				{"Rehabiliteringspenning", "2024-06-03", "2024-06-01", "2024-08-31", 987, "Beviljad"},
+			},
+			contacts: []contactRow{
+				{"2024-02-27", "Telefon", "Sjukanmälan"},
+				{"2024-05-20", "Servicekontor", "Möte om rehabiliteringsplan"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("19660930983"), Name: "Dag Dolding", DigitalMailbox: true, Protection: dsr.ProtectionMarking, Postcode: "90325",
+				Note: "Sekretessmarkering with a digital mailbox: protected, but reachable digitally."},
+			street: "Dolda vägen 2", town: "UMEÅ", account: "****7770",
+			decisions: []decisionRow{
+				{"Sjukpenning", "2021-09-06", "2021-08-23", "2021-10-17", 1092, "Beviljad"},
+				{"Sjukpenning", "2021-10-20", "", "", 0, "Avslag: arbetsförmågan inte nedsatt med minst en fjärdedel"},
+			},
+			contacts: []contactRow{
+				{"2021-08-24", "Mina sidor", "Sjukanmälan"},
+				{"2021-10-22", "Telefon", "Fråga om avslagsbeslut och omprövning"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("19900817986"), Name: "Elin Lefiström", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "21145",
+				Note: "LEFI Online disclosures to two insurers (Folksam, Skandia) and one authority (Arbetsförmedlingen)."},
+			street: "Exempelgatan 5", town: "MALMÖ", account: "****3308",
+			decisions: []decisionRow{
+				{"Sjukpenning", "2024-09-16", "2024-09-02", "2024-12-31", 1023, "Beviljad"},
+				{"Sjukpenning", "2025-01-20", "2025-01-01", "2025-03-31", 1023, "Beviljad (förlängning)"},
+			},
+			contacts: []contactRow{
+				{"2024-09-03", "Mina sidor", "Sjukanmälan"},
+				{"2024-10-01", "Telefon", "Samtycke till utlämnande till försäkringsbolag"},
+			},
+			disclosures: []disclosureRow{
+				{"2024-10-03", folksam, folksamOrgNo, "Sjukpenning", basisConsent, "Handläggning av skadeanmälan om sjukförsäkring"},
+				{"2024-11-18", skandia, skandiaOrgNo, "Sjukpenning", basisConsent, "Prövning av rätt till ersättning från sjukförsäkring genom arbetsgivaren"},
+				{"2025-02-04", folksam, folksamOrgNo, "Sjukpenning", basisConsent, "Uppföljning av pågående skadeärende"},
+				{"2025-03-10", arbetsformedling, arbetsformOrgNo, "Sjukpenning", basisDutyDisclose, "Planering av arbetslivsinriktade insatser"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("20150520985"), Name: "Filip Testsson", Protection: dsr.ProtectionNone, Postcode: "11346",
+				GuardianPNR: asa,
+				Note:        "A child (born 2015) whose guardian, Åsa Testsson, makes the request."},
+			street: "Testgatan 12", town: "STOCKHOLM",
+			contacts: []contactRow{
+				{"2023-06-12", "Mina sidor", "Beställning av europeiskt sjukförsäkringskort (EU-kort)"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("19720469987"), Name: "Göran Samordningsson", Protection: dsr.ProtectionNone, Postcode: "97231",
+				Note: "Samordningsnummer (day of birth + 60)."},
+			street: "Gästvägen 4", town: "LULEÅ", account: "****2046",
+			decisions: []decisionRow{
+				{"Sjukpenning", "2025-02-10", "2025-01-27", "2025-03-09", 845, "Beviljad"},
+			},
+			contacts: []contactRow{
+				{"2025-01-28", "Telefon", "Sjukanmälan"},
+				{"2025-02-03", "Brev", "Komplettering: arbetsgivarintyg"},
+			},
+		},
+		longHistory(withCheckDigit("19440229989")),
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("19520405988"), Name: "Hanna Godmansson", Protection: dsr.ProtectionNone, Postcode: "70210",
+				Note: "c/o address: her god man, Ivar Förvaltarsson, receives her post."},
+			careOf: "Ivar Förvaltarsson", street: "Ombudsgatan 9", town: "ÖREBRO", account: "****6190",
+			decisions: []decisionRow{
+				{"Sjukersättning", "2010-02-15", "2010-03-01", "2017-04-30", 455, "Beviljad"},
+			},
+			contacts: []contactRow{
+				{"2016-02-10", "Brev", "Förordnande för god man inkommet"},
+				{"2017-03-15", "Telefon", "God man frågar om övergång till ålderspension"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: withCheckDigit("19581212980"), Name: "Ingrid Boxström", Protection: dsr.ProtectionNone, Postcode: "10321",
+				Note: "Särskild postadress (a Box address) registered in the population register; letters go there."},
+			street: "Box 4711", town: "STOCKHOLM", account: "****8842",
+			decisions: []decisionRow{
+				{"Sjukpenning", "2018-04-09", "2018-03-26", "2018-05-06", 788, "Beviljad"},
+			},
+			contacts: []contactRow{
+				{"2018-03-27", "Telefon", "Sjukanmälan"},
+			},
+		},
+	}
+	for i := range recs {
+		if recs[i].country == "" {
+			recs[i].country = "SE"
+		}
+	}
+	return recs
+}
+
+// longHistory is Örjan Prövman, who has been paid something almost every day
+// for half a century: longHistoryPayments payments, a decision a year and a
+// few contacts a year, all drawn from a fixed seed.
+func longHistory(pnr string) demoRecord {
+	r := demoRecord{
+		DemoPerson: DemoPerson{PNR: pnr, Name: "Örjan Prövman", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "58222",
+			Note: "Long history: over 20,000 payments since 1969, for the speed of a large extract."},
+		street: "Långa raden 100", town: "LINKÖPING",
+	}
+	rng := rand.New(rand.NewPCG(19440229, 98))
+	start := time.Date(1969, time.August, 1, 0, 0, 0, 0, time.UTC)
+	for i := range longHistoryPayments {
+		d := start.AddDate(0, 0, i)
+		r.payments = append(r.payments, paymentRow{
+			paidOn:  d.Format(dsr.DateLayout),
+			benefit: eraBenefit(d.Year()),
+			amount:  250 + rng.Int64N(1200),
+			account: []string{"****1101", "****2202", "****3303", "****4404", "****5505", "****6606"}[(d.Year()-1969)/10],
+		})
+	}
+	last := start.AddDate(0, 0, longHistoryPayments-1).Year()
+	for y := 1969; y <= last; y++ {
+		outcome := "Beviljad"
+		if y%7 == 0 {
+			outcome = "Delvis beviljad"
+		}
+		r.decisions = append(r.decisions, decisionRow{
+			benefit:   eraBenefit(y),
+			decidedOn: time.Date(y, time.January, 10+rng.IntN(15), 0, 0, 0, 0, time.UTC).Format(dsr.DateLayout),
+			from:      time.Date(y, time.January, 1, 0, 0, 0, 0, time.UTC).Format(dsr.DateLayout),
+			to:        time.Date(y, time.December, 31, 0, 0, 0, 0, time.UTC).Format(dsr.DateLayout),
+			perDay:    250 + rng.Int64N(1200),
+			decision:  outcome,
+		})
+		channels := []string{"Telefon", "Brev", "Lokalkontor"}
+		if y >= 2005 {
+			channels = []string{"Telefon", "Mina sidor", "Servicekontor"}
+		}
+		subjects := []string{"Fråga om utbetalning", "Ändrat kontonummer", "Fråga om beslut", "Intyg om utbetald ersättning"}
+		for range 3 {
+			r.contacts = append(r.contacts, contactRow{
+				on:      time.Date(y, time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC).Format(dsr.DateLayout),
+				channel: channels[rng.IntN(len(channels))],
+				subject: subjects[rng.IntN(len(subjects))],
+			})
+		}
+	}
+	return r
+}
+
+// eraBenefit is what Örjan Prövman was paid in a given year.
+func eraBenefit(year int) string {
+	switch {
+	case year < 1980:
+		return "Sjukpenning"
+	case year < 1993:
+		return "Rehabiliteringspenning"
+	case year < 2003:
+		return "Förtidspension"
+	case year < 2010:
+		return "Sjukersättning"
+	}
+	return "Merkostnadsersättning"
+}
+
+// decisionPayments derives monthly payments from a decision that grants a
+// daily amount: the days of each calendar month in the period, paid on the
+// 25th of the following month.
+func decisionPayments(d decisionRow, account string) []paymentRow {
+	if d.perDay <= 0 || d.from == "" || d.to == "" {
+		return nil
+	}
+	from, err1 := time.Parse(dsr.DateLayout, d.from)
+	to, err2 := time.Parse(dsr.DateLayout, d.to)
+	if err1 != nil || err2 != nil || to.Before(from) {
+		return nil
+	}
+	var out []paymentRow
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
+		first, last := m, m.AddDate(0, 1, -1)
+		if first.Before(from) {
+			first = from
+		}
+		if last.After(to) {
+			last = to
+		}
+		days := int64(last.Sub(first).Hours()/24) + 1
+		out = append(out, paymentRow{
+			paidOn:  time.Date(m.Year(), m.Month()+1, 25, 0, 0, 0, 0, time.UTC).Format(dsr.DateLayout),
+			benefit: d.benefit,
+			amount:  days * d.perDay,
+			account: account,
+		})
+	}
+	return out
+}
+
+// withCheckDigit appends the check digit to the first 11 digits of a
+// 12-digit identity number (RULES §6): the Luhn sum over the ten digits
+// without the century, weights 2,1,2,1,…
+func withCheckDigit(first11 string) string {
+	sum := 0
+	for i, c := range first11[2:] {
+		n := int(c-'0') * (2 - i%2)
+		sum += n/10 + n%10
+	}
+	return first11 + string(rune('0'+(10-sum%10)%10))
+}

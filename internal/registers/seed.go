@@ -1,0 +1,274 @@
+package registers
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The files Seed writes in the data folder.
+const (
+	DatabaseFile  = "registers.db"
+	CatalogueFile = "registers.json"
+)
+
+// schema is the simulated source systems. Dates are ISO text in TEXT columns
+// (a DATE column would make the driver turn them into timestamps); amounts
+// are whole kronor.
+const schema = `
+CREATE TABLE population (
+	pnr        TEXT PRIMARY KEY CHECK (length(pnr) = 12 AND pnr NOT GLOB '*[^0-9]*'),
+	name       TEXT NOT NULL,
+	care_of    TEXT NOT NULL DEFAULT '',
+	street     TEXT NOT NULL DEFAULT '',
+	postcode   TEXT NOT NULL DEFAULT '',
+	town       TEXT NOT NULL DEFAULT '',
+	country    TEXT NOT NULL DEFAULT 'SE',
+	protection TEXT NOT NULL DEFAULT 'none'
+		CHECK (protection IN ('none', 'sekretessmarkering', 'skyddad_folkbokforing', 'fingerade_personuppgifter'))
+) WITHOUT ROWID;
+
+CREATE TABLE benefit_decisions (
+	id             INTEGER PRIMARY KEY,
+	pnr            TEXT NOT NULL REFERENCES population (pnr),
+	benefit        TEXT NOT NULL,
+	decided_on     TEXT NOT NULL,
+	period_from    TEXT,
+	period_to      TEXT,
+	amount_per_day INTEGER,
+	decision       TEXT NOT NULL
+);
+CREATE INDEX benefit_decisions_pnr ON benefit_decisions (pnr, decided_on);
+
+CREATE TABLE payments (
+	id             INTEGER PRIMARY KEY,
+	pnr            TEXT NOT NULL REFERENCES population (pnr),
+	paid_on        TEXT NOT NULL,
+	benefit        TEXT NOT NULL,
+	amount_sek     INTEGER NOT NULL,
+	account_masked TEXT NOT NULL
+);
+CREATE INDEX payments_pnr ON payments (pnr, paid_on);
+
+CREATE TABLE contacts (
+	id           INTEGER PRIMARY KEY,
+	pnr          TEXT NOT NULL REFERENCES population (pnr),
+	contacted_on TEXT NOT NULL,
+	channel      TEXT NOT NULL,
+	subject      TEXT NOT NULL
+);
+CREATE INDEX contacts_pnr ON contacts (pnr, contacted_on);
+
+CREATE TABLE lefi_disclosures (
+	id               INTEGER PRIMARY KEY,
+	pnr              TEXT NOT NULL REFERENCES population (pnr),
+	disclosed_on     TEXT NOT NULL,
+	recipient        TEXT NOT NULL,
+	recipient_org_no TEXT NOT NULL,
+	benefit          TEXT NOT NULL,
+	legal_basis      TEXT NOT NULL,
+	purpose          TEXT NOT NULL
+);
+CREATE INDEX lefi_disclosures_pnr ON lefi_disclosures (pnr, disclosed_on);
+`
+
+// rowsPerTx is how many rows go into one insert transaction.
+const rowsPerTx = 5000
+
+// Seed creates or replaces dir/registers.db with the demonstration registers
+// and writes dir/registers.json from the default catalogue if it is missing
+// (an operator's edited catalogue is never overwritten). The database is
+// built in a temporary file and renamed into place, so a crash leaves either
+// the old database or the new one, never half of one. Seeding is
+// deterministic: every run writes the same data.
+func Seed(ctx context.Context, dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("seed registers: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".registers-*.db")
+	if err != nil {
+		return fmt.Errorf("seed registers: %w", err)
+	}
+	tmpPath := tmp.Name()
+	_ = tmp.Close()
+	renamed := false
+	defer func() {
+		if !renamed {
+			_ = os.Remove(tmpPath)
+		}
+	}()
+
+	if err := build(ctx, tmpPath); err != nil {
+		return fmt.Errorf("seed registers: %w", err)
+	}
+	if err := syncFile(tmpPath); err != nil {
+		return fmt.Errorf("seed registers: %w", err)
+	}
+	if err := os.Rename(tmpPath, filepath.Join(dir, DatabaseFile)); err != nil {
+		return fmt.Errorf("seed registers: %w", err)
+	}
+	renamed = true
+	if err := syncFile(dir); err != nil {
+		return fmt.Errorf("seed registers: %w", err)
+	}
+	if err := writeIfMissing(filepath.Join(dir, CatalogueFile), DefaultCatalogue()); err != nil {
+		return fmt.Errorf("seed registers: %w", err)
+	}
+	return nil
+}
+
+// build writes the schema and the demonstration data into a new database
+// file. The file is private until renamed, so it is written without fsyncs;
+// Seed syncs it once at the end.
+func build(ctx context.Context, path string) error {
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	db, err := sql.Open("sqlite3", "file:"+esc+"?_journal_mode=MEMORY&_synchronous=OFF&_foreign_keys=on&_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+
+	recs := demoRecords()
+	var population, decisionRows, payments, contacts, disclosures [][]any
+	for _, r := range recs {
+		population = append(population, []any{r.PNR, r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection)})
+		for _, d := range r.decisions {
+			decisionRows = append(decisionRows, []any{r.PNR, d.benefit, d.decidedOn, nullIfEmpty(d.from), nullIfEmpty(d.to), nullIfZero(d.perDay), d.decision})
+			if r.payments != nil {
+				continue // the payments are listed; do not derive more
+			}
+			for _, p := range decisionPayments(d, r.account) {
+				payments = append(payments, []any{r.PNR, p.paidOn, p.benefit, p.amount, p.account})
+			}
+		}
+		for _, p := range r.payments {
+			payments = append(payments, []any{r.PNR, p.paidOn, p.benefit, p.amount, p.account})
+		}
+		for _, c := range r.contacts {
+			contacts = append(contacts, []any{r.PNR, c.on, c.channel, c.subject})
+		}
+		for _, d := range r.disclosures {
+			disclosures = append(disclosures, []any{r.PNR, d.on, d.recipient, d.orgNo, d.benefit, d.basis, d.purpose})
+		}
+	}
+
+	for _, t := range []struct {
+		insert string
+		rows   [][]any
+	}{
+		{`INSERT INTO population (pnr, name, care_of, street, postcode, town, country, protection) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, population},
+		{`INSERT INTO benefit_decisions (pnr, benefit, decided_on, period_from, period_to, amount_per_day, decision) VALUES (?, ?, ?, ?, ?, ?, ?)`, decisionRows},
+		{`INSERT INTO payments (pnr, paid_on, benefit, amount_sek, account_masked) VALUES (?, ?, ?, ?, ?)`, payments},
+		{`INSERT INTO contacts (pnr, contacted_on, channel, subject) VALUES (?, ?, ?, ?)`, contacts},
+		{`INSERT INTO lefi_disclosures (pnr, disclosed_on, recipient, recipient_org_no, benefit, legal_basis, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)`, disclosures},
+	} {
+		if err := insertAll(ctx, db, t.insert, t.rows); err != nil {
+			return err
+		}
+	}
+	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return db.Close()
+}
+
+// insertAll inserts rows with one prepared statement, rowsPerTx rows to a
+// transaction.
+func insertAll(ctx context.Context, db *sql.DB, insert string, rows [][]any) error {
+	for start := 0; start < len(rows); start += rowsPerTx {
+		end := min(start+rowsPerTx, len(rows))
+		if err := insertChunk(ctx, db, insert, rows[start:end]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertChunk(ctx context.Context, db *sql.DB, insert string, rows [][]any) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	st, err := tx.PrepareContext(ctx, insert)
+	if err != nil {
+		return fmt.Errorf("prepare %q: %w", insert, err)
+	}
+	defer st.Close()
+	for _, row := range rows {
+		if _, err := st.ExecContext(ctx, row...); err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullIfZero(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// syncFile flushes a file or directory to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// writeIfMissing writes data to path unless a file is already there. It
+// writes a temporary file and links it into place, so that an existing
+// file is never replaced and a crash never leaves half a file.
+func writeIfMissing(path string, data []byte) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".registers-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	err = os.Link(tmp.Name(), path)
+	switch {
+	case err == nil, errors.Is(err, fs.ErrExist):
+		return nil
+	case errors.Is(err, errors.ErrUnsupported), errors.Is(err, fs.ErrPermission):
+		// No hard links on this file system: rename instead, accepting the
+		// small race with an operator creating the file at the same moment.
+		return os.Rename(tmp.Name(), path)
+	}
+	return err
+}
