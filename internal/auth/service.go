@@ -1,0 +1,254 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
+	"dsrdesk/internal/dsr"
+)
+
+// Store is what auth needs from the case store.
+type Store interface {
+	CreateUser(ctx context.Context, u *dsr.User, actor dsr.Actor) error
+	UserByEmail(ctx context.Context, email string) (*dsr.User, error)
+	UserByID(ctx context.Context, id string) (*dsr.User, error)
+	UserByToken(ctx context.Context, tokenHash string) (*dsr.User, error)
+	CreateToken(ctx context.Context, userID, tokenHash string, actor dsr.Actor) error
+	CreateSession(ctx context.Context, s *dsr.Session, actor dsr.Actor) error
+	Session(ctx context.Context, tokenHash string) (*dsr.Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+}
+
+// Config tunes the auth service.
+type Config struct {
+	SessionTTL time.Duration // how long a sign-in lasts; 8 hours when zero
+	// LoginRate and LoginBurst limit sign-in attempts per e-mail address
+	// and per client address.
+	LoginRate  rate.Limit
+	LoginBurst int
+	// MaxHashing bounds concurrent argon2id computations (64 MiB each).
+	MaxHashing int
+}
+
+// Service signs people in and tells who they are.
+type Service struct {
+	store   Store
+	now     func() time.Time
+	cfg     Config
+	hashing chan struct{}
+
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+}
+
+// NewService returns an auth service over store.
+func NewService(store Store, now func() time.Time, cfg Config) *Service {
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 8 * time.Hour
+	}
+	if cfg.LoginRate == 0 {
+		cfg.LoginRate = rate.Every(6 * time.Second)
+	}
+	if cfg.LoginBurst == 0 {
+		cfg.LoginBurst = 10
+	}
+	if cfg.MaxHashing == 0 {
+		cfg.MaxHashing = 4
+	}
+	return &Service{store: store, now: now, cfg: cfg, hashing: make(chan struct{}, cfg.MaxHashing), limiters: map[string]*rate.Limiter{}}
+}
+
+// AddUser creates a staff account with a password.
+func (s *Service) AddUser(ctx context.Context, email, name string, role dsr.Role, password string, actor dsr.Actor) (*dsr.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	name = strings.TrimSpace(name)
+	switch {
+	case !strings.Contains(email, "@") || len(email) > 254:
+		return nil, dsr.FieldError("email", "Give a valid e-mail address.")
+	case name == "":
+		return nil, dsr.FieldError("name", "Give the user's name.")
+	case !role.Valid():
+		return nil, dsr.FieldError("role", "Role must be officer, dpo, print or admin.")
+	case utf8.RuneCountInString(password) < 12:
+		return nil, dsr.FieldError("password", "The password must be at least 12 characters.")
+	case len(password) > 1024:
+		return nil, dsr.FieldError("password", "The password is too long.")
+	}
+	hash, err := s.hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	u := &dsr.User{ID: uuid.Must(uuid.NewV7()).String(), Email: email, Name: name, Role: role, PasswordHash: hash}
+	if err := s.store.CreateUser(ctx, u, actor); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	select {
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	return HashPassword(password)
+}
+
+func (s *Service) check(ctx context.Context, hash, password string) (bool, error) {
+	select {
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	return CheckPassword(hash, password)
+}
+
+func (s *Service) allow(keys ...string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ok := true
+	for _, k := range keys {
+		l, found := s.limiters[k]
+		if !found {
+			if len(s.limiters) > 100000 { // bound memory under a spray of addresses
+				s.limiters = map[string]*rate.Limiter{}
+			}
+			l = rate.NewLimiter(s.cfg.LoginRate, s.cfg.LoginBurst)
+			s.limiters[k] = l
+		}
+		if !l.AllowN(s.now(), 1) {
+			ok = false
+		}
+	}
+	return ok
+}
+
+var errBadLogin = &dsr.Error{Code: dsr.EUNAUTHORIZED, Message: "Wrong e-mail address or password."}
+
+// Login checks a staff member's password and opens a session. It returns
+// the session cookie value.
+func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (string, *dsr.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !s.allow("email:"+email, "addr:"+clientAddr) {
+		return "", nil, dsr.Errorf(dsr.EFORBIDDEN, "Too many sign-in attempts. Wait a minute and try again.")
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
+		return "", nil, errBadLogin
+	} else if err != nil {
+		return "", nil, err
+	}
+	ok, err := s.check(ctx, u.PasswordHash, password)
+	if err != nil {
+		return "", nil, err
+	}
+	if !ok {
+		return "", nil, errBadLogin
+	}
+	actor := dsr.Actor{Kind: "staff", ID: u.ID, Role: u.Role}
+	token, err := s.newSession(ctx, &dsr.Session{Kind: "staff", UserID: u.ID}, actor)
+	return token, u, err
+}
+
+// SignInIndividual opens a session for a person whose identity an e-ID
+// provider has established. ref is an opaque id for the audit trail.
+func (s *Service) SignInIndividual(ctx context.Context, pnr, name, ref string) (string, error) {
+	return s.newSession(ctx, &dsr.Session{Kind: "individual", SubjectPNR: pnr, SubjectName: name, SubjectRef: ref},
+		dsr.Actor{Kind: "individual", ID: ref})
+}
+
+func (s *Service) newSession(ctx context.Context, sess *dsr.Session, actor dsr.Actor) (string, error) {
+	token, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	sess.TokenHash = HashToken(token)
+	sess.ExpiresAt = s.now().Add(s.cfg.SessionTTL)
+	if err := s.store.CreateSession(ctx, sess, actor); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// Session resolves a session cookie value. A staff session comes with its user.
+func (s *Service) Session(ctx context.Context, token string) (*dsr.Session, *dsr.User, error) {
+	if token == "" {
+		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "Please sign in.")
+	}
+	sess, err := s.store.Session(ctx, HashToken(token))
+	if err != nil {
+		return nil, nil, err
+	}
+	if sess.Kind != "staff" {
+		return sess, nil, nil
+	}
+	u, err := s.store.UserByID(ctx, sess.UserID)
+	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
+		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "Please sign in.")
+	}
+	return sess, u, err
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.store.DeleteSession(ctx, HashToken(token))
+}
+
+// CreateToken issues an API bearer token for a staff member and returns it;
+// only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, email string, actor dsr.Actor) (string, error) {
+	u, err := s.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return "", err
+	}
+	token, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	token = "dsr_" + token
+	if err := s.store.CreateToken(ctx, u.ID, HashToken(token), actor); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// Bearer resolves an API token to its staff member.
+func (s *Service) Bearer(ctx context.Context, token string) (*dsr.User, error) {
+	if token == "" {
+		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "A bearer token is required.")
+	}
+	u, err := s.store.UserByToken(ctx, HashToken(token))
+	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
+		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "The bearer token is not valid.")
+	}
+	return u, err
+}
+
+// HashToken is the stored form of a session cookie or API token. Tokens are
+// 256 random bits, so a plain SHA-256 is enough to make a stolen database
+// useless for signing in.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", errors.New("no randomness for a token")
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,186 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"dsrdesk/internal/dsr"
+)
+
+const caseColumns = `id, number, kinds, status, channel, subject_pnr, subject_name, representative, language, details,
+	received_on, target_on, due_on, extended_due_on, extension_reason, created_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCase(s scanner) (*dsr.Case, error) {
+	var c dsr.Case
+	var kinds, details, received, target, due, created, updated string
+	var rep, extended sql.NullString
+	if err := s.Scan(&c.ID, &c.Number, &kinds, &c.Status, &c.Channel, &c.SubjectPNR, &c.SubjectName, &rep, &c.Language, &details,
+		&received, &target, &due, &extended, &c.ExtensionReason, &created, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(kinds), &c.Kinds); err != nil {
+		return nil, fmt.Errorf("case %s kinds: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(details), &c.Details); err != nil {
+		return nil, fmt.Errorf("case %s details: %w", c.ID, err)
+	}
+	if rep.Valid {
+		c.Representative = &dsr.Representative{}
+		if err := json.Unmarshal([]byte(rep.String), c.Representative); err != nil {
+			return nil, fmt.Errorf("case %s representative: %w", c.ID, err)
+		}
+	}
+	c.ReceivedOn, _ = time.Parse(dsr.DateLayout, received)
+	c.TargetOn, _ = time.Parse(dsr.DateLayout, target)
+	c.DueOn, _ = time.Parse(dsr.DateLayout, due)
+	if extended.Valid {
+		t, _ := time.Parse(dsr.DateLayout, extended.String)
+		c.ExtendedDueOn = &t
+	}
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return &c, nil
+}
+
+// CreateCase stores a new case, giving it the next case number of the year
+// it was received (DSR-YYYY-NNNNNN), and records its receipt and channel in
+// the audit trail. subjectHMAC is the keyed look-up hash of the subject.
+func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC string, actor dsr.Actor) error {
+	kinds, err := json.Marshal(c.Kinds)
+	if err != nil {
+		return fmt.Errorf("encode kinds: %w", err)
+	}
+	if c.Details == nil {
+		c.Details = map[string]string{}
+	}
+	details, err := json.Marshal(c.Details)
+	if err != nil {
+		return fmt.Errorf("encode details: %w", err)
+	}
+	var rep sql.NullString
+	if c.Representative != nil {
+		b, err := json.Marshal(c.Representative)
+		if err != nil {
+			return fmt.Errorf("encode representative: %w", err)
+		}
+		rep = sql.NullString{String: string(b), Valid: true}
+	}
+	now := db.now()
+	c.CreatedAt, c.UpdatedAt = now, now
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var last int
+		year := c.ReceivedOn.Year()
+		if err := tx.QueryRowContext(ctx,
+			`INSERT INTO case_numbers (year, last) VALUES (?, 1)
+			 ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&last); err != nil {
+			return fmt.Errorf("next case number: %w", err)
+		}
+		c.Number = fmt.Sprintf("DSR-%d-%06d", year, last)
+		var ext sql.NullString
+		if c.ExtendedDueOn != nil {
+			ext = sql.NullString{String: dsr.FormatDate(*c.ExtendedDueOn), Valid: true}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, subject_hmac)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
+			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), ext, c.ExtensionReason,
+			fmtTime(now), fmtTime(now), subjectHMAC); err != nil {
+			return fmt.Errorf("insert case: %w", err)
+		}
+		detail := fmt.Sprintf("number=%s channel=%s kinds=%s received_on=%s due_on=%s", c.Number, c.Channel, kinds, dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.DueOn))
+		if c.Representative != nil {
+			detail += " representative=" + c.Representative.Role
+		}
+		return db.appendAudit(ctx, tx, actor, "case.received", c.ID, detail)
+	})
+}
+
+// FindCase returns one case and records the read in the audit trail.
+func (db *DB) FindCase(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error) {
+	var c *dsr.Case
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = findCase(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, actor, "case.read", id, "")
+	})
+	return c, err
+}
+
+func findCase(ctx context.Context, tx *sql.Tx, id string) (*dsr.Case, error) {
+	c, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dsr.Errorf(dsr.ENOTFOUND, "No case with that id.")
+	} else if err != nil {
+		return nil, fmt.Errorf("find case %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// ListCases returns cases by deadline, the most urgent first, and the total
+// that match the filter. The listing itself is recorded in the audit trail.
+func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter, actor dsr.Actor) ([]*dsr.Case, int, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	where, args := ``, []any{}
+	if f.Status != "" {
+		where, args = ` WHERE status = ?`, append(args, f.Status)
+	}
+	var total int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM cases`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count cases: %w", err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`+where+
+		` ORDER BY coalesce(extended_due_on, due_on), number LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*dsr.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("scan case: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list cases: %w", err)
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		return db.appendAudit(ctx, tx, actor, "case.list", "", fmt.Sprintf("status=%s shown=%d total=%d", f.Status, len(out), total))
+	})
+	return out, total, err
+}
+
+// ExtendCase records an extension notice (Art. 12(3)). check is called with
+// the current case inside the transaction and may refuse the extension.
+func (db *DB) ExtendCase(ctx context.Context, id string, check func(*dsr.Case) (time.Time, error), reason string, actor dsr.Actor) (*dsr.Case, error) {
+	var c *dsr.Case
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = findCase(ctx, tx, id); err != nil {
+			return err
+		}
+		due, err := check(c)
+		if err != nil {
+			return err
+		}
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET extended_due_on = ?, extension_reason = ?, updated_at = ? WHERE id = ?`,
+			dsr.FormatDate(due), reason, fmtTime(now), id); err != nil {
+			return fmt.Errorf("extend case %s: %w", id, err)
+		}
+		c.ExtendedDueOn, c.ExtensionReason, c.UpdatedAt = &due, reason, now
+		return db.appendAudit(ctx, tx, actor, "case.extended", id, "extended_due_on="+dsr.FormatDate(due)+" reason="+reason)
+	})
+	return c, err
+}
