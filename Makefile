@@ -1,0 +1,53 @@
+# dsrdesk — see README.md. The two commands a fresh machine needs:
+#   make demo   run the whole product on embedded defaults with demo data
+#   make test   install what the tests need, then run every test
+GO        ?= go
+BIN       := bin/dsrdesk
+DEMO_DATA ?= data/demo
+DEMO_ADDR ?= 127.0.0.1:8080
+# Debian packages the tests use: a real browser, PDF text extraction.
+TEST_DEBS := chromium poppler-utils
+
+export CGO_ENABLED := 1
+
+.PHONY: all build demo demo-reset test test-deps vet lint bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/dsrdesk
+
+## demo: build, seed demo data when missing, serve on $(DEMO_ADDR)
+demo: build
+	$(BIN) serve --addr $(DEMO_ADDR) --data $(DEMO_DATA) --demo
+
+## demo-reset: replace the demo data with a fresh copy
+demo-reset: build
+	$(BIN) demo seed --data $(DEMO_DATA)
+
+## test-deps: install the Debian packages the tests need, if missing
+test-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+vet:
+	$(GO) vet ./...
+
+test: test-deps vet
+	$(GO) test -count=1 -timeout 30m ./...
+
+lint: vet
+	test -z "$$(gofmt -l cmd internal web forms migrations)"
+
+## bench: the figures recorded in BENCHMARKS.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/pdf/ ./internal/registers/ ./internal/app/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,305 @@
+// Command dsrdesk runs the case system for GDPR data-subject requests and
+// its administration subcommands. Run `dsrdesk help` for the list.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"dsrdesk/internal/app"
+	"dsrdesk/internal/audit"
+	"dsrdesk/internal/config"
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/mailbox"
+	"dsrdesk/internal/registers"
+)
+
+const usage = `dsrdesk — GDPR data-subject requests at Försäkringskassan
+
+Usage:
+  dsrdesk serve --addr ADDR --data DIR [--demo] [--mailbox-url URL]
+  dsrdesk migrate --data DIR
+  dsrdesk user add --data DIR --email E --name N --role officer|dpo|print|admin   (password on stdin)
+  dsrdesk token create --data DIR --email E
+  dsrdesk demo seed --data DIR
+  dsrdesk demo persons --data DIR --json
+  dsrdesk audit verify --data DIR
+  dsrdesk mailbox-sim --addr ADDR --data DIR
+
+Settings come from flags, then DSRDESK_* environment variables (see README).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "dsrdesk:", err)
+		os.Exit(1)
+	}
+}
+
+// run executes one subcommand; it is main without the process around it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd := args[0]
+	rest := args[1:]
+	if cmd == "user" || cmd == "token" || cmd == "demo" || cmd == "audit" {
+		if len(rest) == 0 {
+			return fmt.Errorf("%s needs a subcommand\n\n%s", cmd, usage)
+		}
+		cmd, rest = cmd+" "+rest[0], rest[1:]
+	}
+	cfg, err := config.Defaults().FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data folder")
+	var email, name, role string
+	var asJSON bool
+	switch cmd {
+	case "serve":
+		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
+		fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "demo mode: test e-ID sign-in, mailbox simulator, demo data when missing")
+		fs.StringVar(&cfg.MailboxURL, "mailbox-url", cfg.MailboxURL, "digital-mailbox service URL")
+	case "mailbox-sim":
+		fs.StringVar(&cfg.MailboxSimAddr, "addr", cfg.MailboxSimAddr, "listen address")
+	case "user add":
+		fs.StringVar(&email, "email", "", "e-mail address")
+		fs.StringVar(&name, "name", "", "full name")
+		fs.StringVar(&role, "role", "", "officer, dpo, print or admin")
+	case "token create":
+		fs.StringVar(&email, "email", "", "e-mail address of the staff member")
+	case "demo persons":
+		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	case "migrate", "demo seed", "audit verify":
+	default:
+		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	now := time.Now
+
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, stdout)
+	case "mailbox-sim":
+		return serveSimulator(ctx, cfg, log)
+	case "migrate":
+		db, err := app.Open(ctx, cfg, now)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		v, err := db.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "case store migrated to version %d\n", v)
+		return nil
+	case "user add":
+		password, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		a, err := adminApp(ctx, cfg, log, now)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		u, err := a.Auth.AddUser(ctx, email, name, dsr.Role(role), password, dsr.Actor{Kind: "system", ID: "cli"})
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(stdout, "added %s (%s), id %s\n", u.Email, u.Role, u.ID)
+		return nil
+	case "token create":
+		a, err := adminApp(ctx, cfg, log, now)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		token, err := a.Auth.CreateToken(ctx, email, dsr.Actor{Kind: "system", ID: "cli"})
+		if err != nil {
+			return userError(err)
+		}
+		fmt.Fprintln(stdout, token)
+		return nil
+	case "demo seed":
+		if err := app.SeedDemo(ctx, cfg, log, now); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo data written to %s\n", cfg.DataDir)
+		printSignIns(stdout)
+		return nil
+	case "demo persons":
+		people := registers.DemoPeople()
+		if asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(people)
+		}
+		for _, p := range people {
+			fmt.Fprintf(stdout, "%-28s mailbox=%-5t protection=%-24s %s\n", p.Name, p.DigitalMailbox, p.Protection, p.Note)
+		}
+		return nil
+	case "audit verify":
+		db, err := app.Open(ctx, cfg, now)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		events, err := db.AuditEvents(ctx, "")
+		if err != nil {
+			return err
+		}
+		n, err := audit.Verify(events)
+		if err != nil {
+			return fmt.Errorf("audit trail NOT intact after %d entries: %w", n, err)
+		}
+		fmt.Fprintf(stdout, "audit trail intact: %d entries\n", n)
+		return nil
+	}
+	return nil
+}
+
+// adminApp is the application for the admin subcommands, which need no
+// mailbox.
+func adminApp(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() time.Time) (*app.App, error) {
+	if cfg.MailboxURL == "" {
+		cfg.MailboxURL = "http://" + cfg.MailboxSimAddr
+	}
+	return app.New(ctx, cfg, log, now)
+}
+
+func userError(err error) error {
+	if dsr.ErrorCode(err) == dsr.EINTERNAL {
+		return err
+	}
+	return errors.New(dsr.ErrorMessage(err))
+}
+
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from stdin: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("give the password on standard input")
+	}
+	return line, nil
+}
+
+func newLogger(w io.Writer, level string) zerolog.Logger {
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil || level == "" {
+		lvl = zerolog.InfoLevel
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}
+
+func printSignIns(w io.Writer) {
+	fmt.Fprintln(w, "\nDemo staff sign-ins (demo data only):")
+	for _, u := range app.DemoUsers() {
+		fmt.Fprintf(w, "  %-8s %-30s password: %s\n", u.Role, u.Email, u.Password)
+	}
+	fmt.Fprintln(w, "Individuals: choose a fictional person on the clearly marked test e-ID page.")
+}
+
+// serve runs the web server until ctx ends. In demo mode it seeds missing
+// demo data and starts the mailbox simulator on its own listener.
+func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io.Writer) error {
+	now := time.Now
+	if cfg.Demo {
+		if _, err := os.Stat(cfg.RegistersPath()); errors.Is(err, os.ErrNotExist) {
+			if err := app.SeedDemo(ctx, cfg, log, now); err != nil {
+				return err
+			}
+		}
+		if cfg.MailboxURL == "" {
+			url, stopSim, err := startSimulator(cfg, log)
+			if err != nil {
+				return err
+			}
+			defer stopSim()
+			cfg.MailboxURL = url
+		}
+	}
+	a, err := app.New(ctx, cfg, log, now)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	log.Info().Str("config", cfg.String()).Msg("starting")
+	fmt.Fprintf(stdout, "dsrdesk listening on http://%s\n", ln.Addr())
+	if cfg.Demo {
+		printSignIns(stdout)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info().Msg("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+// startSimulator runs the digital-mailbox simulator on its own listener,
+// reached over HTTP like the real service.
+func startSimulator(cfg config.Config, log zerolog.Logger) (string, func(), error) {
+	accounts, err := mailbox.LoadAccounts(cfg.MailboxAccountsPath())
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.MailboxSimAddr)
+	if err != nil {
+		return "", nil, fmt.Errorf("mailbox simulator: %w", err)
+	}
+	srv := &http.Server{Handler: mailbox.NewSimulator(accounts), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	log.Info().Str("addr", ln.Addr().String()).Int("accounts", len(accounts)).Msg("mailbox simulator started")
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// serveSimulator runs only the mailbox simulator, as a separate process.
+func serveSimulator(ctx context.Context, cfg config.Config, log zerolog.Logger) error {
+	url, stopSim, err := startSimulator(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopSim()
+	fmt.Println("mailbox simulator listening on", url)
+	<-ctx.Done()
+	return nil
+}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/registers"
+)
+
+// peakRSSMB is the process's peak resident memory (VmHWM) in MB.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return -1
+}
+
+// BenchmarkExtractLongHistory assembles the extract of the demo person with
+// more than 20,000 payment rows: source-register queries, the PDF, and
+// storing it with the case. Run it alone to read peak-RSS-MB meaningfully:
+// go test -run '^$' -bench ExtractLongHistory ./internal/app/
+func BenchmarkExtractLongHistory(b *testing.B) {
+	e := newEnv(&testing.T{})
+	long := registers.DemoPeople()[0]
+	for _, p := range registers.DemoPeople() {
+		if strings.Contains(p.Note, "Long history") {
+			long = p
+		}
+	}
+	officer := dsr.Actor{Kind: "staff", ID: "bench", Role: dsr.RoleOfficer}
+	ctx := context.Background()
+	c, err := e.app.Cases.Create(ctx, casewReq(long.PNR), officer)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pages int
+	b.ResetTimer()
+	for b.Loop() {
+		sum, err := e.app.Extracts.Assemble(ctx, c.ID, officer)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages = sum.Pages
+	}
+	b.ReportMetric(float64(pages), "pages")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+}
+
+// BenchmarkAPICreateCase posts cases over real HTTP to a store with durable
+// commits (synchronous=FULL), from several clients at once, and reports
+// cases per second.
+func BenchmarkAPICreateCase(b *testing.B) {
+	e := newEnv(&testing.T{})
+	body := []byte(fmt.Sprintf(`{"kinds":["access"],"subject":%q,"channel":"letter","received_on":"2026-11-20"}`, registers.DemoPeople()[1].PNR))
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	start := time.Now()
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/cases", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+e.officer)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "cases/s")
+}

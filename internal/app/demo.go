@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"dsrdesk/internal/casework"
+	"dsrdesk/internal/config"
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/mailbox"
+	"dsrdesk/internal/registers"
+)
+
+// demoMarker marks a data folder as demo data that `demo seed` may replace.
+const demoMarker = ".dsrdesk-demo"
+
+// DemoUser is a staff sign-in of the demo.
+type DemoUser struct {
+	Email    string
+	Password string
+	Name     string
+	Role     dsr.Role
+}
+
+// DemoUsers are the staff accounts the demo creates. Their passwords are
+// public: they exist only in demo data.
+func DemoUsers() []DemoUser {
+	return []DemoUser{
+		{"handlaggare@demo.dsrdesk.se", "demo-handlaggare", "Hanna Handläggare", dsr.RoleOfficer},
+		{"dso@demo.dsrdesk.se", "demo-dataskydd", "Dag Dataskyddsombud", dsr.RoleDPO},
+		{"tryck@demo.dsrdesk.se", "demo-tryckeriet", "Tove Tryckare", dsr.RolePrint},
+		{"admin@demo.dsrdesk.se", "demo-administrator", "Arne Admin", dsr.RoleAdmin},
+	}
+}
+
+// SeedDemo (re)creates demo data in cfg.DataDir: source registers with the
+// fictional demo people, the mailbox simulator's accounts, a fresh case
+// store with the demo staff and a few cases. It refuses to touch a folder
+// that holds a case store it did not create.
+func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() time.Time) error {
+	marker := filepath.Join(cfg.DataDir, demoMarker)
+	if _, err := os.Stat(cfg.CaseStorePath()); err == nil {
+		if _, err := os.Stat(marker); err != nil {
+			return fmt.Errorf("%s holds a case store that is not demo data; refusing to replace it", cfg.DataDir)
+		}
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	if err := os.WriteFile(marker, []byte("demo data: `dsrdesk demo seed` may replace this folder's contents\n"), 0o600); err != nil {
+		return fmt.Errorf("mark demo folder: %w", err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(cfg.CaseStorePath() + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove old demo case store: %w", err)
+		}
+	}
+	if err := os.Remove(cfg.CataloguePath()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove old demo catalogue: %w", err)
+	}
+	if err := registers.Seed(ctx, cfg.DataDir); err != nil {
+		return err
+	}
+	accounts := map[string]mailbox.Account{}
+	for _, p := range registers.DemoPeople() {
+		if p.DigitalMailbox {
+			accounts[p.PNR] = mailbox.Account{Operator: "Kivra", SenderAccepted: true}
+		}
+	}
+	if err := mailbox.SaveAccounts(cfg.MailboxAccountsPath(), accounts); err != nil {
+		return err
+	}
+
+	cfg.Demo = true
+	a, err := New(ctx, cfg, log, now)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	for _, u := range DemoUsers() {
+		if _, err := a.Auth.AddUser(ctx, u.Email, u.Name, u.Role, u.Password, dsr.SystemActor); err != nil {
+			return fmt.Errorf("demo user %s: %w", u.Email, err)
+		}
+	}
+	officer := dsr.Actor{Kind: "staff", ID: "demo-seed", Role: dsr.RoleOfficer}
+	people := registers.DemoPeople()
+	today := dsr.Day(now())
+	channels := []dsr.Channel{dsr.ChannelLetter, dsr.ChannelPhone, dsr.ChannelDesk, dsr.ChannelEService}
+	// Spread receipt dates so the list shows an overdue case, one due soon
+	// and fresh ones.
+	ages := []int{40, 27, 12, 3, 1}
+	for i, p := range people {
+		if i >= len(ages) {
+			break
+		}
+		_, err := a.Cases.Create(ctx, casework.Request{
+			Kinds: []dsr.Kind{dsr.KindAccess}, Subject: p.PNR, SubjectName: p.Name,
+			Channel: channels[i%len(channels)], ReceivedOn: dsr.FormatDate(today.AddDate(0, 0, -ages[i])),
+		}, officer)
+		if err != nil {
+			return fmt.Errorf("demo case %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

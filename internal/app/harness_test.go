@@ -1,0 +1,239 @@
+package app
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"dsrdesk/internal/casework"
+	"dsrdesk/internal/config"
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/mailbox"
+	"dsrdesk/internal/registers"
+)
+
+// testNow is the fixed clock of the end-to-end tests: Monday 23 November
+// 2026, 10:00 in Stockholm.
+var testNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// env is a running dsrdesk over real HTTP with a real store, seeded with
+// the demo data, and the mailbox simulator as a separate HTTP server.
+type env struct {
+	t       *testing.T
+	app     *App
+	srv     *httptest.Server
+	sim     *mailbox.Simulator
+	simSrv  *httptest.Server
+	log     *syncBuffer
+	officer string // bearer tokens
+	dpo     string
+	printer string
+}
+
+func person(t *testing.T, pick func(registers.DemoPerson) bool) registers.DemoPerson {
+	t.Helper()
+	for _, p := range registers.DemoPeople() {
+		if pick(p) {
+			return p
+		}
+	}
+	t.Fatal("no demo person fits")
+	return registers.DemoPerson{}
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	logs := &syncBuffer{}
+	log := zerolog.New(logs)
+	now := func() time.Time { return testNow }
+	cfg := config.Defaults()
+	cfg.DataDir = dir
+	cfg.MailboxURL = "http://127.0.0.1:1" // replaced below; seeding sends nothing
+	if err := SeedDemo(ctx, cfg, log, now); err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := mailbox.LoadAccounts(cfg.MailboxAccountsPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, log: logs, sim: mailbox.NewSimulator(accounts)}
+	e.simSrv = httptest.NewServer(e.sim)
+	t.Cleanup(e.simSrv.Close)
+	cfg.MailboxURL = e.simSrv.URL
+	cfg.Demo = true
+	if e.app, err = New(ctx, cfg, log, now); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.app.Close() })
+	e.srv = httptest.NewServer(e.app.Handler)
+	t.Cleanup(e.srv.Close)
+	for _, u := range DemoUsers() {
+		tok, err := e.app.Auth.CreateToken(ctx, u.Email, dsr.SystemActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch u.Role {
+		case dsr.RoleOfficer:
+			e.officer = tok
+		case dsr.RoleDPO:
+			e.dpo = tok
+		case dsr.RolePrint:
+			e.printer = tok
+		}
+	}
+	return e
+}
+
+// call makes an API request and decodes a JSON answer into out (if non-nil).
+// It returns the status and the raw body.
+func (e *env) call(method, path, token string, body any, out any) (int, []byte) {
+	e.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if out != nil && resp.StatusCode < 300 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, out); err != nil {
+			e.t.Fatalf("%s %s: decode %s: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode, raw
+}
+
+type caseResp struct {
+	ID            string   `json:"id"`
+	Number        string   `json:"number"`
+	Kinds         []string `json:"kinds"`
+	Status        string   `json:"status"`
+	Channel       string   `json:"channel"`
+	ReceivedOn    string   `json:"received_on"`
+	TargetOn      string   `json:"target_on"`
+	DueOn         string   `json:"due_on"`
+	ExtendedDueOn *string  `json:"extended_due_on"`
+}
+
+type errResp struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field"`
+	} `json:"error"`
+}
+
+func (e *env) createCase(subject, channel, received string) caseResp {
+	e.t.Helper()
+	var c caseResp
+	st, raw := e.call("POST", "/api/v1/cases", e.officer, map[string]any{
+		"kinds": []string{"access"}, "subject": subject, "channel": channel, "received_on": received,
+	}, &c)
+	if st != http.StatusCreated {
+		e.t.Fatalf("create case: %d %s", st, raw)
+	}
+	return c
+}
+
+// pdfText extracts the text of a PDF with poppler's pdftotext.
+func pdfText(t *testing.T, pdf []byte, args ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "x.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", append(append([]string{"-layout"}, args...), path, "-")...).Output()
+	if err != nil {
+		t.Fatalf("pdftotext (install poppler-utils; `make test` does): %v", err)
+	}
+	return string(out)
+}
+
+// pnrForms are the ways an identity number could leak into text.
+func pnrForms(p string) []string {
+	return []string{p, p[2:], p[2:8] + "-" + p[8:], p[:8] + "-" + p[8:], p[2:8] + "+" + p[8:]}
+}
+
+func readZip(t *testing.T, b []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("export is not a ZIP: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f.Name], err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func casewReq(subject string) casework.Request {
+	return casework.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: subject, Channel: dsr.ChannelLetter, ReceivedOn: "2026-11-20"}
+}

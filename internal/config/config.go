@@ -1,0 +1,171 @@
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of a dsrdesk process.
+type Config struct {
+	Addr                string // HTTP listen address
+	DataDir             string // folder of the case store, registers and keys
+	Demo                bool   // demo e-ID sign-in and the mailbox simulator
+	MailboxURL          string // digital-mailbox service; the simulator in the demo
+	MailboxSimAddr      string // where the demo starts its mailbox simulator
+	SenderOrgNo         string // the agency's organisation number, as mail sender
+	TreatEvesAsHolidays bool   // RULES §2 setting treat_eves_as_holidays
+	SecureCookies       bool
+	Synchronous         string // SQLite synchronous: FULL (durable) or NORMAL
+	LogLevel            string
+	PNRKey              []byte // key of the identity-number HMAC (secret)
+}
+
+// Defaults are the embedded defaults: a local demo on loopback.
+func Defaults() Config {
+	return Config{
+		Addr:           "127.0.0.1:8080",
+		DataDir:        "data",
+		MailboxSimAddr: "127.0.0.1:8081",
+		SenderOrgNo:    "202100-5521",
+		Synchronous:    "FULL",
+		LogLevel:       "info",
+	}
+}
+
+// FromEnv overlays DSRDESK_* environment variables on c. getenv is
+// os.Getenv in production and a map look-up in tests.
+func (c Config) FromEnv(getenv func(string) string) (Config, error) {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	var errs []error
+	boolean := func(name string, dst *bool) {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s must be true or false", name))
+				return
+			}
+			*dst = b
+		}
+	}
+	str("DSRDESK_ADDR", &c.Addr)
+	str("DSRDESK_DATA", &c.DataDir)
+	str("DSRDESK_MAILBOX_URL", &c.MailboxURL)
+	str("DSRDESK_MAILBOX_SIM_ADDR", &c.MailboxSimAddr)
+	str("DSRDESK_SENDER_ORG_NO", &c.SenderOrgNo)
+	str("DSRDESK_SYNCHRONOUS", &c.Synchronous)
+	str("DSRDESK_LOG_LEVEL", &c.LogLevel)
+	boolean("DSRDESK_TREAT_EVES_AS_HOLIDAYS", &c.TreatEvesAsHolidays)
+	boolean("DSRDESK_SECURE_COOKIES", &c.SecureCookies)
+	boolean("DSRDESK_DEMO", &c.Demo)
+	key := getenv("DSRDESK_PNR_KEY")
+	if f := getenv("DSRDESK_PNR_KEY_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("DSRDESK_PNR_KEY_FILE: %w", err))
+		}
+		key = strings.TrimSpace(string(b))
+	}
+	if key != "" {
+		b, err := hex.DecodeString(key)
+		if err != nil {
+			errs = append(errs, errors.New("DSRDESK_PNR_KEY must be hex"))
+		}
+		c.PNRKey = b
+	}
+	return c, errors.Join(errs...)
+}
+
+// Validate checks the settings that a process cannot run without.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("the data folder is not set"))
+	}
+	if c.Synchronous != "FULL" && c.Synchronous != "NORMAL" {
+		errs = append(errs, errors.New("DSRDESK_SYNCHRONOUS must be FULL or NORMAL"))
+	}
+	if c.PNRKey != nil && len(c.PNRKey) < 32 {
+		errs = append(errs, errors.New("the identity-number key must be at least 32 bytes (64 hex digits)"))
+	}
+	if c.MailboxURL == "" && !c.Demo {
+		errs = append(errs, errors.New("DSRDESK_MAILBOX_URL is not set (only the demo starts a mailbox simulator)"))
+	}
+	return errors.Join(errs...)
+}
+
+// String prints the settings with secrets redacted.
+func (c Config) String() string {
+	key := "(from data folder)"
+	if c.PNRKey != nil {
+		key = "[redacted]"
+	}
+	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s",
+		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key)
+}
+
+// CaseStorePath is the case store's SQLite file.
+func (c Config) CaseStorePath() string { return filepath.Join(c.DataDir, "dsrdesk.db") }
+
+// RegistersPath is the source registers' SQLite file (the demo's stand-in
+// for the agency's own systems).
+func (c Config) RegistersPath() string { return filepath.Join(c.DataDir, "registers.db") }
+
+// CataloguePath is the register catalogue the operator edits.
+func (c Config) CataloguePath() string { return filepath.Join(c.DataDir, "registers.json") }
+
+// KeyPath is where the identity-number HMAC key is kept when not configured.
+func (c Config) KeyPath() string { return filepath.Join(c.DataDir, "pnr.key") }
+
+// MailboxAccountsPath is the demo mailbox simulator's list of accounts.
+func (c Config) MailboxAccountsPath() string {
+	return filepath.Join(c.DataDir, "mailbox-accounts.json")
+}
+
+// LoadOrCreateKey returns the identity-number HMAC key: the configured one,
+// or the one kept in the data folder, created (0600) on first use.
+func (c Config) LoadOrCreateKey() ([]byte, error) {
+	if c.PNRKey != nil {
+		return c.PNRKey, nil
+	}
+	if b, err := os.ReadFile(c.KeyPath()); err == nil {
+		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) < 32 {
+			return nil, fmt.Errorf("%s does not hold a 32-byte hex key", c.KeyPath())
+		}
+		return key, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read key: %w", err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("make key: %w", err)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	f, err := os.OpenFile(c.KeyPath(), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return c.LoadOrCreateKey() // another process made it first
+	} else if err != nil {
+		return nil, fmt.Errorf("create key: %w", err)
+	}
+	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write key: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write key: %w", err)
+	}
+	return key, f.Close()
+}

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"dsrdesk/internal/casework"
+	"dsrdesk/internal/dsr"
+)
+
+// caseJSON is the API shape of a case. It carries no identity number.
+type caseJSON struct {
+	ID            string     `json:"id"`
+	Number        string     `json:"number"`
+	Kinds         []dsr.Kind `json:"kinds"`
+	Status        dsr.Status `json:"status"`
+	Channel       string     `json:"channel"`
+	ReceivedOn    string     `json:"received_on"`
+	TargetOn      string     `json:"target_on"`
+	DueOn         string     `json:"due_on"`
+	ExtendedDueOn *string    `json:"extended_due_on"`
+	DaysLeft      int        `json:"days_left"`
+	Overdue       bool       `json:"overdue"`
+}
+
+func (s *Server) caseJSON(c *dsr.Case) caseJSON {
+	now := s.now()
+	out := caseJSON{ID: c.ID, Number: c.Number, Kinds: c.Kinds, Status: c.Status, Channel: string(c.Channel),
+		ReceivedOn: dsr.FormatDate(c.ReceivedOn), TargetOn: dsr.FormatDate(c.TargetOn), DueOn: dsr.FormatDate(c.DueOn),
+		DaysLeft: c.DaysLeft(now), Overdue: c.Overdue(now)}
+	if c.ExtendedDueOn != nil {
+		d := dsr.FormatDate(*c.ExtendedDueOn)
+		out.ExtendedDueOn = &d
+	}
+	return out
+}
+
+// bindJSON decodes a JSON body strictly into v.
+func bindJSON(c *gin.Context, v any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
+			return err
+		case errors.As(err, &typeErr):
+			return dsr.FieldError(typeErr.Field, "%s has the wrong type.", typeErr.Field)
+		case errors.Is(err, io.EOF):
+			return dsr.Errorf(dsr.EINVALID, "The request body is empty; send a JSON object.")
+		}
+		return dsr.Errorf(dsr.EINVALID, "The request body is not valid JSON for this call.")
+	}
+	if dec.More() {
+		return dsr.Errorf(dsr.EINVALID, "The request body must hold one JSON object.")
+	}
+	return nil
+}
+
+type createCaseBody struct {
+	Kinds          []dsr.Kind          `json:"kinds"`
+	Subject        string              `json:"subject"`
+	SubjectName    string              `json:"subject_name"`
+	Channel        dsr.Channel         `json:"channel"`
+	ReceivedOn     string              `json:"received_on"`
+	Language       string              `json:"language"`
+	Representative *dsr.Representative `json:"representative"`
+	Details        map[string]string   `json:"details"`
+}
+
+func (s *Server) apiCreateCase(c *gin.Context) {
+	var body createCaseBody
+	if err := bindJSON(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cs, err := s.cases.Create(c.Request.Context(), casework.Request{
+		Kinds: body.Kinds, Subject: body.Subject, SubjectName: body.SubjectName, Channel: body.Channel,
+		ReceivedOn: body.ReceivedOn, Language: body.Language, Representative: body.Representative, Details: body.Details,
+	}, staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, s.caseJSON(cs))
+}
+
+func (s *Server) apiGetCase(c *gin.Context) {
+	cs, err := s.cases.Get(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.caseJSON(cs))
+}
+
+func (s *Server) apiListCases(c *gin.Context) {
+	limit, offset := 100, 0
+	var err error
+	if v := c.Query("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 500 {
+			s.fail(c, dsr.FieldError("limit", "limit must be a whole number from 1 to 500."))
+			return
+		}
+	}
+	if v := c.Query("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			s.fail(c, dsr.FieldError("offset", "offset must be a whole number, 0 or more."))
+			return
+		}
+	}
+	list, total, err := s.cases.List(c.Request.Context(), c.Query("status"), limit, offset, staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]caseJSON, 0, len(list))
+	for _, cs := range list {
+		out = append(out, s.caseJSON(cs))
+	}
+	c.JSON(http.StatusOK, gin.H{"cases": out, "total": total})
+}
+
+func (s *Server) apiExtendCase(c *gin.Context) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := bindJSON(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cs, err := s.cases.Extend(c.Request.Context(), c.Param("id"), body.Reason, staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.caseJSON(cs))
+}
+
+func (s *Server) apiAssemble(c *gin.Context) {
+	sum, err := s.extracts.Assemble(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	regs := sum.Registers
+	if regs == nil {
+		regs = []dsr.RegisterCount{}
+	}
+	c.JSON(http.StatusOK, gin.H{"registers": regs, "pages": sum.Pages, "sha256": sum.SHA256})
+}
+
+func (s *Server) apiSend(c *gin.Context) {
+	res, err := s.delivery.Send(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"channel": res.Channel, "receipt": res.Receipt, "letter_id": res.Letter.ID})
+}
+
+func (s *Server) apiCreateBatch(c *gin.Context) {
+	b, err := s.print.Create(c.Request.Context(), staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": b.ID, "letters": len(b.Letters)})
+}

@@ -1,0 +1,181 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"dsrdesk/internal/casework"
+	"dsrdesk/internal/dsr"
+)
+
+// page is what every template gets.
+type page struct {
+	Lang       string
+	Title      string
+	Path       string
+	Staff      *dsr.User
+	Individual string
+	Flash      string
+	Data       any
+}
+
+// render executes one page with the layout, in the visitor's language.
+func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
+	lang := langOf(c)
+	if lang == "" {
+		lang = "sv"
+	}
+	p := page{Lang: lang, Title: title, Path: url.QueryEscape(c.Request.URL.Path), Staff: userOf(c), Data: data, Flash: c.Query("done")}
+	if p.Flash != "" {
+		p.Flash = s.text(p.Flash+"_ok", lang)
+	}
+	if sess := sessionOf(c); sess != nil && sess.Kind == "individual" {
+		p.Individual = sess.SubjectName
+	}
+	t, err := s.pages[name].Clone()
+	if err == nil {
+		t = t.Funcs(s.funcs(lang))
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(status)
+	if err == nil {
+		err = t.ExecuteTemplate(c.Writer, "layout", p)
+	}
+	if err != nil {
+		s.logger(c).Error().Err(err).Str("page", name).Msg("render page")
+	}
+}
+
+func (s *Server) startPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "start", s.text("start_title", langOf(c)), nil)
+}
+
+// localPath accepts only a path on this site as a redirect target.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+		return "/"
+	}
+	return p
+}
+
+func (s *Server) switchLanguage(c *gin.Context) {
+	lang := c.Param("lang")
+	if lang != "en" {
+		lang = "sv"
+	}
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(langCookie, lang, 365*24*3600, "/", "", s.cfg.SecureCookies, true)
+	c.Redirect(http.StatusSeeOther, localPath(c.Query("next")))
+}
+
+func (s *Server) setSession(c *gin.Context, token string) {
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(sessionCookie, token, 0, "/", "", s.cfg.SecureCookies, true)
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if token, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.auth.Logout(c.Request.Context(), token); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(sessionCookie, "", -1, "/", "", s.cfg.SecureCookies, true)
+	c.Redirect(http.StatusSeeOther, "/")
+}
+
+// eidPage is the clearly labelled test sign-in of the demo. Without demo
+// identities it says that e-ID is not connected.
+func (s *Server) eidPage(c *gin.Context) {
+	var people []Identity
+	if s.cfg.DemoIdentities != nil {
+		people = s.cfg.DemoIdentities()
+	}
+	s.render(c, http.StatusOK, "eid", s.text("eid_title", langOf(c)), gin.H{
+		"Enabled": s.cfg.DemoIdentities != nil, "People": people, "Next": localPath(c.Query("next")),
+	})
+}
+
+func (s *Server) eidSignIn(c *gin.Context) {
+	if s.cfg.DemoIdentities == nil {
+		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "e-ID is not connected in this installation."))
+		return
+	}
+	people := s.cfg.DemoIdentities()
+	i, err := strconv.Atoi(c.PostForm("person"))
+	if err != nil || i < 0 || i >= len(people) {
+		s.fail(c, dsr.FieldError("person", "Choose one of the test people."))
+		return
+	}
+	p := people[i]
+	token, err := s.auth.SignInIndividual(c.Request.Context(), p.PNR, p.Name, s.cfg.SubjectRef(p.PNR))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.setSession(c, token)
+	next := localPath(c.PostForm("next"))
+	if next == "/" {
+		next = "/request/9352"
+	}
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) requestForm(c *gin.Context) {
+	f, ok := s.forms[c.Param("form")]
+	if !ok {
+		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "No such form."))
+		return
+	}
+	vals := map[string]string{"scope": "all", "language": langOf(c)}
+	s.render(c, http.StatusOK, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": vals, "Errors": map[string]string{}})
+}
+
+// submitRequest registers a request made in the e-service. The person is
+// the one signed in with e-ID; the form cannot name anyone else.
+func (s *Server) submitRequest(c *gin.Context) {
+	f, ok := s.forms[c.Param("form")]
+	if !ok {
+		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "No such form."))
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, dsr.Errorf(dsr.EINVALID, "The form could not be read."))
+		return
+	}
+	values := map[string]string{}
+	for _, fd := range f.Fields {
+		values[fd.Name] = c.Request.PostForm.Get(fd.Name)
+	}
+	clean, errs := f.Validate(values, langOf(c))
+	if errs != nil {
+		s.render(c, http.StatusBadRequest, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": values, "Errors": errs})
+		return
+	}
+	sess := sessionOf(c)
+	clean["form"] = f.ID
+	cs, err := s.cases.Create(c.Request.Context(), casework.Request{
+		Kinds: f.Kinds, Subject: sess.SubjectPNR, SubjectName: sess.SubjectName, Channel: dsr.ChannelEService,
+		Language: clean["language"], Details: clean,
+	}, individualActor(sess))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/request/receipt/"+cs.ID)
+}
+
+func (s *Server) receiptPage(c *gin.Context) {
+	sess := sessionOf(c)
+	cs, err := s.cases.Receipt(c.Request.Context(), c.Param("id"), sess.SubjectPNR, individualActor(sess))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "receipt", s.text("receipt_title", langOf(c)), gin.H{"Case": cs})
+}

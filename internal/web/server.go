@@ -1,0 +1,169 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/rs/zerolog"
+
+	"dsrdesk/internal/casework"
+	"dsrdesk/internal/delivery"
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/forms"
+	assets "dsrdesk/web"
+)
+
+// Auth is the sign-in service the handlers use.
+type Auth interface {
+	Login(ctx context.Context, email, password, clientAddr string) (string, *dsr.User, error)
+	SignInIndividual(ctx context.Context, pnr, name, ref string) (string, error)
+	Session(ctx context.Context, token string) (*dsr.Session, *dsr.User, error)
+	Logout(ctx context.Context, token string) error
+	Bearer(ctx context.Context, token string) (*dsr.User, error)
+}
+
+// Cases is the casework service.
+type Cases interface {
+	Create(ctx context.Context, r casework.Request, actor dsr.Actor) (*dsr.Case, error)
+	Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
+	List(ctx context.Context, status string, limit, offset int, actor dsr.Actor) ([]*dsr.Case, int, error)
+	Extend(ctx context.Context, id, reason string, actor dsr.Actor) (*dsr.Case, error)
+	Receipt(ctx context.Context, id, subjectPNR string, actor dsr.Actor) (*dsr.Case, error)
+	Overview(ctx context.Context, id string, actor dsr.Actor) (*casework.Overview, error)
+}
+
+// Extracts assembles and serves register extracts.
+type Extracts interface {
+	Assemble(ctx context.Context, caseID string, actor dsr.Actor) (dsr.ExtractSummary, error)
+	PDF(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, dsr.ExtractSummary, error)
+}
+
+// Delivery sends answers.
+type Delivery interface {
+	Send(ctx context.Context, caseID string, actor dsr.Actor) (delivery.Result, error)
+}
+
+// Print makes and exports print batches.
+type Print interface {
+	Create(ctx context.Context, actor dsr.Actor) (*dsr.PrintBatch, error)
+	Export(ctx context.Context, id string, w io.Writer, actor dsr.Actor) error
+	Overview(ctx context.Context, actor dsr.Actor) (queued, protected int, batches []dsr.PrintBatch, err error)
+}
+
+// Identity is a person offered by the demo e-ID sign-in.
+type Identity struct {
+	PNR  string
+	Name string
+	Note string
+}
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	// SecureCookies marks cookies Secure; on whenever served over TLS.
+	SecureCookies bool
+	// DemoIdentities, when non-nil, enables the clearly labelled test e-ID
+	// sign-in and returns the people it offers. Nil in production.
+	DemoIdentities func() []Identity
+	// SubjectRef turns an identity number into an opaque id for the audit
+	// trail of an individual's actions.
+	SubjectRef func(pnr string) string
+	// MaxBody bounds request bodies; 1 MiB when zero.
+	MaxBody int64
+}
+
+// Server holds the services and templates behind the handlers.
+type Server struct {
+	cfg      Config
+	log      zerolog.Logger
+	now      func() time.Time
+	auth     Auth
+	cases    Cases
+	extracts Extracts
+	delivery Delivery
+	print    Print
+	forms    map[string]*forms.Form
+	texts    map[string]dsr.Text
+	pages    map[string]*template.Template
+}
+
+// Services bundles what the server calls.
+type Services struct {
+	Auth     Auth
+	Cases    Cases
+	Extracts Extracts
+	Delivery Delivery
+	Print    Print
+	Forms    map[string]*forms.Form
+}
+
+// pageNames lists every page; a page whose template is missing or broken
+// fails start-up rather than the first request.
+var pageNames = []string{"start", "eid", "form", "receipt", "login", "cases", "case", "print", "error"}
+
+// New builds the server, parsing every page template once.
+func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*Server, error) {
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	s := &Server{cfg: cfg, log: log, now: now, auth: svc.Auth, cases: svc.Cases, extracts: svc.Extracts,
+		delivery: svc.Delivery, print: svc.Print, forms: svc.Forms, pages: map[string]*template.Template{}}
+	b, err := fs.ReadFile(assets.FS, "i18n.json")
+	if err != nil {
+		return nil, fmt.Errorf("read texts: %w", err)
+	}
+	if err := json.Unmarshal(b, &s.texts); err != nil {
+		return nil, fmt.Errorf("parse texts: %w", err)
+	}
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(s.funcs("sv")).ParseFS(assets.FS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		s.pages[name] = t
+	}
+	return s, nil
+}
+
+// funcs are the template functions for one language.
+func (s *Server) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t": func(key string) string {
+			if t, ok := s.texts[key]; ok {
+				return t.In(lang)
+			}
+			return key
+		},
+		"date": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return dsr.FormatDate(v)
+			case *time.Time:
+				if v != nil {
+					return dsr.FormatDate(*v)
+				}
+			}
+			return ""
+		},
+	}
+}
+
+// text returns an interface text in a language.
+func (s *Server) text(key, lang string) string {
+	return s.texts[key].In(lang)
+}
+
+// Handler returns the HTTP handler with every route.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.ContextWithFallback = true
+	s.routes(r)
+	return r
+}

@@ -1,0 +1,166 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
+)
+
+func (s *Server) loginPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "login", s.text("login_title", langOf(c)), gin.H{})
+}
+
+func (s *Server) login(c *gin.Context) {
+	email := c.PostForm("email")
+	token, u, err := s.auth.Login(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
+	if code := dsr.ErrorCode(err); code == dsr.EUNAUTHORIZED || code == dsr.EFORBIDDEN {
+		msg := s.text("login_failed", langOf(c))
+		if code == dsr.EFORBIDDEN {
+			msg = s.text("login_throttled", langOf(c))
+		}
+		s.render(c, status(code), "login", s.text("login_title", langOf(c)), gin.H{"Email": email, "Error": msg})
+		return
+	} else if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.setSession(c, token)
+	if u.Role == dsr.RolePrint {
+		c.Redirect(http.StatusSeeOther, "/staff/print")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases")
+}
+
+// caseRow is a case in the list with its deadline arithmetic done.
+type caseRow struct {
+	Case     *dsr.Case
+	Due      any
+	DaysLeft int
+	Overdue  bool
+}
+
+func (s *Server) casesPage(c *gin.Context) {
+	actor := staffActor(userOf(c))
+	list, total, err := s.cases.List(c.Request.Context(), c.Query("status"), 200, 0, actor)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	now := s.now()
+	rows := make([]caseRow, 0, len(list))
+	overdue := 0
+	for _, cs := range list {
+		r := caseRow{Case: cs, Due: cs.EffectiveDue(), DaysLeft: cs.DaysLeft(now), Overdue: cs.Overdue(now)}
+		if r.Overdue {
+			overdue++
+		}
+		rows = append(rows, r)
+	}
+	s.render(c, http.StatusOK, "cases", s.text("cases_title", langOf(c)), gin.H{"Cases": rows, "Total": total, "Overdue": overdue})
+}
+
+func (s *Server) casePage(c *gin.Context) {
+	o, err := s.cases.Overview(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	now := s.now()
+	s.render(c, http.StatusOK, "case", o.Case.Number, gin.H{
+		"O": o, "PNR": pnr.PNR(o.Case.SubjectPNR).Display(), "DaysLeft": o.Case.DaysLeft(now), "Overdue": o.Case.Overdue(now),
+	})
+}
+
+func (s *Server) assemblePage(c *gin.Context) {
+	if _, err := s.extracts.Assemble(c.Request.Context(), c.Param("id"), staffActor(userOf(c))); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=assembled")
+}
+
+func (s *Server) sendPage(c *gin.Context) {
+	if _, err := s.delivery.Send(c.Request.Context(), c.Param("id"), staffActor(userOf(c))); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=sent")
+}
+
+func (s *Server) extendPage(c *gin.Context) {
+	if _, err := s.cases.Extend(c.Request.Context(), c.Param("id"), c.PostForm("reason"), staffActor(userOf(c))); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=extended")
+}
+
+// extractPDF serves the assembled extract, for the preview page and the API.
+func (s *Server) extractPDF(c *gin.Context) {
+	pdf, _, err := s.extracts.PDF(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `inline; filename="registerutdrag.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+func (s *Server) printPage(c *gin.Context) {
+	queued, protected, batches, err := s.print.Overview(c.Request.Context(), staffActor(userOf(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "print", s.text("print_title", langOf(c)), gin.H{"Queued": queued, "Protected": protected, "Batches": batches})
+}
+
+func (s *Server) createBatchPage(c *gin.Context) {
+	if _, err := s.print.Create(c.Request.Context(), staffActor(userOf(c))); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/print?done=print_created")
+}
+
+// exportBatch streams a print batch as a ZIP, for the page and the API.
+func (s *Server) exportBatch(c *gin.Context) {
+	id := c.Param("id")
+	c.Header("Content-Type", "application/zip")
+	c.Header("Content-Disposition", `attachment; filename="batch-`+safeName(id)+`.zip"`)
+	if err := s.print.Export(c.Request.Context(), id, &lazyWriter{c: c}, staffActor(userOf(c))); err != nil {
+		if c.Writer.Written() {
+			// The ZIP was cut short; the client sees a broken archive.
+			s.logger(c).Error().Err(err).Str("batch_id", safeName(id)).Msg("export failed mid-stream")
+			c.Abort()
+			return
+		}
+		c.Header("Content-Disposition", "")
+		s.fail(c, err)
+	}
+}
+
+// lazyWriter writes the 200 status only when the first byte is ready, so
+// that an error found before anything is written still gets its own status.
+type lazyWriter struct{ c *gin.Context }
+
+func (w *lazyWriter) Write(p []byte) (int, error) {
+	if !w.c.Writer.Written() {
+		w.c.Status(http.StatusOK)
+	}
+	return w.c.Writer.Write(p)
+}
+
+func safeName(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
