@@ -47,7 +47,9 @@ lint: vet
 
 ## bench: the figures recorded in BENCHMARKS.md
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/pdf/ ./internal/registers/ ./internal/app/
+	$(GO) test -run '^$$' -bench ExtractLongHistory -benchtime 5x ./internal/app/
+	$(GO) test -run '^$$' -bench APICreateCase -benchtime 3000x ./internal/app/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/pdf/ ./internal/registers/ ./internal/printzip/
 
 clean:
 	rm -rf bin

@@ -47,8 +47,9 @@ func (s *Service) Create(ctx context.Context, actor dsr.Actor) (*dsr.PrintBatch,
 	return s.store.CreateBatch(ctx, uuid.Must(uuid.NewV7()).String(), "ordinary", actor)
 }
 
-// Export writes a batch as a ZIP to w. Exporting again gives the same
-// letters in the same order, so a lost download can simply be repeated.
+// Export writes a batch as a ZIP to w, loading one letter at a time.
+// Exporting again gives the same letters in the same order, so a lost
+// download can simply be repeated.
 func (s *Service) Export(ctx context.Context, id string, w io.Writer, actor dsr.Actor) error {
 	if err := allowed(actor); err != nil {
 		return err
@@ -62,12 +63,8 @@ func (s *Service) Export(ctx context.Context, id string, w io.Writer, actor dsr.
 	}
 	entries := make([]printzip.Entry, 0, len(b.Letters))
 	for _, l := range b.Letters {
-		pdf, err := s.store.LetterPDF(ctx, l.ID)
-		if err != nil {
-			return err
-		}
 		entries = append(entries, printzip.Entry{
-			RecordID: l.ID, PDF: pdf, Pages: l.Pages, AddressLines: l.AddressLines,
+			RecordID: l.ID, Load: func() ([]byte, error) { return s.store.LetterPDF(ctx, l.ID) }, Pages: l.Pages, AddressLines: l.AddressLines,
 			Postcode: l.Postcode, Country: l.Country, ProductClass: ProductClass,
 		})
 	}

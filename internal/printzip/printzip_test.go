@@ -561,3 +561,34 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// TestLoadFetchesLettersOneAtATime checks that letters given by a loader are
+// fetched while the archive is written, and that a loader's failure or a
+// loaded file that is not a PDF stops the batch.
+func TestLoadFetchesLettersOneAtATime(t *testing.T) {
+	entries := sampleEntries()
+	loaded := 0
+	for i := range entries {
+		body := entries[i].PDF
+		entries[i].PDF = nil
+		entries[i].Load = func() ([]byte, error) { loaded++; return body, nil }
+	}
+	var buf bytes.Buffer
+	if _, err := printzip.Write(&buf, "batch-1", entries); err != nil {
+		t.Fatal(err)
+	}
+	if loaded != len(entries) {
+		t.Fatalf("loaded %d letters, want %d", loaded, len(entries))
+	}
+	if err := printzip.Verify(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
+		t.Fatal(err)
+	}
+	entries[2].Load = func() ([]byte, error) { return []byte("<html>"), nil }
+	if _, err := printzip.Write(io.Discard, "batch-1", entries); dsr.ErrorCode(err) != dsr.EINVALID {
+		t.Fatalf("a loaded non-PDF: %v", err)
+	}
+	entries[2].Load = func() ([]byte, error) { return nil, errors.New("disk gone") }
+	if _, err := printzip.Write(io.Discard, "batch-1", entries); err == nil {
+		t.Fatal("a failing loader did not stop the batch")
+	}
+}

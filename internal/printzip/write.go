@@ -20,7 +20,10 @@ import (
 // Entry is one letter to put in a batch.
 type Entry struct {
 	RecordID     string   // opaque id of the print record: letters, digits, - and _
-	PDF          []byte   // the letter, a complete PDF file
+	PDF          []byte   // the letter, a complete PDF file; or nil and Load set
+	// Load fetches the PDF when it is written, so that a large batch never
+	// holds every letter in memory at once. Used when PDF is nil.
+	Load func() ([]byte, error)
 	Pages        int      // pages of the PDF
 	AddressLines []string // the address block, 1 to 5 lines, as on the envelope
 	Postcode     string   // for Sweden five digits, a space after the third allowed
@@ -53,6 +56,14 @@ func Write(w io.Writer, batchID string, entries []Entry) (Manifest, error) {
 	modified := time.Now().In(dsr.Stockholm())
 	for i := range rows {
 		pdf := entries[order[i]].PDF
+		if pdf == nil && entries[order[i]].Load != nil {
+			if pdf, err = entries[order[i]].Load(); err != nil {
+				return Manifest{}, fmt.Errorf("write batch %s: letter %d: %w", batchID, i+1, err)
+			}
+			if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				return Manifest{}, prefixed(dsr.FieldError("pdf", "The letter is not a PDF file."), fmt.Sprintf("Letter %d (record %s)", i+1, rows[i].RecordID))
+			}
+		}
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: rows[i].File, Method: zip.Deflate, Modified: modified})
 		if err != nil {
 			return Manifest{}, fmt.Errorf("write batch %s: letter %d: %w", batchID, i+1, err)
@@ -130,7 +141,7 @@ func plan(batchID string, entries []Entry) ([]Row, []int, error) {
 			return nil, nil, prefixed(dsr.FieldError("record_id", "The record id is also used by entry %d.", j+1), where)
 		}
 		seen[e.RecordID] = i
-		if !bytes.HasPrefix(e.PDF, []byte("%PDF-")) {
+		if e.Load == nil && !bytes.HasPrefix(e.PDF, []byte("%PDF-")) {
 			return nil, nil, prefixed(dsr.FieldError("pdf", "The letter is not a PDF file."), where)
 		}
 		country := e.Country

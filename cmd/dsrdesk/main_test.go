@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binary is the dsrdesk command built once for these tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dsrdesk-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "dsrdesk")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// dsrdesk runs the binary and returns its standard output; it fails the
+// test when the command fails.
+func dsrdesk(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	out, err := runCmd(stdin, args...)
+	if err != nil {
+		t.Fatalf("dsrdesk %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func runCmd(stdin string, args ...string) (string, error) {
+	cmd := exec.Command(binary, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if err != nil {
+		return out.String() + errb.String(), err
+	}
+	return out.String(), nil
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+type demoPerson struct {
+	PNR            string `json:"pnr"`
+	Name           string `json:"name"`
+	DigitalMailbox bool   `json:"digital_mailbox"`
+	Protection     string `json:"protection"`
+	Postcode       string `json:"postcode"`
+}
+
+// TestCommandLifecycle drives the real binary as an operator would: seed
+// demo data, list the demo people, add a user, issue a token, serve, use the
+// API, stop, verify the audit trail — and checks the process's log carries
+// no identity number.
+func TestCommandLifecycle(t *testing.T) {
+	data := t.TempDir()
+	dsrdesk(t, "", "demo", "seed", "--data", data)
+	// Seeding again replaces the demo data cleanly.
+	dsrdesk(t, "", "demo", "seed", "--data", data)
+
+	var people []demoPerson
+	if err := json.Unmarshal([]byte(dsrdesk(t, "", "demo", "persons", "--data", data, "--json")), &people); err != nil {
+		t.Fatal(err)
+	}
+	twelve := regexp.MustCompile(`^\d{12}$`)
+	kinds := map[string]bool{}
+	for _, p := range people {
+		if !twelve.MatchString(p.PNR) || p.Name == "" || p.Protection == "" {
+			t.Errorf("demo person %+v", p)
+		}
+		kinds[fmt.Sprintf("mailbox=%t", p.DigitalMailbox)] = true
+		kinds[p.Protection] = true
+	}
+	if len(people) < 8 || !kinds["mailbox=true"] || !kinds["mailbox=false"] || !kinds["skyddad_folkbokforing"] {
+		t.Fatalf("demo people do not cover the required cases: %v", kinds)
+	}
+
+	dsrdesk(t, "en-lång-lösenordsfras\n", "user", "add", "--data", data, "--email", "Ny.Handlaggare@example.se", "--name", "Ny Handläggare", "--role", "officer")
+	if out, err := runCmd("kort\n", "user", "add", "--data", data, "--email", "b@example.se", "--name", "B", "--role", "officer"); err == nil || !strings.Contains(out, "at least 12 characters") {
+		t.Fatalf("a short password was accepted: %v %s", err, out)
+	}
+	if out, err := runCmd("en-lång-lösenordsfras\n", "user", "add", "--data", data, "--email", "ny.handlaggare@example.se", "--name", "X", "--role", "officer"); err == nil || !strings.Contains(out, "already exists") {
+		t.Fatalf("a duplicate e-mail was accepted: %v %s", err, out)
+	}
+	if out, err := runCmd("en-lång-lösenordsfras\n", "user", "add", "--data", data, "--email", "c@example.se", "--name", "C", "--role", "boss"); err == nil || !strings.Contains(out, "Role must be") {
+		t.Fatalf("an unknown role was accepted: %v %s", err, out)
+	}
+	token := strings.TrimSpace(dsrdesk(t, "", "token", "create", "--data", data, "--email", "ny.handlaggare@example.se"))
+	if !strings.HasPrefix(token, "dsr_") {
+		t.Fatalf("token %q", token)
+	}
+
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := exec.CommandContext(ctx, binary, "serve", "--addr", addr, "--data", data, "--demo")
+	srv.Env = append(os.Environ(), "DSRDESK_MAILBOX_SIM_ADDR="+freeAddr(t))
+	stderr, _ := srv.StderrPipe()
+	srv.Stdout = io.Discard
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	logDone := make(chan struct{})
+	go func() { io.Copy(&logs, bufio.NewReader(stderr)); close(logDone) }()
+	base := "http://" + addr
+	up := false
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			up = resp.StatusCode == 200
+			break
+		}
+	}
+	if !up {
+		t.Fatal("the server did not come up")
+	}
+	api := func(method, path, body string) (int, map[string]any) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	var paper, digital demoPerson
+	for _, p := range people {
+		if p.Protection == "none" && !p.DigitalMailbox && paper.PNR == "" {
+			paper = p
+		}
+		if p.Protection == "none" && p.DigitalMailbox && digital.PNR == "" {
+			digital = p
+		}
+	}
+	st, c := api("POST", "/api/v1/cases", `{"kinds":["access"],"subject":"`+digital.PNR[2:8]+"-"+digital.PNR[8:]+`","channel":"phone"}`)
+	if st != 201 {
+		t.Fatalf("create: %d %v", st, c)
+	}
+	id := c["id"].(string)
+	if st, m := api("POST", "/api/v1/cases/"+id+"/extract", ""); st != 200 {
+		t.Fatalf("extract: %d %v", st, m)
+	}
+	if st, m := api("POST", "/api/v1/cases/"+id+"/send", ""); st != 200 || m["channel"] != "digital_mailbox" || m["receipt"] == "" {
+		t.Fatalf("send through the demo's mailbox simulator: %d %v", st, m)
+	}
+
+	srv.Process.Signal(os.Interrupt)
+	if err := srv.Wait(); err != nil {
+		t.Fatalf("the server did not stop cleanly: %v", err)
+	}
+	<-logDone
+	if !strings.Contains(logs.String(), `"route":"/api/v1/cases/:id/send"`) {
+		t.Fatalf("the log has no request lines:\n%s", logs.String())
+	}
+	for _, p := range people {
+		for _, f := range []string{p.PNR, p.PNR[2:], p.PNR[2:8] + "-" + p.PNR[8:]} {
+			if strings.Contains(logs.String(), f) {
+				t.Fatal("the server's log carries an identity number")
+			}
+		}
+	}
+	if out := dsrdesk(t, "", "audit", "verify", "--data", data); !strings.Contains(out, "audit trail intact") {
+		t.Fatalf("audit verify: %s", out)
+	}
+	// A non-demo store is never replaced by demo seeding.
+	other := t.TempDir()
+	dsrdesk(t, "", "migrate", "--data", other)
+	if out, err := runCmd("", "demo", "seed", "--data", other); err == nil || !strings.Contains(out, "not demo data") {
+		t.Fatalf("demo seed replaced a real store: %v %s", err, out)
+	}
+}
+
+// TestCommandErrors checks that mistakes on the command line are explained.
+func TestCommandErrors(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"user"}, {"serve", "--no-such-flag"}} {
+		if out, err := runCmd("", args...); err == nil || out == "" {
+			t.Errorf("dsrdesk %v: %v %q", args, err, out)
+		}
+	}
+	if out, err := runCmd("", "serve", "--data", t.TempDir(), "--mailbox-url", "http://127.0.0.1:1"); err == nil || !strings.Contains(out, "demo seed") {
+		t.Errorf("serve without registers: %v %q", err, out)
+	}
+}
