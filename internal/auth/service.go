@@ -50,6 +50,9 @@ type Service struct {
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
+
+	dummyOnce sync.Once
+	dummy     string // a hash to check against when the e-mail is unknown
 }
 
 // NewService returns an auth service over store.
@@ -136,7 +139,11 @@ func (s *Service) allow(keys ...string) bool {
 	return ok
 }
 
-var errBadLogin = &dsr.Error{Code: dsr.EUNAUTHORIZED, Message: "Wrong e-mail address or password."}
+// errBadLogin is the one answer to a wrong e-mail address or password, so
+// that a sign-in attempt cannot tell which of them was wrong.
+func errBadLogin() error {
+	return &dsr.Error{Code: dsr.EUNAUTHORIZED, Message: "Wrong e-mail address or password."}
+}
 
 // Login checks a staff member's password and opens a session. It returns
 // the session cookie value.
@@ -147,7 +154,11 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
-		return "", nil, errBadLogin
+		// Spend the same time as for a known address, so that the answer
+		// time does not tell which addresses have accounts.
+		s.dummyOnce.Do(func() { s.dummy, _ = HashPassword("dsrdesk-no-such-user") })
+		s.check(ctx, s.dummy, password)
+		return "", nil, errBadLogin()
 	} else if err != nil {
 		return "", nil, err
 	}
@@ -156,7 +167,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 		return "", nil, err
 	}
 	if !ok {
-		return "", nil, errBadLogin
+		return "", nil, errBadLogin()
 	}
 	actor := dsr.Actor{Kind: "staff", ID: u.ID, Role: u.Role}
 	token, err := s.newSession(ctx, &dsr.Session{Kind: "staff", UserID: u.ID}, actor)

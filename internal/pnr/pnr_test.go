@@ -270,3 +270,29 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeAndHoldsPlausible(t *testing.T) {
+	tests := []struct {
+		s                string
+		looksLike, holds bool
+	}{
+		{"Storgatan 1", false, false},
+		{"ref 811218-9876 here", true, true},
+		{"811218 9876", true, true},
+		{"198112189876", true, true},
+		{"701063-2391", true, true},                           // samordningsnummer
+		{"0701234567", true, false},                           // a phone number: refused as text, not a plausible number
+		{"811218-9875", true, false},                          // wrong check digit
+		{"0190a1b2-0000-7000-8000-000000000000", true, false}, // a UUID: shaped, not plausible
+		{"rec-811218-9876", true, true},                       // leaked into an id
+		{"12345", false, false},
+	}
+	for _, tt := range tests {
+		if got := LooksLike(tt.s); got != tt.looksLike {
+			t.Errorf("LooksLike(%q) = %t", tt.s, got)
+		}
+		if got := HoldsPlausible(tt.s); got != tt.holds {
+			t.Errorf("HoldsPlausible(%q) = %t", tt.s, got)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package printzip
 import (
 	"bufio"
 	"bytes"
+	"dsrdesk/internal/pnr"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -241,7 +242,7 @@ func checkID(field, s string) error {
 			return dsr.FieldError(field, "The %s may hold only letters a–z, digits, - and _.", field)
 		}
 	}
-	if holdsPNR(s) {
+	if pnr.HoldsPlausible(s) {
 		return dsr.FieldError(field, "The %s holds what looks like a personal identity number.", field)
 	}
 	return nil
@@ -260,7 +261,7 @@ func checkText(field, s string, maxRunes int) error {
 			return dsr.FieldError(field, "The %s holds a control character.", field)
 		}
 	}
-	if looksLikePNR(s) {
+	if pnr.LooksLike(s) {
 		return dsr.FieldError(field, "The %s holds what looks like a personal identity number.", field)
 	}
 	return nil

@@ -19,11 +19,11 @@ import (
 
 // Entry is one letter to put in a batch.
 type Entry struct {
-	RecordID     string   // opaque id of the print record: letters, digits, - and _
-	PDF          []byte   // the letter, a complete PDF file; or nil and Load set
+	RecordID string // opaque id of the print record: letters, digits, - and _
+	PDF      []byte // the letter, a complete PDF file; or nil and Load set
 	// Load fetches the PDF when it is written, so that a large batch never
 	// holds every letter in memory at once. Used when PDF is nil.
-	Load func() ([]byte, error)
+	Load         func() ([]byte, error)
 	Pages        int      // pages of the PDF
 	AddressLines []string // the address block, 1 to 5 lines, as on the envelope
 	Postcode     string   // for Sweden five digits, a space after the third allowed

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"dsrdesk/internal/dsr"
 )
@@ -118,6 +117,3 @@ func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	}
 	return nil
 }
-
-// Now is the store's clock, exposed for services that share it.
-func (db *DB) Now() time.Time { return db.now() }
