@@ -125,10 +125,12 @@ func (d *document) labelled(label, value string) {
 	}
 	d.ink(inkText)
 	d.use(false, smallSize)
-	top := d.y
+	top, page := d.y, d.page
 	d.paragraphLines(valueLeft, lines, smallLead)
-	if labelEnd := top + float64(len(labels))*smallLead; d.y < labelEnd {
-		d.y = labelEnd // a label longer than its text, on the same page
+	// A label longer than its text pushes the next item down; once the text
+	// has run onto a new page, the label's end on the old page is no limit.
+	if labelEnd := top + float64(len(labels))*smallLead; d.page == page && d.y < labelEnd {
+		d.y = labelEnd
 	}
 	d.y += mm(1.5)
 }

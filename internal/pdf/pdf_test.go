@@ -637,3 +637,32 @@ func BenchmarkExtractLetter(b *testing.B) {
 		}
 	}
 }
+
+// TestLongInformationDoesNotLeaveEmptyPages checks that Art. 15 information
+// running over a page break continues right below the running header, and
+// the next item follows it on the same page instead of on a fresh one.
+func TestLongInformationDoesNotLeaveEmptyPages(t *testing.T) {
+	e := testExtract("sv")
+	long := strings.Repeat("Uppgifterna gallras enligt myndighetens gallringsbeslut och Riksarkivets föreskrifter. ", 12)
+	for i := range e.Sections {
+		e.Sections[i].Register.Retention = text(long, long)
+		e.Sections[i].Register.LegalBasis = text(long, long)
+		e.Sections[i].Register.Source = text(long, long)
+	}
+	pdf, pages := render(t, e)
+	texts := pageTexts(t, pdf)
+	if len(texts) != pages {
+		t.Fatalf("%d page texts for %d pages", len(texts), pages)
+	}
+	for i, pt := range texts[:len(texts)-1] {
+		lines := 0
+		for _, l := range strings.Split(pt, "\n") {
+			if strings.TrimSpace(l) != "" {
+				lines++
+			}
+		}
+		if lines < 20 {
+			t.Errorf("page %d of %d holds only %d lines of text:\n%s", i+1, pages, lines, pt)
+		}
+	}
+}
