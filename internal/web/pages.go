@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -145,7 +146,11 @@ func (s *Server) submitRequest(c *gin.Context) {
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, dsr.Errorf(dsr.EINVALID, "The form could not be read."))
+		var tooBig *http.MaxBytesError
+		if !errors.As(err, &tooBig) {
+			err = dsr.Errorf(dsr.EINVALID, "The form could not be read.")
+		}
+		s.fail(c, err)
 		return
 	}
 	values := map[string]string{}

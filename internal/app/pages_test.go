@@ -1,0 +1,139 @@
+package app
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	"dsrdesk/internal/registers"
+)
+
+// browserClient is an HTTP client with cookies that does not follow
+// redirects, so each redirect target can be checked.
+func (e *env) browserClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (e *env) form(c *http.Client, path string, values url.Values, origin string) (*http.Response, string) {
+	e.t.Helper()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(values.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (e *env) get(c *http.Client, path string) (*http.Response, string) {
+	e.t.Helper()
+	resp, err := c.Get(e.srv.URL + path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (e *env) staffClient(email, password string) *http.Client {
+	e.t.Helper()
+	c := e.browserClient()
+	resp, _ := e.form(c, "/staff/login", url.Values{"email": {email}, "password": {password}}, e.srv.URL)
+	if resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("sign-in as %s: %d", email, resp.StatusCode)
+	}
+	return c
+}
+
+// TestPagesEnforceRolesAndOrigin checks who may open which page, that a
+// cross-site form post is refused without changing anything, and that an
+// individual sees only their own receipt.
+func TestPagesEnforceRolesAndOrigin(t *testing.T) {
+	e := newEnv(t)
+	users := DemoUsers()
+	officer := e.staffClient(users[0].Email, users[0].Password)
+	printer := e.staffClient(users[2].Email, users[2].Password)
+
+	if resp, _ := e.get(e.browserClient(), "/staff/cases"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/staff/login" {
+		t.Fatalf("anonymous case list: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, body := e.get(printer, "/staff/cases"); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Something went wrong") && !strings.Contains(body, "Något gick fel") {
+		t.Fatalf("print operator on the case list: %d", resp.StatusCode)
+	}
+	if resp, _ := e.get(officer, "/staff/print"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("officer on the print page: %d", resp.StatusCode)
+	}
+	resp, list := e.get(officer, "/staff/cases")
+	if resp.StatusCode != 200 || !strings.Contains(list, "FÖRSENAT") {
+		t.Fatalf("case list: %d, overdue case not flagged", resp.StatusCode)
+	}
+	id := list[strings.Index(list, "/staff/cases/")+len("/staff/cases/"):]
+	id = id[:strings.IndexByte(id, '"')]
+
+	// A form posted from another site is refused and assembles nothing.
+	if resp, _ := e.form(officer, "/staff/cases/"+id+"/assemble", nil, "https://evil.example"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-origin post: %d, want 403", resp.StatusCode)
+	}
+	if _, page := e.get(officer, "/staff/cases/"+id); strings.Contains(page, `id="extract-summary"`) {
+		t.Fatal("a cross-origin post assembled the extract")
+	}
+	if resp, _ := e.form(officer, "/staff/cases/"+id+"/assemble", nil, e.srv.URL); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("same-origin assemble: %d", resp.StatusCode)
+	}
+
+	// An individual signs in with the test e-ID and submits form 9352.
+	people := registers.DemoPeople()
+	ind := e.browserClient()
+	resp, _ = e.form(ind, "/e-id", url.Values{"person": {"0"}}, e.srv.URL)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/request/9352" {
+		t.Fatalf("e-ID sign-in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body := e.form(ind, "/request/9352", url.Values{"scope": {"limited"}, "language": {"sv"}}, e.srv.URL)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Fyll i det här fältet.") {
+		t.Fatalf("incomplete form: %d", resp.StatusCode)
+	}
+	resp, _ = e.form(ind, "/request/9352", url.Values{"scope": {"all"}, "language": {"en"}, "phone": {"070-123 45 67"}}, e.srv.URL)
+	receipt := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(receipt, "/request/receipt/") {
+		t.Fatalf("submit: %d %s", resp.StatusCode, receipt)
+	}
+	if resp, body := e.get(ind, receipt); resp.StatusCode != 200 || !strings.Contains(body, "DSR-2026-") {
+		t.Fatalf("own receipt: %d", resp.StatusCode)
+	}
+	other := e.browserClient()
+	e.form(other, "/e-id", url.Values{"person": {"1"}}, e.srv.URL)
+	if resp, _ := e.get(other, receipt); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("someone else's receipt: %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := e.get(officer, receipt); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("staff on an individual's receipt: %d, want a redirect to e-ID", resp.StatusCode)
+	}
+	// No URL the flows produced carries an identity number.
+	for _, u := range []string{receipt, "/staff/cases/" + id} {
+		for _, p := range people {
+			for _, f := range pnrForms(p.PNR) {
+				if strings.Contains(u, f) {
+					t.Fatalf("URL %s carries an identity number", u)
+				}
+			}
+		}
+	}
+	if resp, _ := e.get(e.browserClient(), "/no/such/page"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown page: %d", resp.StatusCode)
+	}
+	big := url.Values{"scope": {"limited"}, "language": {"sv"}, "scope_details": {strings.Repeat("å", 1<<20)}}
+	if resp, _ := e.form(ind, "/request/9352", big, e.srv.URL); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized form: %d, want 413", resp.StatusCode)
+	}
+	e.checkAuditAndLogs()
+}

@@ -1,0 +1,70 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestFromEnvAndValidate(t *testing.T) {
+	key := strings.Repeat("ab", 32)
+	c, err := Defaults().FromEnv(env(map[string]string{
+		"DSRDESK_ADDR": "0.0.0.0:9000", "DSRDESK_TREAT_EVES_AS_HOLIDAYS": "true", "DSRDESK_PNR_KEY": key,
+		"DSRDESK_MAILBOX_URL": "https://mailbox.example",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || !c.TreatEvesAsHolidays || len(c.PNRKey) != 32 || c.Synchronous != "FULL" {
+		t.Fatalf("config %+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.String(); strings.Contains(s, key) || !strings.Contains(s, "[redacted]") {
+		t.Fatalf("String() shows the key: %s", s)
+	}
+	for name, vars := range map[string]map[string]string{
+		"bad bool":     {"DSRDESK_SECURE_COOKIES": "yes please"},
+		"bad key":      {"DSRDESK_PNR_KEY": "not hex"},
+		"missing file": {"DSRDESK_PNR_KEY_FILE": "/no/such/file"},
+	} {
+		if _, err := Defaults().FromEnv(env(vars)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	for name, c := range map[string]Config{
+		"short key":       func() Config { c := Defaults(); c.MailboxURL = "x"; c.PNRKey = []byte("short"); return c }(),
+		"no mailbox":      Defaults(),
+		"bad synchronous": func() Config { c := Defaults(); c.Demo = true; c.Synchronous = "OFF"; return c }(),
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%s: Validate accepted it", name)
+		}
+	}
+}
+
+func TestKeyIsCreatedOnceAndKept(t *testing.T) {
+	c := Defaults()
+	c.DataDir = filepath.Join(t.TempDir(), "data")
+	k1, err := c.LoadOrCreateKey()
+	if err != nil || len(k1) != 32 {
+		t.Fatalf("key %d bytes, %v", len(k1), err)
+	}
+	k2, err := c.LoadOrCreateKey()
+	if err != nil || string(k1) != string(k2) {
+		t.Fatal("a second start made a different key: every look-up hash would change")
+	}
+	if fi, err := os.Stat(c.KeyPath()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, %v", fi.Mode(), err)
+	}
+	file := filepath.Join(t.TempDir(), "key")
+	os.WriteFile(file, []byte(strings.Repeat("cd", 32)+"\n"), 0o600)
+	c2, err := Defaults().FromEnv(env(map[string]string{"DSRDESK_PNR_KEY_FILE": file}))
+	if err != nil || len(c2.PNRKey) != 32 || c2.PNRKey[0] != 0xcd {
+		t.Fatalf("key from file: %v", err)
+	}
+}
