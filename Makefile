@@ -42,8 +42,14 @@ vet:
 test: test-deps vet
 	$(GO) test -count=1 -timeout 30m ./...
 
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+
+## lint: formatting, vet and staticcheck (installed on first use)
 lint: vet
 	test -z "$$(gofmt -l cmd internal web forms migrations)"
+	test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	# S1016: wire structs are converted field by field on purpose, to keep them apart from domain types.
+	$(STATICCHECK) -checks inherit,-S1016 ./...
 
 ## bench: the figures recorded in BENCHMARKS.md
 bench:

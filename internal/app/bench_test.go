@@ -54,7 +54,7 @@ func BenchmarkExtractLongHistory(b *testing.B) {
 	}
 	officer := dsr.Actor{Kind: "staff", ID: "bench", Role: dsr.RoleOfficer}
 	ctx := context.Background()
-	c, err := e.app.Cases.Create(ctx, casewReq(long.PNR), officer)
+	c, _, err := e.app.Cases.Create(ctx, casewReq(long.PNR), officer)
 	if err != nil {
 		b.Fatal(err)
 	}

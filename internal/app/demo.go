@@ -99,7 +99,7 @@ func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now fu
 		if i >= len(ages) {
 			break
 		}
-		_, err := a.Cases.Create(ctx, casework.Request{
+		_, _, err := a.Cases.Create(ctx, casework.Request{
 			Kinds: []dsr.Kind{dsr.KindAccess}, Subject: p.PNR, SubjectName: p.Name,
 			Channel: channels[i%len(channels)], ReceivedOn: dsr.FormatDate(today.AddDate(0, 0, -ages[i])),
 		}, officer)

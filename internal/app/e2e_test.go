@@ -341,3 +341,48 @@ func (e *env) checkAuditAndLogs() {
 		}
 	}
 }
+
+// TestAPIIdempotencyKey checks that a create repeated with the same
+// Idempotency-Key (a client retrying after a lost answer) makes one case.
+func TestAPIIdempotencyKey(t *testing.T) {
+	e := newEnv(t)
+	body := map[string]any{"kinds": []string{"access"}, "subject": registers.DemoPeople()[1].PNR, "channel": "letter"}
+	post := func(key string) (int, caseResp) {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/cases", strings.NewReader(mustJSON(t, body)))
+		req.Header.Set("Authorization", "Bearer "+e.officer)
+		req.Header.Set("Idempotency-Key", key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var c caseResp
+		jsonDecode(t, resp.Body, &c)
+		return resp.StatusCode, c
+	}
+	var before struct{ Total int }
+	e.call("GET", "/api/v1/cases", e.officer, nil, &before)
+	st1, c1 := post("retry-42")
+	st2, c2 := post("retry-42")
+	st3, c3 := post("retry-43")
+	if st1 != 201 || st2 != 200 || st3 != 201 || c1.ID != c2.ID || c1.ID == c3.ID {
+		t.Fatalf("statuses %d %d %d, ids %s %s %s", st1, st2, st3, c1.ID, c2.ID, c3.ID)
+	}
+	var after struct{ Total int }
+	e.call("GET", "/api/v1/cases", e.officer, nil, &after)
+	if after.Total != before.Total+2 {
+		t.Fatalf("%d new cases, want 2", after.Total-before.Total)
+	}
+	// Another staff member's identical key is a different submission.
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/cases", strings.NewReader(mustJSON(t, body)))
+	req.Header.Set("Authorization", "Bearer "+e.dpo)
+	req.Header.Set("Idempotency-Key", "retry-42")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("another user's key: %d, want 201", resp.StatusCode)
+	}
+}

@@ -237,3 +237,19 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 func casewReq(subject string) casework.Request {
 	return casework.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: subject, Channel: dsr.ChannelLetter, ReceivedOn: "2026-11-20"}
 }
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func jsonDecode(t *testing.T, r io.Reader, v any) {
+	t.Helper()
+	if err := json.NewDecoder(r).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -102,10 +102,18 @@ func TestPagesEnforceRolesAndOrigin(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Fyll i det här fältet.") {
 		t.Fatalf("incomplete form: %d", resp.StatusCode)
 	}
-	resp, _ = e.form(ind, "/request/9352", url.Values{"scope": {"all"}, "language": {"en"}, "phone": {"070-123 45 67"}}, e.srv.URL)
+	_, formPage := e.get(ind, "/request/9352")
+	key := formPage[strings.Index(formPage, `name="request_key" value="`)+len(`name="request_key" value="`):]
+	key = key[:strings.IndexByte(key, '"')]
+	filled := url.Values{"scope": {"all"}, "language": {"en"}, "phone": {"070-123 45 67"}, "request_key": {key}}
+	resp, _ = e.form(ind, "/request/9352", filled, e.srv.URL)
 	receipt := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(receipt, "/request/receipt/") {
 		t.Fatalf("submit: %d %s", resp.StatusCode, receipt)
+	}
+	// A double click sends the same form again: same case, no second one.
+	if resp, _ := e.form(ind, "/request/9352", filled, e.srv.URL); resp.Header.Get("Location") != receipt {
+		t.Fatalf("a resubmitted form made another case: %s", resp.Header.Get("Location"))
 	}
 	if resp, body := e.get(ind, receipt); resp.StatusCode != 200 || !strings.Contains(body, "DSR-2026-") {
 		t.Fatalf("own receipt: %d", resp.StatusCode)

@@ -15,7 +15,7 @@ import (
 
 // Store is what casework needs from the case store.
 type Store interface {
-	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC string, actor dsr.Actor) error
+	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, actor dsr.Actor) (bool, error)
 	FindCase(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
 	ListCases(ctx context.Context, f dsr.CaseFilter, actor dsr.Actor) ([]*dsr.Case, int, error)
 	ExtendCase(ctx context.Context, id string, check func(*dsr.Case) (time.Time, error), reason string, actor dsr.Actor) (*dsr.Case, error)
@@ -47,6 +47,9 @@ type Request struct {
 	Language       string
 	Representative *dsr.Representative
 	Details        map[string]string
+	// Key, when set, identifies this submission: submitting it again
+	// returns the case it created instead of a second one.
+	Key string
 }
 
 // Maximum sizes of free text, so that one request cannot fill the store.
@@ -57,11 +60,33 @@ const (
 )
 
 // Create validates a request, computes its deadlines (RULES §2) and
-// registers it as a new case.
-func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (*dsr.Case, error) {
+// registers it as a new case. created is false when r.Key had already
+// registered the returned case.
+func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *dsr.Case, created bool, err error) {
 	if !actor.Any(dsr.RoleOfficer, dsr.RoleDPO) && actor.Kind != "individual" {
-		return nil, dsr.Errorf(dsr.EFORBIDDEN, "Only case officers and the data protection officer may register requests.")
+		return nil, false, dsr.Errorf(dsr.EFORBIDDEN, "Only case officers and the data protection officer may register requests.")
 	}
+	if len(r.Key) > 100 {
+		return nil, false, dsr.FieldError("idempotency_key", "The idempotency key is too long (at most 100 characters).")
+	}
+	c, err = s.validate(r)
+	if err != nil {
+		return nil, false, err
+	}
+	key := ""
+	if r.Key != "" {
+		key = actor.String() + ":" + r.Key // one person's key never finds another's case
+	}
+	subject := pnr.PNR(c.SubjectPNR)
+	created, err = s.store.CreateCase(ctx, c, s.hasher.Sum(subject), key, actor)
+	if err != nil {
+		return nil, false, err
+	}
+	return c, created, nil
+}
+
+// validate checks a request and builds the case it would register.
+func (s *Service) validate(r Request) (*dsr.Case, error) {
 	today := dsr.Day(s.now())
 	if len(r.Kinds) == 0 {
 		return nil, dsr.FieldError("kinds", "Choose at least one kind of request.")
@@ -133,9 +158,6 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (*dsr.
 		ReceivedOn:     received,
 		TargetOn:       d.TargetOn,
 		DueOn:          d.DueOn,
-	}
-	if err := s.store.CreateCase(ctx, c, s.hasher.Sum(subject), actor); err != nil {
-		return nil, err
 	}
 	return c, nil
 }

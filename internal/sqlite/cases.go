@@ -50,29 +50,51 @@ func scanCase(s scanner) (*dsr.Case, error) {
 // CreateCase stores a new case, giving it the next case number of the year
 // it was received (DSR-YYYY-NNNNNN), and records its receipt and channel in
 // the audit trail. subjectHMAC is the keyed look-up hash of the subject.
-func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC string, actor dsr.Actor) error {
+//
+// A non-empty requestKey makes the call idempotent: when a case with that
+// key exists, c is filled with it, nothing is written and created is false.
+func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, actor dsr.Actor) (created bool, err error) {
 	kinds, err := json.Marshal(c.Kinds)
 	if err != nil {
-		return fmt.Errorf("encode kinds: %w", err)
+		return false, fmt.Errorf("encode kinds: %w", err)
 	}
 	if c.Details == nil {
 		c.Details = map[string]string{}
 	}
 	details, err := json.Marshal(c.Details)
 	if err != nil {
-		return fmt.Errorf("encode details: %w", err)
+		return false, fmt.Errorf("encode details: %w", err)
 	}
 	var rep sql.NullString
 	if c.Representative != nil {
 		b, err := json.Marshal(c.Representative)
 		if err != nil {
-			return fmt.Errorf("encode representative: %w", err)
+			return false, fmt.Errorf("encode representative: %w", err)
 		}
 		rep = sql.NullString{String: string(b), Valid: true}
 	}
 	now := db.now()
 	c.CreatedAt, c.UpdatedAt = now, now
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	var key sql.NullString
+	if requestKey != "" {
+		key = sql.NullString{String: requestKey, Valid: true}
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if key.Valid {
+			var id string
+			err := tx.QueryRowContext(ctx, `SELECT id FROM cases WHERE request_key = ?`, key).Scan(&id)
+			if err == nil {
+				existing, err := findCase(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				*c = *existing
+				return nil
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("find request key: %w", err)
+			}
+		}
+		created = true
 		var last int
 		year := c.ReceivedOn.Year()
 		if err := tx.QueryRowContext(ctx,
@@ -85,11 +107,11 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC string, a
 		if c.ExtendedDueOn != nil {
 			ext = sql.NullString{String: dsr.FormatDate(*c.ExtendedDueOn), Valid: true}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, subject_hmac)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, subject_hmac, request_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
 			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), ext, c.ExtensionReason,
-			fmtTime(now), fmtTime(now), subjectHMAC); err != nil {
+			fmtTime(now), fmtTime(now), subjectHMAC, key); err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
 		detail := fmt.Sprintf("number=%s channel=%s kinds=%s received_on=%s due_on=%s", c.Number, c.Channel, kinds, dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.DueOn))
@@ -98,6 +120,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC string, a
 		}
 		return db.appendAudit(ctx, tx, actor, "case.received", c.ID, detail)
 	})
+	return created, err
 }
 
 // FindCase returns one case and records the read in the audit trail.

@@ -59,7 +59,7 @@ func TestCaseNumbersAreUniquePerYearUnderConcurrency(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			c := newCase(strings.Repeat("0", 7)+string(rune('a'+i%26))+string(rune('a'+i/26)), time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
-			if err := db.CreateCase(ctx, c, "hmac", officer); err != nil {
+			if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil {
 				t.Error(err)
 				return
 			}
@@ -73,7 +73,7 @@ func TestCaseNumbersAreUniquePerYearUnderConcurrency(t *testing.T) {
 		t.Fatalf("numbers %v", seen)
 	}
 	c := newCase("next-year", time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC))
-	if err := db.CreateCase(ctx, c, "hmac", officer); err != nil || c.Number != "DSR-2027-000001" {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil || c.Number != "DSR-2027-000001" {
 		t.Fatalf("first case of 2027 numbered %q, %v", c.Number, err)
 	}
 }
@@ -82,7 +82,7 @@ func TestEveryCaseReadIsAuditedAndTheChainHolds(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err := db.CreateCase(ctx, c, "hmac", officer); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
@@ -122,7 +122,7 @@ func TestPrepareLetterTwiceGivesOneLetter(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err := db.CreateCase(ctx, c, "hmac", officer); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.PrepareLetter(ctx, &dsr.Letter{ID: "l1", CaseID: "c1", MessageID: "m1"}, officer); dsr.ErrorCode(err) != dsr.ECONFLICT {
@@ -160,5 +160,26 @@ func TestPrepareLetterTwiceGivesOneLetter(t *testing.T) {
 	}
 	if bs, _ := db.Batches(ctx, 10); len(bs) != 1 {
 		t.Fatalf("the refused batch was kept: %d batches", len(bs))
+	}
+}
+
+func TestRequestKeyMakesCreateIdempotent(t *testing.T) {
+	db, _ := mustOpen(t)
+	ctx := context.Background()
+	first := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if created, err := db.CreateCase(ctx, first, "hmac", "individual:p1:k1", officer); err != nil || !created {
+		t.Fatalf("first: %t %v", created, err)
+	}
+	again := newCase("c2", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	created, err := db.CreateCase(ctx, again, "hmac", "individual:p1:k1", officer)
+	if err != nil || created || again.ID != "c1" || again.Number != first.Number {
+		t.Fatalf("repeat: created=%t case %s %s, %v", created, again.ID, again.Number, err)
+	}
+	other := newCase("c3", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if created, err := db.CreateCase(ctx, other, "hmac", "individual:p1:k2", officer); err != nil || !created || other.Number == first.Number {
+		t.Fatalf("another key: %t %v", created, err)
+	}
+	if _, total, _ := db.ListCases(ctx, dsr.CaseFilter{}, officer); total != 2 {
+		t.Fatalf("%d cases, want 2", total)
 	}
 }

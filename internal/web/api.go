@@ -80,12 +80,17 @@ func (s *Server) apiCreateCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.cases.Create(c.Request.Context(), casework.Request{
+	cs, created, err := s.cases.Create(c.Request.Context(), casework.Request{
 		Kinds: body.Kinds, Subject: body.Subject, SubjectName: body.SubjectName, Channel: body.Channel,
 		ReceivedOn: body.ReceivedOn, Language: body.Language, Representative: body.Representative, Details: body.Details,
+		Key: c.GetHeader("Idempotency-Key"),
 	}, staffActor(userOf(c)))
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	if !created {
+		c.JSON(http.StatusOK, s.caseJSON(cs)) // a repeated call: the case it made the first time
 		return
 	}
 	c.JSON(http.StatusCreated, s.caseJSON(cs))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"dsrdesk/internal/casework"
 	"dsrdesk/internal/dsr"
@@ -134,7 +135,7 @@ func (s *Server) requestForm(c *gin.Context) {
 		return
 	}
 	vals := map[string]string{"scope": "all", "language": langOf(c)}
-	s.render(c, http.StatusOK, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": vals, "Errors": map[string]string{}})
+	s.render(c, http.StatusOK, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": vals, "Errors": map[string]string{}, "Key": uuid.NewString()})
 }
 
 // submitRequest registers a request made in the e-service. The person is
@@ -157,16 +158,22 @@ func (s *Server) submitRequest(c *gin.Context) {
 	for _, fd := range f.Fields {
 		values[fd.Name] = c.Request.PostForm.Get(fd.Name)
 	}
+	// The key was put in the form when it was shown: a double click or a
+	// resubmitted page sends it again and finds the case it made.
+	key := c.Request.PostForm.Get("request_key")
+	if _, err := uuid.Parse(key); err != nil {
+		key = uuid.NewString()
+	}
 	clean, errs := f.Validate(values, langOf(c))
 	if errs != nil {
-		s.render(c, http.StatusBadRequest, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": values, "Errors": errs})
+		s.render(c, http.StatusBadRequest, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": values, "Errors": errs, "Key": key})
 		return
 	}
 	sess := sessionOf(c)
 	clean["form"] = f.ID
-	cs, err := s.cases.Create(c.Request.Context(), casework.Request{
+	cs, _, err := s.cases.Create(c.Request.Context(), casework.Request{
 		Kinds: f.Kinds, Subject: sess.SubjectPNR, SubjectName: sess.SubjectName, Channel: dsr.ChannelEService,
-		Language: clean["language"], Details: clean,
+		Language: clean["language"], Details: clean, Key: key,
 	}, individualActor(sess))
 	if err != nil {
 		s.fail(c, err)

@@ -31,7 +31,7 @@ type Auth interface {
 
 // Cases is the casework service.
 type Cases interface {
-	Create(ctx context.Context, r casework.Request, actor dsr.Actor) (*dsr.Case, error)
+	Create(ctx context.Context, r casework.Request, actor dsr.Actor) (*dsr.Case, bool, error)
 	Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
 	List(ctx context.Context, status string, limit, offset int, actor dsr.Actor) ([]*dsr.Case, int, error)
 	Extend(ctx context.Context, id, reason string, actor dsr.Actor) (*dsr.Case, error)
