@@ -1,18 +1,23 @@
 package dsr
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // DateLayout is the layout of calendar dates in the API, the store and forms.
 const DateLayout = "2006-01-02"
 
-// Stockholm is the time zone in which every calendar date of a case is counted.
-// It falls back to a fixed CET offset if the zone database is missing.
-func Stockholm() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Stockholm"); err == nil {
-		return loc
+// Stockholm is the time zone in which every calendar date of a case is
+// counted. The zone is loaded once; the command embeds the zone database
+// (time/tzdata), so it is there even on a machine without one.
+var Stockholm = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		panic("dsr: no time zone data for Europe/Stockholm: " + err.Error())
 	}
-	return time.FixedZone("CET", 3600)
-}
+	return loc
+})
 
 // Day returns the calendar date of t in Europe/Stockholm as midnight UTC, the
 // representation of a date throughout dsrdesk.

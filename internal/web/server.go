@@ -140,6 +140,8 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			}
 			return key
 		},
+		// clock shows an instant as Swedish local time.
+		"clock": func(t time.Time) string { return t.In(dsr.Stockholm()).Format("2006-01-02 15:04") },
 		"date": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
