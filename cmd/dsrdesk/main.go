@@ -17,7 +17,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	_ "time/tzdata" // Europe/Stockholm even where the system has no zone database
 
 	"github.com/rs/zerolog"
 

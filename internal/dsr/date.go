@@ -3,14 +3,15 @@ package dsr
 import (
 	"sync"
 	"time"
+	_ "time/tzdata" // the zone database travels with every program that counts dates
 )
 
 // DateLayout is the layout of calendar dates in the API, the store and forms.
 const DateLayout = "2006-01-02"
 
 // Stockholm is the time zone in which every calendar date of a case is
-// counted. The zone is loaded once; the command embeds the zone database
-// (time/tzdata), so it is there even on a machine without one.
+// counted. The zone is loaded once, from the embedded zone database when the
+// machine has none.
 var Stockholm = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
