@@ -38,16 +38,9 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 	if sess := sessionOf(c); sess != nil && sess.Kind == "individual" {
 		p.Individual = sess.SubjectName
 	}
-	t, err := s.pages[name].Clone()
-	if err == nil {
-		t = t.Funcs(s.funcs(lang))
-	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(status)
-	if err == nil {
-		err = t.ExecuteTemplate(c.Writer, "layout", p)
-	}
-	if err != nil {
+	if err := s.pages[lang][name].ExecuteTemplate(c.Writer, "layout", p); err != nil {
 		s.logger(c).Error().Err(err).Str("page", name).Msg("render page")
 	}
 }

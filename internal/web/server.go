@@ -90,7 +90,7 @@ type Server struct {
 	print    Print
 	forms    map[string]*forms.Form
 	texts    map[string]dsr.Text
-	pages    map[string]*template.Template
+	pages    map[string]map[string]*template.Template // language → page → template
 }
 
 // Services bundles what the server calls.
@@ -113,7 +113,7 @@ func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*S
 		cfg.MaxBody = 1 << 20
 	}
 	s := &Server{cfg: cfg, log: log, now: now, auth: svc.Auth, cases: svc.Cases, extracts: svc.Extracts,
-		delivery: svc.Delivery, print: svc.Print, forms: svc.Forms, pages: map[string]*template.Template{}}
+		delivery: svc.Delivery, print: svc.Print, forms: svc.Forms, pages: map[string]map[string]*template.Template{}}
 	b, err := fs.ReadFile(assets.FS, "i18n.json")
 	if err != nil {
 		return nil, fmt.Errorf("read texts: %w", err)
@@ -121,17 +121,21 @@ func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*S
 	if err := json.Unmarshal(b, &s.texts); err != nil {
 		return nil, fmt.Errorf("parse texts: %w", err)
 	}
-	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(s.funcs("sv")).ParseFS(assets.FS, "templates/layout.html", "templates/"+name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("parse page %s: %w", name, err)
+	for _, lang := range []string{"sv", "en"} {
+		s.pages[lang] = map[string]*template.Template{}
+		for _, name := range pageNames {
+			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(assets.FS, "templates/layout.html", "templates/"+name+".html")
+			if err != nil {
+				return nil, fmt.Errorf("parse page %s: %w", name, err)
+			}
+			s.pages[lang][name] = t
 		}
-		s.pages[name] = t
 	}
 	return s, nil
 }
 
-// funcs are the template functions for one language.
+// funcs are the template functions for one language; each language has its
+// own parsed set, so nothing is re-bound per request.
 func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t": func(key string) string {

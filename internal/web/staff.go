@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,7 +39,7 @@ func (s *Server) login(c *gin.Context) {
 // caseRow is a case in the list with its deadline arithmetic done.
 type caseRow struct {
 	Case     *dsr.Case
-	Due      any
+	Due      time.Time
 	DaysLeft int
 	Overdue  bool
 }
