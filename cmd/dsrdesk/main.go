@@ -22,10 +22,12 @@ import (
 
 	"dsrdesk/internal/app"
 	"dsrdesk/internal/audit"
+	"dsrdesk/internal/auth"
 	"dsrdesk/internal/config"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/mailbox"
 	"dsrdesk/internal/registers"
+	"dsrdesk/internal/sqlite"
 )
 
 const usage = `dsrdesk — GDPR data-subject requests at Försäkringskassan
@@ -122,24 +124,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err != nil {
 			return err
 		}
-		a, err := adminApp(ctx, cfg, log, now)
+		db, users, err := staffAdmin(ctx, cfg, now)
 		if err != nil {
 			return err
 		}
-		defer a.Close()
-		u, err := a.Auth.AddUser(ctx, email, name, dsr.Role(role), password, dsr.Actor{Kind: "system", ID: "cli"})
+		defer db.Close()
+		u, err := users.AddUser(ctx, email, name, dsr.Role(role), password, dsr.Actor{Kind: "system", ID: "cli"})
 		if err != nil {
 			return userError(err)
 		}
 		fmt.Fprintf(stdout, "added %s (%s), id %s\n", u.Email, u.Role, u.ID)
 		return nil
 	case "token create":
-		a, err := adminApp(ctx, cfg, log, now)
+		db, users, err := staffAdmin(ctx, cfg, now)
 		if err != nil {
 			return err
 		}
-		defer a.Close()
-		token, err := a.Auth.CreateToken(ctx, email, dsr.Actor{Kind: "system", ID: "cli"})
+		defer db.Close()
+		token, err := users.CreateToken(ctx, email, dsr.Actor{Kind: "system", ID: "cli"})
 		if err != nil {
 			return userError(err)
 		}
@@ -183,13 +185,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return nil
 }
 
-// adminApp is the application for the admin subcommands, which need no
-// mailbox.
-func adminApp(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() time.Time) (*app.App, error) {
-	if cfg.MailboxURL == "" {
-		cfg.MailboxURL = "http://" + cfg.MailboxSimAddr
+// staffAdmin opens what the user and token subcommands need: the case store
+// and the auth service over it, nothing else, so that accounts can be set
+// up before any source register or mailbox is configured.
+func staffAdmin(ctx context.Context, cfg config.Config, now func() time.Time) (*sqlite.DB, *auth.Service, error) {
+	db, err := app.Open(ctx, cfg, now)
+	if err != nil {
+		return nil, nil, err
 	}
-	return app.New(ctx, cfg, log, now)
+	return db, auth.NewService(db, now, auth.Config{}), nil
 }
 
 func userError(err error) error {

@@ -195,9 +195,14 @@ func TestCommandLifecycle(t *testing.T) {
 	if out := dsrdesk(t, "", "audit", "verify", "--data", data); !strings.Contains(out, "audit trail intact") {
 		t.Fatalf("audit verify: %s", out)
 	}
-	// A non-demo store is never replaced by demo seeding.
+	// A real installation: accounts can be set up before any register is.
 	other := t.TempDir()
 	dsrdesk(t, "", "migrate", "--data", other)
+	dsrdesk(t, "ett-långt-lösenord\n", "user", "add", "--data", other, "--email", "admin@example.se", "--name", "Admin", "--role", "admin")
+	if tok := dsrdesk(t, "", "token", "create", "--data", other, "--email", "admin@example.se"); !strings.HasPrefix(tok, "dsr_") {
+		t.Fatalf("token on a store without registers: %q", tok)
+	}
+	// A non-demo store is never replaced by demo seeding.
 	if out, err := runCmd("", "demo", "seed", "--data", other); err == nil || !strings.Contains(out, "not demo data") {
 		t.Fatalf("demo seed replaced a real store: %v %s", err, out)
 	}
