@@ -45,7 +45,7 @@ func resetPeakRSS() {
 // storing it with the case. peak-RSS-MB is the process's peak resident
 // memory during the loop.
 func BenchmarkExtractLongHistory(b *testing.B) {
-	e := newEnv(&testing.T{})
+	e := newEnv(b)
 	long := registers.DemoPeople()[0]
 	for _, p := range registers.DemoPeople() {
 		if strings.Contains(p.Note, "Long history") {
@@ -76,7 +76,7 @@ func BenchmarkExtractLongHistory(b *testing.B) {
 // commits (synchronous=FULL), from several clients at once, and reports
 // cases per second.
 func BenchmarkAPICreateCase(b *testing.B) {
-	e := newEnv(&testing.T{})
+	e := newEnv(b)
 	body := []byte(fmt.Sprintf(`{"kinds":["access"],"subject":%q,"channel":"letter","received_on":"2026-11-20"}`, registers.DemoPeople()[1].PNR))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	start := time.Now()

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -247,7 +248,7 @@ func TestAPIErrors(t *testing.T) {
 			if st != tt.status {
 				t.Fatalf("status %d %s, want %d", st, raw, tt.status)
 			}
-			if err := jsonUnmarshal(raw, &er); err != nil {
+			if err := json.Unmarshal(raw, &er); err != nil {
 				t.Fatalf("error body %s: %v", raw, err)
 			}
 			if er.Error.Code != tt.code || er.Error.Field != tt.field || er.Error.Message == "" {

@@ -50,7 +50,7 @@ func (b *syncBuffer) String() string {
 // env is a running dsrdesk over real HTTP with a real store, seeded with
 // the demo data, and the mailbox simulator as a separate HTTP server.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	app     *App
 	srv     *httptest.Server
 	sim     *mailbox.Simulator
@@ -61,7 +61,7 @@ type env struct {
 	printer string
 }
 
-func person(t *testing.T, pick func(registers.DemoPerson) bool) registers.DemoPerson {
+func person(t testing.TB, pick func(registers.DemoPerson) bool) registers.DemoPerson {
 	t.Helper()
 	for _, p := range registers.DemoPeople() {
 		if pick(p) {
@@ -72,7 +72,7 @@ func person(t *testing.T, pick func(registers.DemoPerson) bool) registers.DemoPe
 	return registers.DemoPerson{}
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -231,8 +231,6 @@ func readZip(t *testing.T, b []byte) map[string][]byte {
 	}
 	return out
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func casewReq(subject string) casework.Request {
 	return casework.Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: subject, Channel: dsr.ChannelLetter, ReceivedOn: "2026-11-20"}
