@@ -21,13 +21,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"dsrdesk/internal/app"
-	"dsrdesk/internal/audit"
-	"dsrdesk/internal/auth"
 	"dsrdesk/internal/config"
 	"dsrdesk/internal/dsr"
-	"dsrdesk/internal/mailbox"
-	"dsrdesk/internal/registers"
-	"dsrdesk/internal/sqlite"
 )
 
 const usage = `dsrdesk — GDPR data-subject requests at Försäkringskassan
@@ -35,7 +30,7 @@ const usage = `dsrdesk — GDPR data-subject requests at Försäkringskassan
 Usage:
   dsrdesk serve --addr ADDR --data DIR [--demo] [--mailbox-url URL]
   dsrdesk migrate --data DIR
-  dsrdesk user add --data DIR --email E --name N --role officer|dpo|print|admin   (password on stdin)
+  dsrdesk user add --data DIR --email E --name N --role officer|dpo|print|print_protected|admin   (password on stdin)
   dsrdesk token create --data DIR --email E
   dsrdesk demo seed --data DIR
   dsrdesk demo persons --data DIR --json
@@ -87,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "user add":
 		fs.StringVar(&email, "email", "", "e-mail address")
 		fs.StringVar(&name, "name", "", "full name")
-		fs.StringVar(&role, "role", "", "officer, dpo, print or admin")
+		fs.StringVar(&role, "role", "", "officer, dpo, print, print_protected or admin")
 	case "token create":
 		fs.StringVar(&email, "email", "", "e-mail address of the staff member")
 	case "demo persons":
@@ -108,12 +103,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "mailbox-sim":
 		return serveSimulator(ctx, cfg, log)
 	case "migrate":
-		db, err := app.Open(ctx, cfg, now)
+		adm, err := app.OpenAdmin(ctx, cfg, now)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		v, err := db.SchemaVersion(ctx)
+		defer adm.Close()
+		v, err := adm.SchemaVersion(ctx)
 		if err != nil {
 			return err
 		}
@@ -124,24 +119,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err != nil {
 			return err
 		}
-		db, users, err := staffAdmin(ctx, cfg, now)
+		adm, err := app.OpenAdmin(ctx, cfg, now)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		u, err := users.AddUser(ctx, email, name, dsr.Role(role), password, dsr.Actor{Kind: "system", ID: "cli"})
+		defer adm.Close()
+		u, err := adm.Auth.AddUser(ctx, email, name, dsr.Role(role), password, cliActor())
 		if err != nil {
 			return userError(err)
 		}
 		fmt.Fprintf(stdout, "added %s (%s), id %s\n", u.Email, u.Role, u.ID)
 		return nil
 	case "token create":
-		db, users, err := staffAdmin(ctx, cfg, now)
+		adm, err := app.OpenAdmin(ctx, cfg, now)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		token, err := users.CreateToken(ctx, email, dsr.Actor{Kind: "system", ID: "cli"})
+		defer adm.Close()
+		token, err := adm.Auth.CreateToken(ctx, email, cliActor())
 		if err != nil {
 			return userError(err)
 		}
@@ -155,7 +150,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		printSignIns(stdout)
 		return nil
 	case "demo persons":
-		people := registers.DemoPeople()
+		people := app.DemoPeople()
 		if asJSON {
 			enc := json.NewEncoder(stdout)
 			enc.SetIndent("", "  ")
@@ -166,18 +161,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return nil
 	case "audit verify":
-		db, err := app.Open(ctx, cfg, now)
+		adm, err := app.OpenAdmin(ctx, cfg, now)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		events, err := db.AuditEvents(ctx, "")
+		defer adm.Close()
+		n, err := adm.VerifyAudit(ctx)
 		if err != nil {
 			return err
-		}
-		n, err := audit.Verify(events)
-		if err != nil {
-			return fmt.Errorf("audit trail NOT intact after %d entries: %w", n, err)
 		}
 		fmt.Fprintf(stdout, "audit trail intact: %d entries\n", n)
 		return nil
@@ -185,16 +176,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return nil
 }
 
-// staffAdmin opens what the user and token subcommands need: the case store
-// and the auth service over it, nothing else, so that accounts can be set
-// up before any source register or mailbox is configured.
-func staffAdmin(ctx context.Context, cfg config.Config, now func() time.Time) (*sqlite.DB, *auth.Service, error) {
-	db, err := app.Open(ctx, cfg, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	return db, auth.NewService(db, now, auth.Config{}), nil
-}
+// cliActor is who the administration subcommands act as in the audit trail.
+func cliActor() dsr.Actor { return dsr.Actor{Kind: dsr.ActorSystem, ID: "cli"} }
 
 func userError(err error) error {
 	if dsr.ErrorCode(err) == dsr.EINTERNAL {
@@ -242,7 +225,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io
 			}
 		}
 		if cfg.MailboxURL == "" {
-			url, stopSim, err := startSimulator(cfg, log)
+			url, stopSim, err := app.StartMailboxSimulator(cfg, log)
 			if err != nil {
 				return err
 			}
@@ -279,26 +262,9 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io
 	return srv.Shutdown(shutdown)
 }
 
-// startSimulator runs the digital-mailbox simulator on its own listener,
-// reached over HTTP like the real service.
-func startSimulator(cfg config.Config, log zerolog.Logger) (string, func(), error) {
-	accounts, err := mailbox.LoadAccounts(cfg.MailboxAccountsPath())
-	if err != nil {
-		return "", nil, err
-	}
-	ln, err := net.Listen("tcp", cfg.MailboxSimAddr)
-	if err != nil {
-		return "", nil, fmt.Errorf("mailbox simulator: %w", err)
-	}
-	srv := &http.Server{Handler: mailbox.NewSimulator(accounts), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	log.Info().Str("addr", ln.Addr().String()).Int("accounts", len(accounts)).Msg("mailbox simulator started")
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}
-
 // serveSimulator runs only the mailbox simulator, as a separate process.
 func serveSimulator(ctx context.Context, cfg config.Config, log zerolog.Logger) error {
-	url, stopSim, err := startSimulator(cfg, log)
+	url, stopSim, err := app.StartMailboxSimulator(cfg, log)
 	if err != nil {
 		return err
 	}

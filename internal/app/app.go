@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -11,19 +12,23 @@ import (
 	"github.com/rs/zerolog"
 
 	formfiles "dsrdesk/forms"
+	"dsrdesk/internal/audit"
 	"dsrdesk/internal/auth"
 	"dsrdesk/internal/casework"
+	"dsrdesk/internal/catalogue"
 	"dsrdesk/internal/config"
 	"dsrdesk/internal/deadline"
 	"dsrdesk/internal/delivery"
+	"dsrdesk/internal/demodata"
+	"dsrdesk/internal/documents"
 	"dsrdesk/internal/extract"
 	"dsrdesk/internal/forms"
 	"dsrdesk/internal/mailbox"
-	"dsrdesk/internal/pdf"
 	"dsrdesk/internal/pnr"
 	"dsrdesk/internal/printbatch"
 	"dsrdesk/internal/registers"
 	"dsrdesk/internal/sqlite"
+	"dsrdesk/internal/sqlitesource"
 	"dsrdesk/internal/web"
 )
 
@@ -31,7 +36,7 @@ import (
 type App struct {
 	Config    config.Config
 	Store     *sqlite.DB
-	Registers *registers.Source
+	Registers *registers.Registers
 	Hasher    *pnr.Hasher
 	Auth      *auth.Service
 	Cases     *casework.Service
@@ -41,13 +46,40 @@ type App struct {
 	Handler   http.Handler
 }
 
-// Open opens the case store only: enough for the admin subcommands.
-func Open(ctx context.Context, cfg config.Config, now func() time.Time) (*sqlite.DB, error) {
+// openStore opens the case store, creating the data folder when needed.
+func openStore(ctx context.Context, cfg config.Config, now func() time.Time) (*sqlite.DB, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
 	return sqlite.Open(ctx, cfg.CaseStorePath(), sqlite.Options{Now: now, Synchronous: cfg.Synchronous})
 }
+
+// Admin is what the administration subcommands need: the case store and
+// the account service over it, nothing else, so that accounts can be set
+// up before any source register or mailbox is configured.
+type Admin struct {
+	store *sqlite.DB
+	Auth  *auth.Service
+}
+
+// OpenAdmin opens the case store (migrating it) for the administration
+// subcommands.
+func OpenAdmin(ctx context.Context, cfg config.Config, now func() time.Time) (*Admin, error) {
+	db, err := openStore(ctx, cfg, now)
+	if err != nil {
+		return nil, err
+	}
+	return &Admin{store: db, Auth: auth.NewService(db, now, auth.Config{})}, nil
+}
+
+// SchemaVersion is the number of migrations the case store has.
+func (a *Admin) SchemaVersion(ctx context.Context) (int, error) { return a.store.SchemaVersion(ctx) }
+
+// VerifyAudit checks the hash chain of the whole audit trail.
+func (a *Admin) VerifyAudit(ctx context.Context) (int, error) { return audit.Verify(ctx, a.store) }
+
+// Close closes the case store.
+func (a *Admin) Close() error { return a.store.Close() }
 
 // New builds the whole application. The source registers must exist
 // (`dsrdesk demo seed` creates demo ones).
@@ -66,15 +98,16 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	if _, err := os.Stat(cfg.RegistersPath()); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no source registers in %s: run `dsrdesk demo seed --data %s` for demo data", cfg.DataDir, cfg.DataDir)
 	}
-	cat, err := registers.LoadCatalogue(cfg.CataloguePath())
+	cat, err := catalogue.Load(cfg.CataloguePath())
 	if err != nil {
 		return nil, err
 	}
-	src, err := registers.Open(cfg.RegistersPath(), cat)
+	conn, err := sqlitesource.Open(cfg.RegistersPath(), cat)
 	if err != nil {
 		return nil, err
 	}
-	renderer, err := pdf.NewRenderer()
+	src := registers.New(cat, conn)
+	renderer, err := documents.NewRenderer()
 	if err != nil {
 		src.Close()
 		return nil, err
@@ -84,7 +117,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		src.Close()
 		return nil, err
 	}
-	db, err := Open(ctx, cfg, now)
+	db, err := openStore(ctx, cfg, now)
 	if err != nil {
 		src.Close()
 		return nil, err
@@ -94,12 +127,12 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	a.Cases = casework.NewService(db, deadline.Calendar{TreatEvesAsHolidays: cfg.TreatEvesAsHolidays}, hasher, now)
 	a.Extracts = extract.NewService(db, src, renderer, now)
 	mb := mailbox.NewClient(cfg.MailboxURL, cfg.SenderOrgNo, nil)
-	a.Delivery = delivery.NewService(db, src, mb, log)
+	a.Delivery = delivery.NewService(db, src, mb, log, now)
 	a.Print = printbatch.NewService(db)
 
 	wcfg := web.Config{
 		SecureCookies: cfg.SecureCookies,
-		SubjectRef:    func(p string) string { return "p-" + hasher.Sum(pnr.PNR(p))[:16] },
+		SubjectRef:    func(p pnr.PNR) string { return "p-" + hasher.Sum(p)[:16] },
 	}
 	if cfg.Demo {
 		wcfg.DemoIdentities = demoIdentities
@@ -123,8 +156,29 @@ func (a *App) Close() error {
 // demoIdentities are the people the demo's test e-ID offers.
 func demoIdentities() []web.Identity {
 	var out []web.Identity
-	for _, p := range registers.DemoPeople() {
+	for _, p := range demodata.DemoPeople() {
 		out = append(out, web.Identity{PNR: p.PNR, Name: p.Name, Note: p.Note})
 	}
 	return out
+}
+
+// DemoPeople are the fictional people of the demo registers.
+func DemoPeople() []demodata.DemoPerson { return demodata.DemoPeople() }
+
+// StartMailboxSimulator runs the digital-mailbox simulator with the demo's
+// accounts on its own listener, reached over HTTP like the real service. It
+// returns the simulator's URL and a function that stops it.
+func StartMailboxSimulator(cfg config.Config, log zerolog.Logger) (string, func(), error) {
+	accounts, err := mailbox.LoadAccounts(cfg.MailboxAccountsPath())
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.MailboxSimAddr)
+	if err != nil {
+		return "", nil, fmt.Errorf("mailbox simulator: %w", err)
+	}
+	srv := &http.Server{Handler: mailbox.NewSimulator(accounts), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	log.Info().Str("addr", ln.Addr().String()).Int("accounts", len(accounts)).Msg("mailbox simulator started")
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }

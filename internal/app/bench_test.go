@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/dsr"
-	"dsrdesk/internal/registers"
 )
 
 // peakRSSMB is the process's peak resident memory (VmHWM) in MB.
@@ -46,15 +46,15 @@ func resetPeakRSS() {
 // memory during the loop.
 func BenchmarkExtractLongHistory(b *testing.B) {
 	e := newEnv(b)
-	long := registers.DemoPeople()[0]
-	for _, p := range registers.DemoPeople() {
+	long := demodata.DemoPeople()[0]
+	for _, p := range demodata.DemoPeople() {
 		if strings.Contains(p.Note, "Long history") {
 			long = p
 		}
 	}
-	officer := dsr.Actor{Kind: "staff", ID: "bench", Role: dsr.RoleOfficer}
+	officer := dsr.Actor{Kind: dsr.ActorStaff, ID: "bench", Role: dsr.RoleOfficer}
 	ctx := context.Background()
-	c, _, err := e.app.Cases.Create(ctx, casewReq(long.PNR), officer)
+	c, _, err := e.app.Cases.Create(ctx, casewReq(string(long.PNR)), officer)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func BenchmarkExtractLongHistory(b *testing.B) {
 // cases per second.
 func BenchmarkAPICreateCase(b *testing.B) {
 	e := newEnv(b)
-	body := []byte(fmt.Sprintf(`{"kinds":["access"],"subject":%q,"channel":"letter","received_on":"2026-11-20"}`, registers.DemoPeople()[1].PNR))
+	body := []byte(fmt.Sprintf(`{"kinds":["access"],"subject":%q,"channel":"letter","received_on":"2026-11-20"}`, string(demodata.DemoPeople()[1].PNR)))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	start := time.Now()
 	b.SetParallelism(8)

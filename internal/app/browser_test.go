@@ -9,8 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/dsr"
-	"dsrdesk/internal/registers"
 )
 
 // browser starts headless Debian chromium for one test.
@@ -81,7 +81,7 @@ func (p page) value(sel string) string {
 func TestBrowserIndividualAndOfficer(t *testing.T) {
 	e := newEnv(t)
 	b := page{t, browser(t)}
-	p := person(t, func(p registers.DemoPerson) bool {
+	p := person(t, func(p demodata.DemoPerson) bool {
 		return p.DigitalMailbox && p.Protection == dsr.ProtectionNone && strings.Contains(p.Note, "LEFI")
 	})
 

@@ -12,9 +12,9 @@ import (
 
 	"dsrdesk/internal/casework"
 	"dsrdesk/internal/config"
+	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/mailbox"
-	"dsrdesk/internal/registers"
 )
 
 // demoMarker marks a data folder as demo data that `demo seed` may replace.
@@ -64,13 +64,13 @@ func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now fu
 	if err := os.Remove(cfg.CataloguePath()); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove old demo catalogue: %w", err)
 	}
-	if err := registers.Seed(ctx, cfg.DataDir); err != nil {
+	if err := demodata.Seed(ctx, cfg.DataDir); err != nil {
 		return err
 	}
 	accounts := map[string]mailbox.Account{}
-	for _, p := range registers.DemoPeople() {
+	for _, p := range demodata.DemoPeople() {
 		if p.DigitalMailbox {
-			accounts[p.PNR] = mailbox.Account{Operator: "Kivra", SenderAccepted: true}
+			accounts[string(p.PNR)] = mailbox.Account{Operator: "Kivra", SenderAccepted: true}
 		}
 	}
 	if err := mailbox.SaveAccounts(cfg.MailboxAccountsPath(), accounts); err != nil {
@@ -88,8 +88,8 @@ func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now fu
 			return fmt.Errorf("demo user %s: %w", u.Email, err)
 		}
 	}
-	officer := dsr.Actor{Kind: "staff", ID: "demo-seed", Role: dsr.RoleOfficer}
-	people := registers.DemoPeople()
+	officer := dsr.Actor{Kind: dsr.ActorStaff, ID: "demo-seed", Role: dsr.RoleOfficer}
+	people := demodata.DemoPeople()
 	today := dsr.Day(now())
 	channels := []dsr.Channel{dsr.ChannelLetter, dsr.ChannelPhone, dsr.ChannelDesk, dsr.ChannelEService}
 	// Spread receipt dates so the list shows an overdue case, one due soon
@@ -100,7 +100,7 @@ func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now fu
 			break
 		}
 		_, _, err := a.Cases.Create(ctx, casework.Request{
-			Kinds: []dsr.Kind{dsr.KindAccess}, Subject: p.PNR, SubjectName: p.Name,
+			Kinds: []dsr.Kind{dsr.KindAccess}, Subject: string(p.PNR), SubjectName: p.Name,
 			Channel: channels[i%len(channels)], ReceivedOn: dsr.FormatDate(today.AddDate(0, 0, -ages[i])),
 		}, officer)
 		if err != nil {

@@ -8,22 +8,21 @@ import (
 	"strings"
 	"testing"
 
-	"dsrdesk/internal/audit"
+	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/printzip"
-	"dsrdesk/internal/registers"
 )
 
 // TestAPIDigitalMailboxPath drives create → extract → PDF → send → mailbox
 // receipt over the API, then checks that a repeated send delivers nothing new.
 func TestAPIDigitalMailboxPath(t *testing.T) {
 	e := newEnv(t)
-	p := person(t, func(p registers.DemoPerson) bool {
+	p := person(t, func(p demodata.DemoPerson) bool {
 		return p.DigitalMailbox && p.Protection == dsr.ProtectionNone && strings.Contains(p.Note, "LEFI")
 	})
 	// Received Thursday 5 March 2026 by letter: 5 April is Easter Sunday and
 	// 6 April Easter Monday, so the answer is due Tuesday 7 April.
-	c := e.createCase(p.PNR[2:8]+"-"+p.PNR[8:], "letter", "2026-03-05")
+	c := e.createCase(string(p.PNR)[2:8]+"-"+string(p.PNR)[8:], "letter", "2026-03-05")
 	if c.DueOn != "2026-04-07" || c.TargetOn != "2026-04-05" || c.ExtendedDueOn != nil || c.Status != "received" {
 		t.Fatalf("case deadlines = %+v", c)
 	}
@@ -59,7 +58,7 @@ func TestAPIDigitalMailboxPath(t *testing.T) {
 			t.Errorf("the extract's text lacks %q", want)
 		}
 	}
-	if first := pdfText(t, pdf, "-f", "1", "-l", "1"); strings.Contains(first, p.PNR[2:8]) {
+	if first := pdfText(t, pdf, "-f", "1", "-l", "1"); strings.Contains(first, string(p.PNR)[2:8]) {
 		t.Error("the identity number is on the cover page (address window)")
 	}
 
@@ -74,7 +73,7 @@ func TestAPIDigitalMailboxPath(t *testing.T) {
 	if sent.Channel != "digital_mailbox" || len(d) != 1 || sent.Receipt != d[0].TransactionID || sent.Receipt == "" {
 		t.Fatalf("send = %+v, mailbox got %+v", sent, d)
 	}
-	if d[0].Recipient != p.PNR {
+	if d[0].Recipient != string(p.PNR) {
 		t.Fatal("the mailbox delivery went to someone else")
 	}
 	var again struct {
@@ -102,11 +101,11 @@ func TestAPIDigitalMailboxPath(t *testing.T) {
 // stays out of the ordinary batch.
 func TestAPIPrintPath(t *testing.T) {
 	e := newEnv(t)
-	paper := person(t, func(p registers.DemoPerson) bool {
+	paper := person(t, func(p demodata.DemoPerson) bool {
 		return !p.DigitalMailbox && p.Protection == dsr.ProtectionNone && strings.Contains(p.Note, "print batch")
 	})
-	careOf := person(t, func(p registers.DemoPerson) bool { return strings.Contains(p.Note, "god man") })
-	protected := person(t, func(p registers.DemoPerson) bool {
+	careOf := person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "god man") })
+	protected := person(t, func(p demodata.DemoPerson) bool {
 		return !p.DigitalMailbox && p.Protection == dsr.ProtectionProtected
 	})
 
@@ -127,13 +126,13 @@ func TestAPIPrintPath(t *testing.T) {
 		}
 		return sent.Channel
 	}
-	if ch := send(paper.PNR); ch != "postal" {
+	if ch := send(string(paper.PNR)); ch != "postal" {
 		t.Fatalf("paper person went %s", ch)
 	}
-	if ch := send(careOf.PNR[:8] + "-" + careOf.PNR[8:]); ch != "postal" {
+	if ch := send(string(careOf.PNR)[:8] + "-" + string(careOf.PNR)[8:]); ch != "postal" {
 		t.Fatalf("c/o person went %s", ch)
 	}
-	if ch := send(protected.PNR); ch != "protected_postal" {
+	if ch := send(string(protected.PNR)); ch != "protected_postal" {
 		t.Fatalf("protected person went %s, want protected_postal", ch)
 	}
 	if n := len(e.sim.Delivered()); n != 0 {
@@ -182,8 +181,8 @@ func TestAPIPrintPath(t *testing.T) {
 		r.AddressLines[len(r.AddressLines)-1][:6] != paper.Postcode[:3]+" "+paper.Postcode[3:5] {
 		t.Errorf("address lines = %q", r.AddressLines)
 	}
-	for _, p := range registers.DemoPeople() {
-		for _, f := range pnrForms(p.PNR) {
+	for _, p := range demodata.DemoPeople() {
+		for _, f := range pnrForms(string(p.PNR)) {
 			if bytes.Contains(files["manifest.csv"], []byte(f)) {
 				t.Fatalf("the manifest carries an identity number")
 			}
@@ -207,8 +206,8 @@ func TestAPIPrintPath(t *testing.T) {
 // TestAPIErrors checks that bad input gets a precise error and changes nothing.
 func TestAPIErrors(t *testing.T) {
 	e := newEnv(t)
-	p := registers.DemoPeople()[1]
-	wrongCheck := p.PNR[2:11] + string('0'+(p.PNR[11]-'0'+1)%10)
+	p := demodata.DemoPeople()[1]
+	wrongCheck := string(p.PNR)[2:11] + string('0'+(string(p.PNR)[11]-'0'+1)%10)
 	var before struct {
 		Total int `json:"total"`
 	}
@@ -221,12 +220,12 @@ func TestAPIErrors(t *testing.T) {
 		code, field               string
 	}{
 		{"wrong check digit", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": wrongCheck, "channel": "letter"}, 400, "invalid", "subject"},
-		{"date that does not exist", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": p.PNR, "channel": "letter", "received_on": "2026-02-30"}, 400, "invalid", "received_on"},
-		{"malformed date", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": p.PNR, "channel": "letter", "received_on": "23/11/2026"}, 400, "invalid", "received_on"},
-		{"future date", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": p.PNR, "channel": "letter", "received_on": "2027-01-01"}, 400, "invalid", "received_on"},
-		{"unknown channel", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": p.PNR, "channel": "fax"}, 400, "invalid", "channel"},
-		{"unknown kind", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"everything"}, "subject": p.PNR, "channel": "letter"}, 400, "invalid", "kinds"},
-		{"no kinds", "POST", "/api/v1/cases", e.officer, map[string]any{"subject": p.PNR, "channel": "letter"}, 400, "invalid", "kinds"},
+		{"date that does not exist", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": string(p.PNR), "channel": "letter", "received_on": "2026-02-30"}, 400, "invalid", "received_on"},
+		{"malformed date", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": string(p.PNR), "channel": "letter", "received_on": "23/11/2026"}, 400, "invalid", "received_on"},
+		{"future date", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": string(p.PNR), "channel": "letter", "received_on": "2027-01-01"}, 400, "invalid", "received_on"},
+		{"unknown channel", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": string(p.PNR), "channel": "fax"}, 400, "invalid", "channel"},
+		{"unknown kind", "POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"everything"}, "subject": string(p.PNR), "channel": "letter"}, 400, "invalid", "kinds"},
+		{"no kinds", "POST", "/api/v1/cases", e.officer, map[string]any{"subject": string(p.PNR), "channel": "letter"}, 400, "invalid", "kinds"},
 		{"wrong type", "POST", "/api/v1/cases", e.officer, `{"kinds":"access","subject":"x","channel":"letter"}`, 400, "invalid", "kinds"},
 		{"not JSON", "POST", "/api/v1/cases", e.officer, `{"kinds":`, 400, "invalid", ""},
 		{"unknown field", "POST", "/api/v1/cases", e.officer, `{"kinds":["access"],"subject":"x","channel":"letter","pnr":"1"}`, 400, "invalid", ""},
@@ -254,7 +253,7 @@ func TestAPIErrors(t *testing.T) {
 			if er.Error.Code != tt.code || er.Error.Field != tt.field || er.Error.Message == "" {
 				t.Fatalf("error = %+v, want code %s field %q", er.Error, tt.code, tt.field)
 			}
-			for _, f := range pnrForms(p.PNR) {
+			for _, f := range pnrForms(string(p.PNR)) {
 				if strings.Contains(er.Error.Message, f) {
 					t.Fatal("the error message carries the identity number")
 				}
@@ -277,9 +276,9 @@ func TestAPIErrors(t *testing.T) {
 // TestAPIExtension checks the Art. 12(3) extension rule.
 func TestAPIExtension(t *testing.T) {
 	e := newEnv(t)
-	p := registers.DemoPeople()[1]
+	p := demodata.DemoPeople()[1]
 	// Received 2026-10-31 → 30 November, a Monday: still open on 23 November.
-	open := e.createCase(p.PNR, "desk", "2026-10-31")
+	open := e.createCase(string(p.PNR), "desk", "2026-10-31")
 	var c caseResp
 	if st, raw := e.call("POST", "/api/v1/cases/"+open.ID+"/extension", e.officer, map[string]any{"reason": "Många register berörs."}, &c); st != 200 {
 		t.Fatalf("extend: %d %s", st, raw)
@@ -292,7 +291,7 @@ func TestAPIExtension(t *testing.T) {
 		t.Fatalf("a second extension: %d, want 409", st)
 	}
 	// Received 2026-09-01 → due 2026-10-01, passed.
-	late := e.createCase(p.PNR, "desk", "2026-09-01")
+	late := e.createCase(string(p.PNR), "desk", "2026-09-01")
 	st, raw := e.call("POST", "/api/v1/cases/"+late.ID+"/extension", e.officer, map[string]any{"reason": "För sent."}, nil)
 	if st != http.StatusConflict || !strings.Contains(string(raw), "2026-10-01") {
 		t.Fatalf("extension after due: %d %s, want 409 naming the deadline", st, raw)
@@ -320,23 +319,23 @@ func (e *env) checkAuditAndLogs() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := audit.Verify(events); err != nil {
+	if _, err := dsr.VerifyChain(events); err != nil {
 		e.t.Fatalf("audit chain: %v", err)
 	}
 	logs := e.log.String()
 	if !strings.Contains(logs, `"request_id"`) {
 		e.t.Fatal("the log has no request lines")
 	}
-	for _, p := range registers.DemoPeople() {
-		for _, f := range pnrForms(p.PNR) {
+	for _, p := range demodata.DemoPeople() {
+		for _, f := range pnrForms(string(p.PNR)) {
 			if strings.Contains(logs, f) {
 				e.t.Fatalf("the log carries an identity number")
 			}
 		}
 	}
 	for _, ev := range events {
-		for _, p := range registers.DemoPeople() {
-			if strings.Contains(ev.Detail, p.PNR[2:]) {
+		for _, p := range demodata.DemoPeople() {
+			if strings.Contains(ev.Detail, string(p.PNR)[2:]) {
 				e.t.Fatalf("audit entry %d carries an identity number", ev.Seq)
 			}
 		}
@@ -347,7 +346,7 @@ func (e *env) checkAuditAndLogs() {
 // Idempotency-Key (a client retrying after a lost answer) makes one case.
 func TestAPIIdempotencyKey(t *testing.T) {
 	e := newEnv(t)
-	body := map[string]any{"kinds": []string{"access"}, "subject": registers.DemoPeople()[1].PNR, "channel": "letter"}
+	body := map[string]any{"kinds": []string{"access"}, "subject": string(demodata.DemoPeople()[1].PNR), "channel": "letter"}
 	post := func(key string) (int, caseResp) {
 		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/cases", strings.NewReader(mustJSON(t, body)))
 		req.Header.Set("Authorization", "Bearer "+e.officer)

@@ -20,9 +20,9 @@ import (
 
 	"dsrdesk/internal/casework"
 	"dsrdesk/internal/config"
+	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/mailbox"
-	"dsrdesk/internal/registers"
 )
 
 // testNow is the fixed clock of the end-to-end tests: Monday 23 November
@@ -61,15 +61,15 @@ type env struct {
 	printer string
 }
 
-func person(t testing.TB, pick func(registers.DemoPerson) bool) registers.DemoPerson {
+func person(t testing.TB, pick func(demodata.DemoPerson) bool) demodata.DemoPerson {
 	t.Helper()
-	for _, p := range registers.DemoPeople() {
+	for _, p := range demodata.DemoPeople() {
 		if pick(p) {
 			return p
 		}
 	}
 	t.Fatal("no demo person fits")
-	return registers.DemoPerson{}
+	return demodata.DemoPerson{}
 }
 
 func newEnv(t testing.TB) *env {

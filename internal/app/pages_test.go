@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"dsrdesk/internal/registers"
+	"dsrdesk/internal/demodata"
 )
 
 // browserClient is an HTTP client with cookies that does not follow
@@ -92,7 +92,7 @@ func TestPagesEnforceRolesAndOrigin(t *testing.T) {
 	}
 
 	// An individual signs in with the test e-ID and submits form 9352.
-	people := registers.DemoPeople()
+	people := demodata.DemoPeople()
 	ind := e.browserClient()
 	resp, _ = e.form(ind, "/e-id", url.Values{"person": {"0"}}, e.srv.URL)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/request/9352" {
@@ -129,7 +129,7 @@ func TestPagesEnforceRolesAndOrigin(t *testing.T) {
 	// No URL the flows produced carries an identity number.
 	for _, u := range []string{receipt, "/staff/cases/" + id} {
 		for _, p := range people {
-			for _, f := range pnrForms(p.PNR) {
+			for _, f := range pnrForms(string(p.PNR)) {
 				if strings.Contains(u, f) {
 					t.Fatalf("URL %s carries an identity number", u)
 				}

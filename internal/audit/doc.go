@@ -1,5 +1,6 @@
-// Package audit owns the tamper evidence of the accountability record
-// (RULES §10): how an entry's hash is computed from its content and the
-// previous entry's hash, and how a whole chain is verified. It does no I/O;
-// the store writes entries and the audit command reads them back.
+// Package audit verifies the accountability record (RULES §10): it reads
+// the whole hash chain back from the case store and checks that no entry
+// was altered, removed or reordered. How an entry is hashed is part of the
+// vocabulary (dsr.AuditEvent); the store appends entries in the same
+// transaction as the changes they record.
 package audit

@@ -16,16 +16,17 @@ import (
 	"golang.org/x/time/rate"
 
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
 )
 
 // Store is what auth needs from the case store.
 type Store interface {
-	CreateUser(ctx context.Context, u *dsr.User, actor dsr.Actor) error
+	CreateUser(ctx context.Context, u *dsr.User, ev dsr.AuditEvent) error
 	UserByEmail(ctx context.Context, email string) (*dsr.User, error)
 	UserByID(ctx context.Context, id string) (*dsr.User, error)
 	UserByToken(ctx context.Context, tokenHash string) (*dsr.User, error)
-	CreateToken(ctx context.Context, userID, tokenHash string, actor dsr.Actor) error
-	CreateSession(ctx context.Context, s *dsr.Session, actor dsr.Actor) error
+	CreateToken(ctx context.Context, userID, tokenHash string, ev dsr.AuditEvent) error
+	CreateSession(ctx context.Context, s *dsr.Session, ev dsr.AuditEvent) error
 	Session(ctx context.Context, tokenHash string) (*dsr.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 }
@@ -74,26 +75,29 @@ func NewService(store Store, now func() time.Time, cfg Config) *Service {
 
 // AddUser creates a staff account with a password.
 func (s *Service) AddUser(ctx context.Context, email, name string, role dsr.Role, password string, actor dsr.Actor) (*dsr.User, error) {
+	if err := dsr.Require(actor, dsr.PermManageUsers); err != nil {
+		return nil, err
+	}
 	email = strings.ToLower(strings.TrimSpace(email))
 	name = strings.TrimSpace(name)
 	switch {
 	case !strings.Contains(email, "@") || len(email) > 254:
-		return nil, dsr.FieldError("email", "Give a valid e-mail address.")
+		return nil, dsr.FieldError("email", "user.email_invalid", "Give a valid e-mail address.")
 	case name == "":
-		return nil, dsr.FieldError("name", "Give the user's name.")
+		return nil, dsr.FieldError("name", "user.name_missing", "Give the user's name.")
 	case !role.Valid():
-		return nil, dsr.FieldError("role", "Role must be officer, dpo, print or admin.")
+		return nil, dsr.FieldError("role", "user.role_unknown", "Role must be %s.", roleList())
 	case utf8.RuneCountInString(password) < 12:
-		return nil, dsr.FieldError("password", "The password must be at least 12 characters.")
+		return nil, dsr.FieldError("password", "user.password_short", "The password must be at least 12 characters.")
 	case len(password) > 1024:
-		return nil, dsr.FieldError("password", "The password is too long.")
+		return nil, dsr.FieldError("password", "user.password_long", "The password is too long.")
 	}
 	hash, err := s.hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
 	u := &dsr.User{ID: uuid.Must(uuid.NewV7()).String(), Email: email, Name: name, Role: role, PasswordHash: hash}
-	if err := s.store.CreateUser(ctx, u, actor); err != nil {
+	if err := s.store.CreateUser(ctx, u, dsr.Event(actor, dsr.ActionUserCreated, "", "user="+u.ID+" role="+string(u.Role))); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -142,7 +146,7 @@ func (s *Service) allow(keys ...string) bool {
 // errBadLogin is the one answer to a wrong e-mail address or password, so
 // that a sign-in attempt cannot tell which of them was wrong.
 func errBadLogin() error {
-	return &dsr.Error{Code: dsr.EUNAUTHORIZED, Message: "Wrong e-mail address or password."}
+	return dsr.Errorf(dsr.EUNAUTHORIZED, "auth.bad_login", "Wrong e-mail address or password.")
 }
 
 // Login checks a staff member's password and opens a session. It returns
@@ -150,7 +154,7 @@ func errBadLogin() error {
 func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (string, *dsr.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !s.allow("email:"+email, "addr:"+clientAddr) {
-		return "", nil, dsr.Errorf(dsr.EFORBIDDEN, "Too many sign-in attempts. Wait a minute and try again.")
+		return "", nil, dsr.Errorf(dsr.EFORBIDDEN, "auth.throttled", "Too many sign-in attempts. Wait a minute and try again.")
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
@@ -169,16 +173,15 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	if !ok {
 		return "", nil, errBadLogin()
 	}
-	actor := dsr.Actor{Kind: "staff", ID: u.ID, Role: u.Role}
-	token, err := s.newSession(ctx, &dsr.Session{Kind: "staff", UserID: u.ID}, actor)
+	token, err := s.newSession(ctx, &dsr.Session{Kind: dsr.ActorStaff, UserID: u.ID}, dsr.StaffActor(u))
 	return token, u, err
 }
 
 // SignInIndividual opens a session for a person whose identity an e-ID
 // provider has established. ref is an opaque id for the audit trail.
-func (s *Service) SignInIndividual(ctx context.Context, pnr, name, ref string) (string, error) {
-	return s.newSession(ctx, &dsr.Session{Kind: "individual", SubjectPNR: pnr, SubjectName: name, SubjectRef: ref},
-		dsr.Actor{Kind: "individual", ID: ref})
+func (s *Service) SignInIndividual(ctx context.Context, p pnr.PNR, name, ref string) (string, error) {
+	return s.newSession(ctx, &dsr.Session{Kind: dsr.ActorIndividual, SubjectPNR: p, SubjectName: name, SubjectRef: ref},
+		dsr.Actor{Kind: dsr.ActorIndividual, ID: ref})
 }
 
 func (s *Service) newSession(ctx context.Context, sess *dsr.Session, actor dsr.Actor) (string, error) {
@@ -188,7 +191,7 @@ func (s *Service) newSession(ctx context.Context, sess *dsr.Session, actor dsr.A
 	}
 	sess.TokenHash = HashToken(token)
 	sess.ExpiresAt = s.now().Add(s.cfg.SessionTTL)
-	if err := s.store.CreateSession(ctx, sess, actor); err != nil {
+	if err := s.store.CreateSession(ctx, sess, dsr.Event(actor, dsr.ActionSignedIn, "", "kind="+string(sess.Kind))); err != nil {
 		return "", err
 	}
 	return token, nil
@@ -197,7 +200,7 @@ func (s *Service) newSession(ctx context.Context, sess *dsr.Session, actor dsr.A
 // Session resolves a session cookie value. A staff session comes with its user.
 func (s *Service) Session(ctx context.Context, token string) (*dsr.Session, *dsr.User, error) {
 	if token == "" {
-		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "Please sign in.")
+		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.sign_in", "Please sign in.")
 	}
 	sess, err := s.store.Session(ctx, HashToken(token))
 	if err != nil {
@@ -208,7 +211,7 @@ func (s *Service) Session(ctx context.Context, token string) (*dsr.Session, *dsr
 	}
 	u, err := s.store.UserByID(ctx, sess.UserID)
 	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
-		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "Please sign in.")
+		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.sign_in", "Please sign in.")
 	}
 	return sess, u, err
 }
@@ -221,6 +224,9 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // CreateToken issues an API bearer token for a staff member and returns it;
 // only its hash is kept.
 func (s *Service) CreateToken(ctx context.Context, email string, actor dsr.Actor) (string, error) {
+	if err := dsr.Require(actor, dsr.PermManageUsers); err != nil {
+		return "", err
+	}
 	u, err := s.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
 		return "", err
@@ -230,7 +236,7 @@ func (s *Service) CreateToken(ctx context.Context, email string, actor dsr.Actor
 		return "", err
 	}
 	token = "dsr_" + token
-	if err := s.store.CreateToken(ctx, u.ID, HashToken(token), actor); err != nil {
+	if err := s.store.CreateToken(ctx, u.ID, HashToken(token), dsr.Event(actor, dsr.ActionTokenCreated, "", "user="+u.ID)); err != nil {
 		return "", err
 	}
 	return token, nil
@@ -239,11 +245,11 @@ func (s *Service) CreateToken(ctx context.Context, email string, actor dsr.Actor
 // Bearer resolves an API token to its staff member.
 func (s *Service) Bearer(ctx context.Context, token string) (*dsr.User, error) {
 	if token == "" {
-		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "A bearer token is required.")
+		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.bearer_missing", "A bearer token is required.")
 	}
 	u, err := s.store.UserByToken(ctx, HashToken(token))
 	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
-		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "The bearer token is not valid.")
+		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.bearer_invalid", "The bearer token is not valid.")
 	}
 	return u, err
 }
@@ -262,4 +268,12 @@ func randomToken() (string, error) {
 		return "", errors.New("no randomness for a token")
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+func roleList() string {
+	parts := make([]string, len(dsr.Roles))
+	for i, r := range dsr.Roles {
+		parts[i] = string(r)
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

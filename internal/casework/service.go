@@ -2,6 +2,7 @@ package casework
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,13 +16,14 @@ import (
 
 // Store is what casework needs from the case store.
 type Store interface {
-	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, actor dsr.Actor) (bool, error)
-	FindCase(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
-	ListCases(ctx context.Context, f dsr.CaseFilter, actor dsr.Actor) ([]*dsr.Case, int, error)
-	ExtendCase(ctx context.Context, id string, check func(*dsr.Case) (time.Time, error), reason string, actor dsr.Actor) (*dsr.Case, error)
+	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent) (bool, error)
+	ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error)
+	ListCases(ctx context.Context, f dsr.CaseFilter) ([]*dsr.Case, int, error)
+	UpdateCase(ctx context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error)
 	ExtractSummary(ctx context.Context, caseID string) (*dsr.ExtractSummary, error)
-	CaseLetter(ctx context.Context, caseID string) (*dsr.Letter, error)
+	CaseLetters(ctx context.Context, caseID string) ([]dsr.Letter, error)
 	AuditEvents(ctx context.Context, caseID string) ([]dsr.AuditEvent, error)
+	Record(ctx context.Context, events ...dsr.AuditEvent) error
 }
 
 // Service registers and manages cases.
@@ -63,11 +65,11 @@ const (
 // registers it as a new case. created is false when r.Key had already
 // registered the returned case.
 func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *dsr.Case, created bool, err error) {
-	if !actor.Any(dsr.RoleOfficer, dsr.RoleDPO) && actor.Kind != "individual" {
-		return nil, false, dsr.Errorf(dsr.EFORBIDDEN, "Only case officers and the data protection officer may register requests.")
+	if !dsr.Can(actor, dsr.PermRegister) && !dsr.Can(actor, dsr.PermOwnRequests) {
+		return nil, false, dsr.Require(actor, dsr.PermRegister)
 	}
 	if len(r.Key) > 100 {
-		return nil, false, dsr.FieldError("idempotency_key", "The idempotency key is too long (at most 100 characters).")
+		return nil, false, dsr.FieldError("idempotency_key", "input.key_too_long", "The idempotency key is too long (at most 100 characters).")
 	}
 	c, err = s.validate(r)
 	if err != nil {
@@ -77,8 +79,11 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 	if r.Key != "" {
 		key = actor.String() + ":" + r.Key // one person's key never finds another's case
 	}
-	subject := pnr.PNR(c.SubjectPNR)
-	created, err = s.store.CreateCase(ctx, c, s.hasher.Sum(subject), key, actor)
+	detail := fmt.Sprintf("channel=%s kinds=%s received_on=%s due_on=%s", c.Channel, kindList(c.Kinds), dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.DueOn))
+	if c.Representative != nil {
+		detail += " representative=" + c.Representative.Role
+	}
+	created, err = s.store.CreateCase(ctx, c, s.hasher.Sum(c.SubjectPNR), key, dsr.Event(actor, dsr.ActionCaseReceived, c.ID, detail))
 	if err != nil {
 		return nil, false, err
 	}
@@ -89,13 +94,13 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 func (s *Service) validate(r Request) (*dsr.Case, error) {
 	today := dsr.Day(s.now())
 	if len(r.Kinds) == 0 {
-		return nil, dsr.FieldError("kinds", "Choose at least one kind of request.")
+		return nil, dsr.FieldError("kinds", "input.kinds_missing", "Choose at least one kind of request.")
 	}
 	seen := map[dsr.Kind]bool{}
 	var kinds []dsr.Kind
 	for _, k := range r.Kinds {
 		if !k.Valid() {
-			return nil, dsr.FieldError("kinds", "Unknown kind of request; use access, rectification, completion, erasure or restriction.")
+			return nil, dsr.FieldError("kinds", "input.kind_unknown", "Unknown kind of request; use access, rectification, completion, erasure or restriction.")
 		}
 		if !seen[k] {
 			seen[k] = true
@@ -103,11 +108,11 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 		}
 	}
 	if !r.Channel.Valid() {
-		return nil, dsr.FieldError("channel", "Channel must be eservice, letter, phone or desk.")
+		return nil, dsr.FieldError("channel", "input.channel_unknown", "Channel must be eservice, letter, phone or desk.")
 	}
 	subject, err := pnr.Parse(r.Subject, today)
 	if err != nil {
-		return nil, &dsr.Error{Code: dsr.EINVALID, Field: "subject", Message: dsr.ErrorMessage(err)}
+		return nil, dsr.FieldError("subject", "pnr.invalid", "%s", err.Error())
 	}
 	received := today
 	if r.ReceivedOn != "" {
@@ -115,7 +120,7 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 			return nil, err
 		}
 		if received.After(today) {
-			return nil, dsr.FieldError("received_on", "received_on cannot be in the future.")
+			return nil, dsr.FieldError("received_on", "input.received_future", "received_on cannot be in the future.")
 		}
 	}
 	lang := r.Language
@@ -123,25 +128,25 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 		lang = "sv"
 	}
 	if lang != "sv" && lang != "en" {
-		return nil, dsr.FieldError("language", "Language must be sv or en.")
+		return nil, dsr.FieldError("language", "input.language_unknown", "Language must be sv or en.")
 	}
 	name := strings.TrimSpace(r.SubjectName)
 	if utf8.RuneCountInString(name) > maxNameLength {
-		return nil, dsr.FieldError("subject_name", "The name is too long.")
+		return nil, dsr.FieldError("subject_name", "input.name_too_long", "The name is too long.")
 	}
 	if len(r.Details) > maxDetails {
-		return nil, dsr.FieldError("details", "Too many details.")
+		return nil, dsr.FieldError("details", "input.details_too_many", "Too many details.")
 	}
 	for k, v := range r.Details {
 		if utf8.RuneCountInString(v) > maxDetail || len(k) > 64 {
-			return nil, dsr.FieldError(k, "The text is too long (at most %d characters).", maxDetail)
+			return nil, dsr.FieldError(k, "input.text_too_long", "The text is too long (at most %d characters).", maxDetail)
 		}
 	}
 	if rep := r.Representative; rep != nil {
 		switch rep.Role {
 		case "guardian", "god_man", "forvaltare", "fullmakt", "framtidsfullmakt":
 		default:
-			return nil, dsr.FieldError("representative", "Unknown kind of representative.")
+			return nil, dsr.FieldError("representative", "input.representative_unknown", "Unknown kind of representative.")
 		}
 	}
 	d := s.calendar.Compute(received)
@@ -150,7 +155,7 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 		Kinds:          kinds,
 		Status:         dsr.StatusReceived,
 		Channel:        r.Channel,
-		SubjectPNR:     subject.String(),
+		SubjectPNR:     subject,
 		SubjectName:    name,
 		Representative: r.Representative,
 		Language:       lang,
@@ -162,73 +167,85 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 	return c, nil
 }
 
-// Get returns a case; the read is audited.
-func (s *Service) Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error) {
-	if !actor.Any(dsr.RoleOfficer, dsr.RoleDPO) {
-		return nil, dsr.Errorf(dsr.EFORBIDDEN, "Only case officers and the data protection officer may read cases.")
-	}
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "No case with that id.")
-	}
-	return s.store.FindCase(ctx, id, actor)
+// errNoCase is the answer for an id that names no case the actor may see.
+func errNoCase() error {
+	return dsr.Errorf(dsr.ENOTFOUND, "case.not_found", "No case with that id.")
 }
 
-// List returns cases, the most urgent first.
+// Get returns a case to a person; the read is audited.
+func (s *Service) Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error) {
+	if err := dsr.Require(actor, dsr.PermReadCases); err != nil {
+		return nil, err
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNoCase()
+	}
+	return s.store.ReadCase(ctx, id, dsr.Event(actor, dsr.ActionCaseRead, id, ""))
+}
+
+// List returns cases, the most urgent first; the listing is audited.
 func (s *Service) List(ctx context.Context, status string, limit, offset int, actor dsr.Actor) ([]*dsr.Case, int, error) {
-	if !actor.Any(dsr.RoleOfficer, dsr.RoleDPO) {
-		return nil, 0, dsr.Errorf(dsr.EFORBIDDEN, "Only case officers and the data protection officer may list cases.")
+	if err := dsr.Require(actor, dsr.PermReadCases); err != nil {
+		return nil, 0, err
 	}
 	st := dsr.Status(status)
 	if status != "" && !st.Valid() {
-		return nil, 0, dsr.FieldError("status", "Unknown status; use received, assembled, sent or closed.")
+		return nil, 0, dsr.FieldError("status", "input.status_unknown", "Unknown status; use %s.", statusList())
 	}
-	return s.store.ListCases(ctx, dsr.CaseFilter{Status: st, Limit: limit, Offset: offset}, actor)
+	list, total, err := s.store.ListCases(ctx, dsr.CaseFilter{Status: st, Limit: limit, Offset: offset})
+	if err != nil {
+		return nil, 0, err
+	}
+	detail := fmt.Sprintf("status=%s shown=%d total=%d", st, len(list), total)
+	if err := s.store.Record(ctx, dsr.Event(actor, dsr.ActionCaseList, "", detail)); err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
 }
 
-// Extend records an extension notice with reasons. It is refused after the
-// ordinary deadline has passed, or when the case is already extended.
+// Extend records an extension notice with reasons (Art. 12(3)). The
+// workflow refuses it after the ordinary deadline, when the case is already
+// extended or already answered.
 func (s *Service) Extend(ctx context.Context, id, reason string, actor dsr.Actor) (*dsr.Case, error) {
-	if !actor.Any(dsr.RoleOfficer, dsr.RoleDPO) {
-		return nil, dsr.Errorf(dsr.EFORBIDDEN, "Only case officers and the data protection officer may extend cases.")
+	if err := dsr.Require(actor, dsr.PermHandle); err != nil {
+		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, dsr.FieldError("reason", "An extension needs reasons (GDPR Art. 12(3)).")
+		return nil, dsr.FieldError("reason", "case.extension_reason_missing", "An extension needs reasons (GDPR Art. 12(3)).")
 	}
 	if utf8.RuneCountInString(reason) > maxDetail {
-		return nil, dsr.FieldError("reason", "The reason is too long (at most %d characters).", maxDetail)
+		return nil, dsr.FieldError("reason", "input.text_too_long", "The reason is too long (at most %d characters).", maxDetail)
 	}
 	if _, err := uuid.Parse(id); err != nil {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "No case with that id.")
+		return nil, errNoCase()
 	}
 	today := dsr.Day(s.now())
-	return s.store.ExtendCase(ctx, id, func(c *dsr.Case) (time.Time, error) {
-		if c.ExtendedDueOn != nil {
-			return time.Time{}, dsr.Errorf(dsr.ECONFLICT, "The case is already extended.")
+	return s.store.UpdateCase(ctx, id, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		if err := c.Check(dsr.ActExtend, today); err != nil {
+			return nil, err
 		}
-		d := s.calendar.Compute(c.ReceivedOn)
-		if !s.calendar.CanExtend(d, today) {
-			return time.Time{}, dsr.Errorf(dsr.ECONFLICT, "The deadline %s has passed; the time limit can no longer be extended.", dsr.FormatDate(c.DueOn))
-		}
-		if c.Status == dsr.StatusSent || c.Status == dsr.StatusClosed {
-			return time.Time{}, dsr.Errorf(dsr.ECONFLICT, "The case has already been answered.")
-		}
-		return d.ExtendedDueOn, nil
-	}, reason, actor)
+		due := s.calendar.Compute(c.ReceivedOn).ExtendedDueOn
+		c.ExtendedDueOn, c.ExtensionReason, c.Status = &due, reason, c.Next(dsr.ActExtend)
+		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionCaseExtended, id, "extended_due_on="+dsr.FormatDate(due)+" reason="+reason)}, nil
+	})
 }
 
 // Receipt returns a case to the individual who submitted it, and to no one
-// else: another person's case is reported as not found.
-func (s *Service) Receipt(ctx context.Context, id, subjectPNR string, actor dsr.Actor) (*dsr.Case, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "No case with that id.")
+// else: another person's case is reported as not found. The read is audited.
+func (s *Service) Receipt(ctx context.Context, id string, subject pnr.PNR, actor dsr.Actor) (*dsr.Case, error) {
+	if err := dsr.Require(actor, dsr.PermOwnRequests); err != nil {
+		return nil, err
 	}
-	c, err := s.store.FindCase(ctx, id, actor)
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNoCase()
+	}
+	c, err := s.store.ReadCase(ctx, id, dsr.Event(actor, dsr.ActionCaseRead, id, "receipt"))
 	if err != nil {
 		return nil, err
 	}
-	if c.SubjectPNR != subjectPNR {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "No case with that id.")
+	if c.SubjectPNR != subject {
+		return nil, errNoCase()
 	}
 	return c, nil
 }
@@ -236,27 +253,54 @@ func (s *Service) Receipt(ctx context.Context, id, subjectPNR string, actor dsr.
 // Overview is a case with what has been done in it so far.
 type Overview struct {
 	Case    *dsr.Case
+	Allowed []dsr.Action        // what the workflow allows today
 	Extract *dsr.ExtractSummary // nil until assembled
-	Letter  *dsr.Letter         // nil until sent
+	Letters []dsr.Letter
 	Audit   []dsr.AuditEvent
 }
 
-// Overview returns a case for the case page: its extract summary, its
-// letter and its audit trail. The read is audited.
+// Can reports whether the workflow allowed action a when the overview was made.
+func (o *Overview) Can(a dsr.Action) bool {
+	for _, x := range o.Allowed {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Overview returns a case for the case page: what it allows, its extract
+// summary, its letters and its audit trail. The read is audited.
 func (s *Service) Overview(ctx context.Context, id string, actor dsr.Actor) (*Overview, error) {
 	c, err := s.Get(ctx, id, actor)
 	if err != nil {
 		return nil, err
 	}
-	o := &Overview{Case: c}
+	o := &Overview{Case: c, Allowed: c.Allowed(dsr.Day(s.now()))}
 	if o.Extract, err = s.store.ExtractSummary(ctx, id); err != nil && dsr.ErrorCode(err) != dsr.ENOTFOUND {
 		return nil, err
 	}
-	if o.Letter, err = s.store.CaseLetter(ctx, id); err != nil && dsr.ErrorCode(err) != dsr.ENOTFOUND {
+	if o.Letters, err = s.store.CaseLetters(ctx, id); err != nil {
 		return nil, err
 	}
 	if o.Audit, err = s.store.AuditEvents(ctx, id); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+func kindList(kinds []dsr.Kind) string {
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = `"` + string(k) + `"`
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+func statusList() string {
+	parts := make([]string, len(dsr.Statuses))
+	for i, st := range dsr.Statuses {
+		parts[i] = string(st)
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

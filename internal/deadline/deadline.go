@@ -27,10 +27,3 @@ func (c Calendar) Compute(receivedOn time.Time) Deadlines {
 		ExtendedDueOn: c.Roll(AddMonths(receivedOn, 3)),
 	}
 }
-
-// CanExtend reports whether an extension notice may still be sent on today's
-// calendar date: only on or before d.DueOn. An extension asked for later is
-// refused.
-func (c Calendar) CanExtend(d Deadlines, today time.Time) bool {
-	return !day(today).After(day(d.DueOn))
-}

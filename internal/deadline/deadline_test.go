@@ -224,24 +224,3 @@ func TestCompute(t *testing.T) {
 		})
 	}
 }
-
-func TestCanExtend(t *testing.T) {
-	var c Calendar
-	dl := c.Compute(d(t, "2025-03-05")) // due 2025-04-07
-	tests := []struct {
-		today time.Time
-		want  bool
-	}{
-		{d(t, "2025-03-05"), true},                                     // day of receipt
-		{d(t, "2025-04-05"), true},                                     // target date, before due
-		{d(t, "2025-04-07"), true},                                     // on the due date
-		{time.Date(2025, time.April, 7, 23, 59, 0, 0, time.UTC), true}, // late on the due date
-		{d(t, "2025-04-08"), false},                                    // the day after
-		{d(t, "2025-06-05"), false},                                    // on the extended date
-	}
-	for _, tt := range tests {
-		if got := c.CanExtend(dl, tt.today); got != tt.want {
-			t.Errorf("CanExtend(due %s, today %s) = %v, want %v", fmtDate(dl.DueOn), fmtDate(tt.today), got, tt.want)
-		}
-	}
-}

@@ -1,6 +1,35 @@
 package dsr
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// AuditAction names one kind of entry in the accountability record
+// (RULES §10). Every action dsrdesk records is declared here, so that the
+// store and the pages never spell one as a literal.
+type AuditAction string
+
+// The audited actions.
+const (
+	ActionCaseReceived     AuditAction = "case.received"
+	ActionCaseRead         AuditAction = "case.read" // a person read the case
+	ActionCaseList         AuditAction = "case.list"
+	ActionCaseExtended     AuditAction = "case.extended"
+	ActionExtractAssembled AuditAction = "extract.assembled"
+	ActionExtractRead      AuditAction = "extract.read"
+	ActionLetterPrepared   AuditAction = "letter.prepared"
+	ActionLetterDelivered  AuditAction = "letter.delivered"
+	ActionLetterQueued     AuditAction = "letter.queued"
+	ActionBatchCreated     AuditAction = "print.batch_created"
+	ActionBatchExported    AuditAction = "print.batch_exported"
+	ActionUserCreated      AuditAction = "user.created"
+	ActionTokenCreated     AuditAction = "token.created"
+	ActionSignedIn         AuditAction = "session.signed_in"
+)
 
 // AuditEvent is one append-only entry of the accountability record (RULES §10).
 // Each entry's Hash covers its content and the previous entry's hash.
@@ -8,9 +37,62 @@ type AuditEvent struct {
 	Seq      int64
 	At       time.Time
 	Actor    string
-	Action   string
+	Action   AuditAction
 	CaseID   string
 	Detail   string
 	PrevHash string
 	Hash     string
+}
+
+// Event is an audit entry a service has decided to record; the store gives
+// it its place in the chain (Seq, At, PrevHash, Hash) when it saves it in
+// the same transaction as the change it records.
+func Event(actor Actor, action AuditAction, caseID, detail string) AuditEvent {
+	return AuditEvent{Actor: actor.String(), Action: action, CaseID: caseID, Detail: detail}
+}
+
+// AuditGenesis is the previous-hash of the first entry of a chain.
+const AuditGenesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// AuditTimeLayout is how an entry's time is written, both in the store and
+// in the hashed content, so that a round trip never changes the hash.
+const AuditTimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// ComputeHash computes the hash of an event from its sequence number, content and
+// the previous entry's hash. Fields are length-prefixed so that moving text
+// from one field to another changes the hash.
+func (e AuditEvent) ComputeHash() string {
+	h := sha256.New()
+	for _, f := range []string{
+		strconv.FormatInt(e.Seq, 10),
+		e.At.UTC().Format(AuditTimeLayout),
+		e.Actor, string(e.Action), e.CaseID, e.Detail, e.PrevHash,
+	} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Seal places an event after the entry with sequence number seq and hash
+// prev (AuditGenesis for the first), at time at, and fills in its hash.
+func (e *AuditEvent) Seal(seq int64, prev string, at time.Time) {
+	e.Seq, e.PrevHash = seq+1, prev
+	e.At = at.UTC().Truncate(time.Nanosecond)
+	e.Hash = e.ComputeHash()
+}
+
+// VerifyChain checks a chain read in sequence order. It returns the number
+// of entries checked and an error naming the first broken entry.
+func VerifyChain(events []AuditEvent) (int, error) {
+	prev := AuditGenesis
+	for i, e := range events {
+		if e.PrevHash != prev {
+			return i, fmt.Errorf("audit entry %d: does not follow entry before it (chain broken)", e.Seq)
+		}
+		if e.ComputeHash() != e.Hash {
+			return i, fmt.Errorf("audit entry %d: content does not match its hash (altered)", e.Seq)
+		}
+		prev = e.Hash
+	}
+	return len(events), nil
 }

@@ -1,6 +1,10 @@
 package dsr
 
-import "time"
+import (
+	"time"
+
+	"dsrdesk/internal/pnr"
+)
 
 // Kind is what a data subject asks for (RULES §1).
 type Kind string
@@ -47,7 +51,9 @@ func (c Channel) Valid() bool {
 	return false
 }
 
-// Status is where a case is in its life.
+// Status is where a case is in its life. The statuses are data: the
+// workflow (workflow.go) says what each allows, and the store keeps the list
+// in a table of its own, so adding one needs no table rebuild.
 type Status string
 
 // The case statuses, in order.
@@ -58,32 +64,22 @@ const (
 	StatusClosed    Status = "closed"    // nothing more to do
 )
 
+// Statuses lists every case status in order.
+var Statuses = []Status{StatusReceived, StatusAssembled, StatusSent, StatusClosed}
+
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
-	switch s {
-	case StatusReceived, StatusAssembled, StatusSent, StatusClosed:
-		return true
-	}
-	return false
-}
-
-var transitions = map[Status][]Status{
-	StatusReceived:  {StatusAssembled, StatusClosed},
-	StatusAssembled: {StatusAssembled, StatusSent, StatusClosed},
-	StatusSent:      {StatusClosed},
-	StatusClosed:    {},
-}
-
-// CanMove reports whether a case may go from status s to status to.
-// Re-assembling an extract is allowed until it has been sent.
-func (s Status) CanMove(to Status) bool {
-	for _, x := range transitions[s] {
-		if x == to {
+	for _, x := range Statuses {
+		if s == x {
 			return true
 		}
 	}
 	return false
 }
+
+// Answered reports whether a case in this status has had its answer: its
+// deadline no longer runs.
+func (s Status) Answered() bool { return s == StatusSent || s == StatusClosed }
 
 // Representative is someone acting for the data subject (RULES §1).
 type Representative struct {
@@ -98,7 +94,7 @@ type Case struct {
 	Kinds           []Kind
 	Status          Status
 	Channel         Channel
-	SubjectPNR      string // 12 digits; never logged, never in a URL
+	SubjectPNR      pnr.PNR // never logged, never in a URL
 	SubjectName     string
 	Representative  *Representative
 	Language        string // "sv" or "en": the language of letters
@@ -128,7 +124,7 @@ func (c *Case) DaysLeft(today time.Time) int {
 
 // Overdue reports whether an open case has passed its deadline.
 func (c *Case) Overdue(today time.Time) bool {
-	return c.Status != StatusSent && c.Status != StatusClosed && c.DaysLeft(today) < 0
+	return !c.Status.Answered() && c.DaysLeft(today) < 0
 }
 
 // CaseFilter narrows a case listing.

@@ -32,7 +32,7 @@ func Day(t time.Time) time.Time {
 func ParseDate(field, s string) (time.Time, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return time.Time{}, FieldError(field, "%s must be a date written YYYY-MM-DD.", field)
+		return time.Time{}, FieldError(field, "input.date", "%s must be a date written YYYY-MM-DD.", field)
 	}
 	return t, nil
 }

@@ -8,23 +8,119 @@ import (
 	"time"
 )
 
-func TestStatusTransitions(t *testing.T) {
+func TestWorkflow(t *testing.T) {
+	due := time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)
+	onDue := time.Date(2026, 12, 23, 12, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 12, 24, 12, 0, 0, 0, time.UTC)
+	ext := time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
+	access := []Kind{KindAccess}
+	erasure := []Kind{KindErasure}
 	tests := []struct {
-		from, to Status
-		ok       bool
+		name     string
+		kinds    []Kind
+		status   Status
+		extended *time.Time
+		action   Action
+		today    time.Time
+		key      string // "" when allowed
+		next     Status
 	}{
-		{StatusReceived, StatusAssembled, true},
-		{StatusReceived, StatusSent, false}, // nothing to send before an extract
-		{StatusReceived, StatusClosed, true},
-		{StatusAssembled, StatusAssembled, true}, // re-assemble before sending
-		{StatusAssembled, StatusSent, true},
-		{StatusSent, StatusAssembled, false}, // an answered case keeps its extract
-		{StatusSent, StatusClosed, true},
-		{StatusClosed, StatusReceived, false},
+		{"assemble a new access request", access, StatusReceived, nil, ActAssemble, onDue, "", StatusAssembled},
+		{"re-assemble before sending", access, StatusAssembled, nil, ActAssemble, onDue, "", StatusAssembled},
+		{"an answered case keeps its extract", access, StatusSent, nil, ActAssemble, onDue, "case.extract_closed", ""},
+		{"only access requests have an extract", erasure, StatusReceived, nil, ActAssemble, onDue, "case.no_extract", ""},
+		{"nothing to send before an extract", access, StatusReceived, nil, ActSend, onDue, "case.not_assembled", ""},
+		{"send an assembled extract", access, StatusAssembled, nil, ActSend, onDue, "", StatusSent},
+		{"extend on the due date", access, StatusReceived, nil, ActExtend, onDue, "", StatusReceived},
+		{"extend late on the due date in Stockholm", access, StatusReceived, nil, ActExtend, time.Date(2026, 12, 23, 22, 59, 0, 0, time.UTC), "", StatusReceived},
+		{"no extension once the due date is over in Stockholm", access, StatusReceived, nil, ActExtend, time.Date(2026, 12, 23, 23, 0, 0, 0, time.UTC), "case.deadline_passed", ""},
+		{"extend an erasure request", erasure, StatusReceived, nil, ActExtend, onDue, "", StatusReceived},
+		{"no extension after the due date", access, StatusAssembled, nil, ActExtend, after, "case.deadline_passed", ""},
+		{"no second extension", access, StatusReceived, &ext, ActExtend, onDue, "case.already_extended", ""},
+		{"no extension of an answered case", access, StatusSent, nil, ActExtend, onDue, "case.answered", ""},
+		{"close an answered case", access, StatusSent, nil, ActClose, after, "", StatusClosed},
+		{"a closed case allows nothing", access, StatusClosed, nil, ActClose, after, "case.action_refused", ""},
 	}
 	for _, tt := range tests {
-		if got := tt.from.CanMove(tt.to); got != tt.ok {
-			t.Errorf("%s → %s = %t, want %t", tt.from, tt.to, got, tt.ok)
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Case{Kinds: tt.kinds, Status: tt.status, DueOn: due, ExtendedDueOn: tt.extended}
+			err := c.Check(tt.action, tt.today)
+			if tt.key == "" {
+				if err != nil {
+					t.Fatalf("Check(%s) = %v, want allowed", tt.action, err)
+				}
+				if got := c.Next(tt.action); got != tt.next {
+					t.Errorf("Next(%s) = %s, want %s", tt.action, got, tt.next)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Code != ECONFLICT || e.Key != tt.key {
+				t.Fatalf("Check(%s) = %v, want a conflict with key %s", tt.action, err, tt.key)
+			}
+			if c.Can(tt.action, tt.today) {
+				t.Error("Can disagrees with Check")
+			}
+		})
+	}
+}
+
+func TestPermissions(t *testing.T) {
+	officer := Actor{Kind: ActorStaff, ID: "u1", Role: RoleOfficer}
+	dpo := Actor{Kind: ActorStaff, ID: "u2", Role: RoleDPO}
+	printer := Actor{Kind: ActorStaff, ID: "u3", Role: RolePrint}
+	protected := Actor{Kind: ActorStaff, ID: "u4", Role: RolePrintProtected}
+	admin := Actor{Kind: ActorStaff, ID: "u5", Role: RoleAdmin}
+	person := Actor{Kind: ActorIndividual, ID: "p-1"}
+	tests := []struct {
+		actor Actor
+		perm  Permission
+		want  bool
+	}{
+		{officer, PermHandle, true},
+		{officer, PermOverride, false}, // only the DPO overrides
+		{officer, PermSignOff, false},
+		{dpo, PermOverride, true},
+		{dpo, PermSignOff, true},
+		{dpo, PermHandle, true},
+		{printer, PermPrintOrdinary, true},
+		{printer, PermPrintProtected, false},
+		{printer, PermReadCases, false},
+		{protected, PermPrintProtected, true},
+		{admin, PermManageUsers, true},
+		{admin, PermReadCases, false},
+		{person, PermOwnRequests, true},
+		{person, PermReadCases, false},
+		{Actor{}, PermOwnRequests, false},
+		{Actor{Kind: ActorStaff, Role: "janitor"}, PermReadCases, false},
+		{SystemActor, PermManageUsers, true},
+	}
+	for _, tt := range tests {
+		if got := Can(tt.actor, tt.perm); got != tt.want {
+			t.Errorf("Can(%s %s, %s) = %t, want %t", tt.actor.Kind, tt.actor.Role, tt.perm, got, tt.want)
+		}
+	}
+	if err := Require(officer, PermOverride); ErrorCode(err) != EFORBIDDEN {
+		t.Errorf("Require = %v, want forbidden", err)
+	}
+}
+
+func TestValueDisplay(t *testing.T) {
+	tests := []struct {
+		v    Value
+		want string
+	}{
+		{AmountValue(123450), "1 234,50 kr"},
+		{AmountValue(-5), "-0,05 kr"},
+		{NumberValue(20480), "20 480"},
+		{DateValue(time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)), "2026-03-05"},
+		{Value{Kind: ValueDate, Text: "okänt"}, "okänt"},
+		{CodeValue("SJP"), "SJP"},
+		{TextValue("Åsa"), "Åsa"},
+	}
+	for _, tt := range tests {
+		if got := tt.v.Display("sv"); got != tt.want {
+			t.Errorf("%+v.Display = %q, want %q", tt.v, got, tt.want)
 		}
 	}
 }
@@ -53,7 +149,7 @@ func TestAddressLines(t *testing.T) {
 
 func TestDaysLeftAndOverdue(t *testing.T) {
 	due := time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)
-	c := &Case{Status: StatusReceived, DueOn: due}
+	c := &Case{Kinds: []Kind{KindAccess}, Status: StatusReceived, DueOn: due}
 	// 23:30 UTC on 22 December is already 23 December in Stockholm.
 	if d := c.DaysLeft(time.Date(2026, 12, 22, 23, 30, 0, 0, time.UTC)); d != 0 {
 		t.Errorf("days left on the due date in Stockholm = %d", d)
@@ -73,7 +169,7 @@ func TestDaysLeftAndOverdue(t *testing.T) {
 }
 
 func TestErrorHelpers(t *testing.T) {
-	err := fmt.Errorf("create case: %w", FieldError("subject", "Wrong check digit."))
+	err := fmt.Errorf("create case: %w", FieldError("subject", "pnr.check_digit", "Wrong check digit."))
 	if ErrorCode(err) != EINVALID || ErrorField(err) != "subject" || ErrorMessage(err) != "Wrong check digit." {
 		t.Errorf("wrapped application error lost its details: %v", err)
 	}

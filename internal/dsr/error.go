@@ -17,31 +17,55 @@ const (
 	EINTERNAL     = "internal"
 )
 
-// Error is an application error with a code, a message that is safe to show
-// to the user, and optionally the input field it concerns. The message must
-// never contain personal data such as an identity number.
+// Error is an application error: a code, a key into the text catalogue
+// (web/i18n.json) under which pages find the message in their language, the
+// message in English (what the API answers), the arguments the message was
+// formatted with, optionally the input field it concerns, and optionally
+// the error behind it, which is logged and never shown. Neither the message
+// nor the arguments may contain personal data such as an identity number.
 type Error struct {
 	Code    string
+	Key     string
 	Message string
+	Args    []any
 	Field   string
+	Cause   error
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
+	s := fmt.Sprintf("dsr error: code=%s key=%s", e.Code, e.Key)
 	if e.Field != "" {
-		return fmt.Sprintf("dsr error: code=%s field=%s message=%s", e.Code, e.Field, e.Message)
+		s += " field=" + e.Field
 	}
-	return fmt.Sprintf("dsr error: code=%s message=%s", e.Code, e.Message)
+	s += " message=" + e.Message
+	if e.Cause != nil {
+		s += ": " + e.Cause.Error()
+	}
+	return s
 }
 
-// Errorf returns an *Error with the given code and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// Unwrap returns the cause, so that errors.Is and errors.As see it.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Errorf returns an *Error with a code, a catalogue key and an English
+// message formatted from format and args.
+func Errorf(code, key, format string, args ...any) *Error {
+	return &Error{Code: code, Key: key, Message: fmt.Sprintf(format, args...), Args: args}
 }
 
 // FieldError returns an EINVALID error about one input field.
-func FieldError(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+func FieldError(field, key, format string, args ...any) *Error {
+	e := Errorf(EINVALID, key, format, args...)
+	e.Field = field
+	return e
+}
+
+// WithCause returns e with the error behind it attached.
+func (e *Error) WithCause(cause error) *Error {
+	c := *e
+	c.Cause = cause
+	return &c
 }
 
 // ErrorCode returns the code of an application error, or EINTERNAL for any
@@ -56,8 +80,9 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
-// ErrorMessage returns the user-safe message of an application error, or
-// "Internal error." for any other error so that bugs never leak details.
+// ErrorMessage returns the user-safe English message of an application
+// error, or "Internal error." for any other error so that bugs never leak
+// details.
 func ErrorMessage(err error) string {
 	var e *Error
 	if err == nil {
@@ -75,4 +100,14 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// AsError returns the application error in err's chain, or an internal
+// error with the catalogue key "error.internal" for anything else.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: EINTERNAL, Key: "error.internal", Message: "Internal error.", Cause: err}
 }

@@ -44,7 +44,7 @@ type Recipient struct {
 type Section struct {
 	Register   Register
 	Columns    []Text
-	Rows       [][]string
+	Rows       [][]Value   // typed until laid out
 	Recipients []Recipient // specific recipients, when the register is a disclosure log
 }
 

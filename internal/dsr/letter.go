@@ -2,7 +2,7 @@ package dsr
 
 import "time"
 
-// DeliveryChannel is how a letter reaches the person (RULES §8).
+// DeliveryChannel is how a letter reaches its addressee (RULES §8).
 type DeliveryChannel string
 
 // The delivery channels.
@@ -23,11 +23,63 @@ const (
 	LetterBatched   LetterStatus = "batched"   // in a print batch
 )
 
-// Letter is one outgoing answer: a PDF and where it goes.
+// LetterStatuses lists every letter status; the store keeps the list in a
+// table of its own, so adding one needs no table rebuild.
+var LetterStatuses = []LetterStatus{LetterPending, LetterDelivered, LetterQueued, LetterBatched}
+
+// Purpose is why a letter is written.
+type Purpose string
+
+// The purposes of letters.
+const (
+	PurposeAnswer          Purpose = "answer"           // the extract, or the decision
+	PurposeExtensionNotice Purpose = "extension_notice" // Art. 12(3)
+	PurposeReceipt         Purpose = "receipt"          // confirmation of a paper or phone request
+	PurposeIdentityRequest Purpose = "identity_request" // Art. 12(6)
+	PurposeArt19Notice     Purpose = "art19_notice"     // to a recipient of changed data
+)
+
+// Purposes lists every purpose.
+var Purposes = []Purpose{PurposeAnswer, PurposeExtensionNotice, PurposeReceipt, PurposeIdentityRequest, PurposeArt19Notice}
+
+// AddresseeKind is who a letter is for.
+type AddresseeKind string
+
+// The kinds of addressee.
+const (
+	AddresseeSubject        AddresseeKind = "subject"        // the person the case is about
+	AddresseeRepresentative AddresseeKind = "representative" // a guardian, god man, förvaltare or attorney
+	AddresseeOrganisation   AddresseeKind = "organisation"   // an insurer or authority (Art. 19)
+)
+
+// Addressee is who a letter goes to. Ref identifies an organisation by its
+// organisation number; it is empty for the subject.
+type Addressee struct {
+	Kind AddresseeKind
+	Name string
+	Ref  string
+}
+
+// LetterKey is the key that makes a letter unique, so that it is never
+// written or sent twice: one answer, one extension notice, one receipt and
+// one identity request per case, one Art. 19 notice per recipient.
+func LetterKey(caseID string, p Purpose, a Addressee) string {
+	if p == PurposeArt19Notice {
+		return caseID + ":" + string(p) + ":" + a.Ref
+	}
+	return caseID + ":" + string(p)
+}
+
+// Letter is one outgoing letter of a case: its purpose, its addressee, its
+// own PDF and subject line, and where it went.
 type Letter struct {
 	ID           string // opaque; also the print record id
 	CaseID       string
 	CaseNumber   string
+	Purpose      Purpose
+	Addressee    Addressee
+	Key          string // LetterKey
+	Subject      string // the subject line in the digital mailbox
 	Channel      DeliveryChannel
 	Status       LetterStatus
 	MessageID    string // reused on every delivery attempt
@@ -42,10 +94,38 @@ type Letter struct {
 	CreatedAt    time.Time
 }
 
+// PrintRoute is a print shop's route: the ordinary batch or the protected
+// one for people with protected identities (RULES §7).
+type PrintRoute string
+
+// The print routes.
+const (
+	RouteOrdinary  PrintRoute = "ordinary"
+	RouteProtected PrintRoute = "protected"
+)
+
+// Channel is the delivery channel whose letters the route prints.
+func (r PrintRoute) Channel() DeliveryChannel {
+	if r == RouteProtected {
+		return DeliveryProtected
+	}
+	return DeliveryPostal
+}
+
+// Permission is what an operator needs to batch the route.
+func (r PrintRoute) Permission() Permission {
+	if r == RouteProtected {
+		return PermPrintProtected
+	}
+	return PermPrintOrdinary
+}
+
 // PrintBatch is a set of queued letters handed to the print shop.
 type PrintBatch struct {
 	ID        string
+	Route     PrintRoute
 	CreatedAt time.Time
 	CreatedBy string
-	Letters   []Letter
+	Count     int      // letters in the batch
+	Letters   []Letter // when read with its letters
 }

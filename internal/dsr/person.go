@@ -1,5 +1,7 @@
 package dsr
 
+import "dsrdesk/internal/pnr"
+
 // Protection is a protected-identity level from the population register (RULES §7).
 type Protection string
 
@@ -17,7 +19,7 @@ func (p Protection) Protected() bool { return p != "" && p != ProtectionNone }
 // Person is what the population-register copy says about someone: name,
 // postal address and protection level, nothing else.
 type Person struct {
-	PNR        string // 12 digits
+	PNR        pnr.PNR
 	Name       string
 	CareOf     string
 	Street     string

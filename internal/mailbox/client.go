@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
 )
 
 // maxResponseBytes bounds what the client reads from the mailbox service; a
@@ -84,26 +86,28 @@ type Receipt struct {
 	Operator      string
 }
 
-// IsReachable asks whether the person with the 12-digit identity number pnr
-// can receive digital mail from this sender. The lookup is retried like a
-// delivery. A lookup that fails is an error with code dsr.EUNAVAILABLE; the
-// caller then sends the letter on paper.
-func (c *Client) IsReachable(ctx context.Context, pnr string) (Reachability, error) {
-	if !isPNR(pnr) {
-		return Reachability{}, dsr.FieldError("pnr", "The identity number must be 12 digits.")
+// IsReachable asks whether the person with identity number p can receive
+// digital mail from this sender. The lookup is retried like a delivery. A
+// lookup that fails is an error with code dsr.EUNAVAILABLE whose Cause is the
+// network or HTTP failure behind it; the caller then sends the letter on
+// paper.
+func (c *Client) IsReachable(ctx context.Context, p pnr.PNR) (Reachability, error) {
+	if !p.Valid() {
+		return Reachability{}, invalidPNR()
 	}
-	in := reachableRequest{SenderOrgNo: c.senderOrgNo, Recipients: []string{pnr}}
+	in := reachableRequest{SenderOrgNo: c.senderOrgNo, Recipients: []string{p.String()}}
 	var out reachableResponse
 	if err := c.call(ctx, opLookup, pathIsReachable, in, &out); err != nil {
 		return Reachability{}, err
 	}
 	for _, r := range out.Recipients {
-		if r.ID != pnr {
+		if r.ID != p.String() {
 			continue
 		}
 		return reachability(r), nil
 	}
-	return Reachability{}, unavailable("The %s failed: the answer did not cover the recipient.", opLookup)
+	return Reachability{}, unavailable("The %s failed: the answer did not cover the recipient.", opLookup).
+		WithCause(errors.New("mailbox: the lookup answer has no entry for the recipient asked about"))
 }
 
 // reachability applies the rule of RULES §8 to one answer of the lookup.
@@ -127,32 +131,33 @@ func reachability(r reachableRecipient) Reachability {
 	return out
 }
 
-// Deliver sends one PDF to the digital mailbox of the person with the 12-digit
-// identity number pnr and returns the operator's receipt. messageID must be a
+// Deliver sends one PDF to the digital mailbox of the person with identity
+// number p and returns the operator's receipt. messageID must be a
 // UUID chosen by the caller and kept with the letter: every attempt, here and
 // in any later call for the same letter, reuses it, so the service stores the
 // message once however often it is sent (RULES §8).
 //
 // Server errors (5xx) and connection failures are retried up to Attempts
 // times with a doubling backoff; any other answer is final. Failures are
-// errors with code dsr.EUNAVAILABLE, invalid arguments dsr.EINVALID.
-func (c *Client) Deliver(ctx context.Context, messageID, pnr, subject, filename string, pdf []byte) (Receipt, error) {
+// errors with code dsr.EUNAVAILABLE whose Cause is the network or HTTP
+// failure behind them; invalid arguments are dsr.EINVALID.
+func (c *Client) Deliver(ctx context.Context, messageID string, p pnr.PNR, subject, filename string, pdf []byte) (Receipt, error) {
 	switch {
 	case !isUUID(messageID):
-		return Receipt{}, dsr.FieldError("message_id", "The message id must be a UUID.")
-	case !isPNR(pnr):
-		return Receipt{}, dsr.FieldError("pnr", "The identity number must be 12 digits.")
+		return Receipt{}, dsr.FieldError("message_id", "mailbox.message_id", "The message id must be a UUID.")
+	case !p.Valid():
+		return Receipt{}, invalidPNR()
 	case strings.TrimSpace(subject) == "":
-		return Receipt{}, dsr.FieldError("subject", "The subject must not be empty.")
+		return Receipt{}, dsr.FieldError("subject", "mailbox.subject", "The subject must not be empty.")
 	case filename == "" || strings.ContainsAny(filename, `/\`):
-		return Receipt{}, dsr.FieldError("filename", "The file name must be a plain name without a directory.")
+		return Receipt{}, dsr.FieldError("filename", "mailbox.filename", "The file name must be a plain name without a directory.")
 	case len(pdf) == 0:
-		return Receipt{}, dsr.FieldError("pdf", "The letter has no PDF.")
+		return Receipt{}, dsr.FieldError("pdf", "mailbox.no_pdf", "The letter has no PDF.")
 	}
 	in := deliverRequest{
 		MessageID:   strings.ToLower(messageID),
 		SenderOrgNo: c.senderOrgNo,
-		Recipient:   pnr,
+		Recipient:   p.String(),
 		Subject:     subject,
 		Attachments: []attachment{{
 			Filename:    filename,
@@ -165,7 +170,8 @@ func (c *Client) Deliver(ctx context.Context, messageID, pnr, subject, filename 
 		return Receipt{}, err
 	}
 	if out.TransactionID == "" {
-		return Receipt{}, unavailable("The %s failed: the mailbox service returned no transaction id.", opDeliver)
+		return Receipt{}, unavailable("The %s failed: the mailbox service returned no transaction id.", opDeliver).
+			WithCause(errors.New("mailbox: the delivery answer has no transaction id"))
 	}
 	return Receipt{TransactionID: out.TransactionID, Operator: out.Operator}, nil
 }
@@ -197,7 +203,7 @@ func (c *Client) call(ctx context.Context, op, path string, in, out any) error {
 		}
 	}
 	if ctx.Err() != nil {
-		return unavailable("The %s timed out or was cancelled.", op)
+		return unavailable("The %s timed out or was cancelled.", op).WithCause(errors.Join(ctx.Err(), last))
 	}
 	return last
 }
@@ -207,17 +213,19 @@ func (c *Client) once(ctx context.Context, op, path string, body []byte, out any
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+path, bytes.NewReader(body))
 	if err != nil {
 		// Only a malformed base URL gets here; it carries no personal data.
-		return false, unavailable("The %s failed: the mailbox service address is invalid.", op)
+		return false, unavailable("The %s failed: the mailbox service address is invalid.", op).WithCause(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 
+	// An error of the HTTP client names the URL, which never holds an
+	// identity number (they travel in bodies only), so it may be logged.
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return false, unavailable("The %s timed out or was cancelled.", op)
+			return false, unavailable("The %s timed out or was cancelled.", op).WithCause(err)
 		}
-		return true, unavailable("The %s failed: could not reach the mailbox service.", op)
+		return true, unavailable("The %s failed: could not reach the mailbox service.", op).WithCause(err)
 	}
 	defer resp.Body.Close()
 
@@ -226,23 +234,46 @@ func (c *Client) once(ctx context.Context, op, path string, body []byte, out any
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
 		if ctx.Err() != nil {
-			return false, unavailable("The %s timed out or was cancelled.", op)
+			return false, unavailable("The %s timed out or was cancelled.", op).WithCause(err)
 		}
-		return true, unavailable("The %s failed: the answer of the mailbox service was cut short.", op)
+		return true, unavailable("The %s failed: the answer of the mailbox service was cut short.", op).WithCause(err)
 	}
 
 	switch {
 	case resp.StatusCode >= 500:
-		return true, unavailable("The %s failed: the mailbox service answered HTTP %d.", op, resp.StatusCode)
+		return true, unavailable("The %s failed: the mailbox service answered HTTP %d.", op, resp.StatusCode).
+			WithCause(statusError(resp, data))
 	case resp.StatusCode != http.StatusOK:
 		// The body may explain, but it comes from outside and could echo the
-		// recipient, so it never reaches the message.
-		return false, unavailable("The %s was refused: the mailbox service answered HTTP %d.", op, resp.StatusCode)
+		// recipient, so it never reaches the message; the cause, which is
+		// logged, has it with anything shaped like a number redacted.
+		return false, unavailable("The %s was refused: the mailbox service answered HTTP %d.", op, resp.StatusCode).
+			WithCause(statusError(resp, data))
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return false, unavailable("The %s failed: the mailbox service sent an answer that could not be read.", op)
+		return false, unavailable("The %s failed: the mailbox service sent an answer that could not be read.", op).
+			WithCause(fmt.Errorf("mailbox: decode answer: %w", err))
 	}
 	return false, nil
+}
+
+// maxCauseText bounds how much of an error answer goes into a cause.
+const maxCauseText = 200
+
+// statusError is the cause of a failure the service answered with an HTTP
+// error status: the status and the service's own explanation, when it gave
+// one in the protocol's error body. The explanation comes from outside, so
+// anything in it shaped like an identity number is redacted.
+func statusError(resp *http.Response, body []byte) error {
+	var e errorResponse
+	if json.Unmarshal(body, &e) != nil || e.Error == "" {
+		return fmt.Errorf("mailbox service answered %s", resp.Status)
+	}
+	msg := e.Error
+	if len(msg) > maxCauseText {
+		msg = strings.ToValidUTF8(msg[:maxCauseText], "") + "…"
+	}
+	return fmt.Errorf("mailbox service answered %s: %s", resp.Status, pnr.Redact(msg))
 }
 
 // sleep waits for d or until ctx is done, and reports whether d passed.
@@ -260,6 +291,13 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// unavailable is the error of a call the mailbox service could not answer.
+// The caller attaches what went wrong as its Cause.
 func unavailable(format string, args ...any) *dsr.Error {
-	return dsr.Errorf(dsr.EUNAVAILABLE, format, args...)
+	return dsr.Errorf(dsr.EUNAVAILABLE, "mailbox.unavailable", format, args...)
+}
+
+// invalidPNR is the error for an identity number that is not valid.
+func invalidPNR() *dsr.Error {
+	return dsr.FieldError("pnr", "mailbox.pnr", "The identity number must be 12 digits with a date that exists and a correct check digit.")
 }

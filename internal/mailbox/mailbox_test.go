@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/mailbox"
+	"dsrdesk/internal/pnr"
 )
 
 // Test identity numbers, each with a valid check digit.
@@ -143,7 +145,7 @@ func TestIsReachable(t *testing.T) {
 	f := newFixture(t, nil)
 	tests := []struct {
 		name      string
-		pnr       string
+		pnr       pnr.PNR
 		reachable bool
 		operator  string
 		reason    string
@@ -166,7 +168,7 @@ func TestIsReachable(t *testing.T) {
 			if got != want {
 				t.Errorf("IsReachable = %+v, want %+v", got, want)
 			}
-			if strings.Contains(got.Reason, tt.pnr[2:]) {
+			if strings.Contains(got.Reason, string(tt.pnr[2:])) {
 				t.Errorf("reason %q contains the identity number", got.Reason)
 			}
 		})
@@ -175,7 +177,7 @@ func TestIsReachable(t *testing.T) {
 
 func TestIsReachableRejectsMalformedNumber(t *testing.T) {
 	f := newFixture(t, nil)
-	for _, p := range []string{"", "8112189876", "19811218-9876", "19811218987x"} {
+	for _, p := range []pnr.PNR{"", "8112189876", "19811218-9876", "19811218987x", "198112189875", "198113189876"} {
 		_, err := f.client.IsReachable(context.Background(), p)
 		checkCode(t, err, dsr.EINVALID)
 	}
@@ -337,7 +339,7 @@ func TestDeliverDuplicateMessageID(t *testing.T) {
 }
 
 func TestDeliverToUnreachableIsFinal(t *testing.T) {
-	for _, p := range []string{pnrUnknown, pnrNoOperator, pnrNotAccepted, pnrPending, pnrNoAddress} {
+	for _, p := range []pnr.PNR{pnrUnknown, pnrNoOperator, pnrNotAccepted, pnrPending, pnrNoAddress} {
 		f := newFixture(t, nil)
 		_, err := f.client.Deliver(context.Background(), uuid.NewString(), p, "Beslut", "beslut.pdf", letterPDF)
 		checkCode(t, err, dsr.EUNAVAILABLE)
@@ -354,12 +356,15 @@ func TestDeliverRejectsBadArguments(t *testing.T) {
 	f := newFixture(t, nil)
 	id := uuid.NewString()
 	tests := []struct {
-		name, id, pnr, subject, file string
-		pdf                          []byte
+		name, id      string
+		pnr           pnr.PNR
+		subject, file string
+		pdf           []byte
 	}{
 		{"message id not a UUID", "letter-1", pnrKivra, "s", "a.pdf", letterPDF},
 		{"message id in braces", "{" + id + "}", pnrKivra, "s", "a.pdf", letterPDF},
-		{"short identity number", id, pnrKivra[2:], "s", "a.pdf", letterPDF},
+		{"short identity number", id, pnr.PNR(pnrKivra[2:]), "s", "a.pdf", letterPDF},
+		{"wrong check digit", id, "198112189875", "s", "a.pdf", letterPDF},
 		{"no subject", id, pnrKivra, " ", "a.pdf", letterPDF},
 		{"file name with directory", id, pnrKivra, "s", "x/a.pdf", letterPDF},
 		{"no PDF", id, pnrKivra, "s", "a.pdf", nil},
@@ -439,6 +444,94 @@ func TestServiceDown(t *testing.T) {
 	checkCode(t, err, dsr.EUNAVAILABLE)
 }
 
+// answer wraps h so that every delivery gets status and body instead.
+func answer(status int, body string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/deliver" {
+				h.ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		})
+	}
+}
+
+// A failed call keeps its user-safe English message and carries what went
+// wrong underneath as its Cause, for the log: never an identity number.
+func TestFailuresCarryTheirCause(t *testing.T) {
+	down := func() *mailbox.Client {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		c := mailbox.NewClient("http://"+addr, senderOrgNo, nil)
+		c.Backoff = time.Millisecond
+		return c
+	}
+	served := func(wrap func(http.Handler) http.Handler, setup func(*fixture)) func() *mailbox.Client {
+		return func() *mailbox.Client {
+			f := newFixture(t, wrap)
+			if setup != nil {
+				setup(f)
+			}
+			return f.client
+		}
+	}
+	tests := []struct {
+		name      string
+		client    func() *mailbox.Client
+		recipient pnr.PNR
+		timeout   time.Duration
+		message   string
+		cause     func(error) bool
+	}{
+		{"service down", down, pnrKivra, 0,
+			"The delivery failed: could not reach the mailbox service.",
+			func(err error) bool { var ne net.Error; return errors.As(err, &ne) }},
+		{"server errors until the last attempt", served(nil, func(f *fixture) { f.client.Attempts = 2; f.sim.FailNext(5) }), pnrKivra, 0,
+			"The delivery failed: the mailbox service answered HTTP 503.",
+			func(err error) bool {
+				return strings.Contains(err.Error(), "503 Service Unavailable: service temporarily unavailable")
+			}},
+		{"refused", served(nil, nil), pnrUnknown, 0,
+			"The delivery was refused: the mailbox service answered HTTP 409.",
+			func(err error) bool { return strings.Contains(err.Error(), "409 Conflict: recipient is not reachable") }},
+		{"the refusal echoes the recipient", served(answer(400, `{"error":"unknown recipient `+pnrKivra+`"}`), nil), pnrKivra, 0,
+			"The delivery was refused: the mailbox service answered HTTP 400.",
+			func(err error) bool { return strings.Contains(err.Error(), "unknown recipient [pnr]") }},
+		{"an answer that is not JSON", served(answer(200, `<html>`), nil), pnrKivra, 0,
+			"The delivery failed: the mailbox service sent an answer that could not be read.",
+			func(err error) bool { var se *json.SyntaxError; return errors.As(err, &se) }},
+		{"timeout", served(stall, nil), pnrKivra, 50 * time.Millisecond,
+			"The delivery timed out or was cancelled.",
+			func(err error) bool { return errors.Is(err, context.DeadlineExceeded) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			_, err := tt.client().Deliver(ctx, uuid.NewString(), tt.recipient, "Beslut", "beslut.pdf", letterPDF)
+			checkCode(t, err, dsr.EUNAVAILABLE)
+			if got := dsr.ErrorMessage(err); got != tt.message {
+				t.Errorf("message %q, want %q", got, tt.message)
+			}
+			cause := dsr.AsError(err).Cause
+			if cause == nil || !tt.cause(cause) {
+				t.Errorf("cause = %v, not the failure behind the error", cause)
+			}
+		})
+	}
+}
+
 func TestConcurrentDeliveries(t *testing.T) {
 	f := newFixture(t, nil)
 	const n = 20
@@ -448,7 +541,7 @@ func TestConcurrentDeliveries(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := pnrKivra
+			var p pnr.PNR = pnrKivra
 			if i%2 == 1 {
 				p = pnrMinMyndPost
 			}

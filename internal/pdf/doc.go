@@ -1,11 +1,12 @@
-// Package pdf renders dsrdesk's letters as PDF with gopdf: the register
-// extract (GDPR Art. 15), a cover letter laid out for a C5 window envelope
-// followed by the person's data register by register, in Swedish or
-// English.
+// Package pdf is dsrdesk's PDF layout engine, built on gopdf with the Go
+// fonts embedded. A document package (internal/documents) decides what a
+// letter says; this package decides how any letter is set on A4 paper.
 //
-// It owns the layout: where the address sits for the window and the print
-// shop's clear zone (RULES §9), that the identity number never shows through
-// the window (RULES §6), that tables wrap and break across pages with their
-// header repeated, and that every page says "Sida N av M". It does not
-// decide what data go into an extract; the extract package does.
+// It owns the page geometry and the position of the address for a C5 window
+// envelope and the print shop's clear zone (RULES §9); that nothing shaped
+// like an identity number is ever put in the window (RULES §6); text that
+// wraps and flows across pages; labelled values; tables that wrap their
+// cells and break across pages with their header repeated; the running
+// header, the footer and "Sida N av M"; and that a character the fonts
+// cannot draw fails the document instead of vanishing from it.
 package pdf

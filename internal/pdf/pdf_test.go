@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"html"
 	"os"
@@ -12,138 +11,34 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	ledong "github.com/ledongthuc/pdf"
-
-	"dsrdesk/internal/dsr"
 )
 
-var sampleOut = flag.String("sample", "", "write a sample extract with 20,000 payment rows to this file")
+const pdftotext = "/usr/bin/pdftotext"
 
-const (
-	testPNR     = "198112189876"
-	testPNRShow = "19811218-9876"
-	testName    = "Åsa Öberg-Ängström"
-	pdftotext   = "/usr/bin/pdftotext"
-)
-
-func date(s string) time.Time {
-	t, err := time.Parse(dsr.DateLayout, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-func text(sv, en string) dsr.Text { return dsr.Text{SV: sv, EN: en} }
-
-func register(id, sv, en string) dsr.Register {
-	return dsr.Register{
-		ID:                 id,
-		Name:               text(sv, en),
-		Purposes:           text("Att handlägga dina ärenden och betala ut förmåner.", "To handle your cases and pay benefits."),
-		Categories:         text("Datum, kontaktväg och ärende.", "Date, channel and matter."),
-		Recipients:         text("Uppgifterna lämnas ut endast när lag kräver det.", "The data are disclosed only where the law requires it."),
-		Retention:          text("Tio år efter att ärendet avslutades.", "Ten years after the case was closed."),
-		LegalBasis:         text("Myndighetsutövning, 110 kap. socialförsäkringsbalken.", "Official authority, Chapter 110 of the Social Insurance Code."),
-		Source:             text("Du själv och din arbetsgivare.", "You and your employer."),
-		AutomatedDecisions: text("Inget automatiserat beslutsfattande.", "No automated decision-making."),
-	}
-}
-
-// testExtract is a person with a c/o address and two registers: one with
-// three rows of Swedish text, and a disclosure log with two named recipients.
-func testExtract(lang string) *dsr.Extract {
-	return &dsr.Extract{
-		CaseNumber: "FK-2026-004711",
-		Person: dsr.Person{
-			PNR:      testPNR,
-			Name:     testName,
-			CareOf:   "Göran Ek",
-			Street:   "Storgatan 12 B",
-			Postcode: "83131",
-			Town:     "ÖSTERSUND",
-			Country:  "SE",
-		},
-		Lang:        lang,
-		GeneratedOn: date("2026-03-16"),
-		ReceivedOn:  date("2026-03-02"),
-		Sections: []dsr.Section{
-			{
-				Register: register("kontakter", "Kontakter med Försäkringskassan", "Contacts with Försäkringskassan"),
-				Columns:  []dsr.Text{text("Datum", "Date"), text("Kontaktväg", "Channel"), text("Ärende", "Matter")},
-				Rows: [][]string{
-					{"2026-01-12", "Telefon", "Fråga om föräldrapenning för Märta"},
-					{"2026-02-03", "Mina sidor", "Ändrad inkomstuppgift för år 2025"},
-					{"2026-02-27", "Servicekontor Östersund", "Överklagande av beslut om sjukpenning"},
-				},
-			},
-			{
-				Register: register("lefi", "LEFI Online – utlämnade uppgifter", "LEFI Online – disclosed data"),
-				Columns:  []dsr.Text{text("Datum", "Date"), text("Mottagare", "Recipient"), text("Förmån", "Benefit")},
-				Rows: [][]string{
-					{"2025-11-04", "Länsförsäkringar Jämtland", "Sjukpenning"},
-					{"2026-01-20", "Folksam ömsesidig sakförsäkring", "Föräldrapenning"},
-				},
-				Recipients: []dsr.Recipient{
-					{Organisation: "Länsförsäkringar Jämtland", OrgNumber: "593200-3397", Benefit: "Sjukpenning", Date: "2025-11-04", LegalBasis: "110 kap. 31 § SFB"},
-					{Organisation: "Folksam ömsesidig sakförsäkring", OrgNumber: "502006-1585", Benefit: "Föräldrapenning", Date: "2026-01-20", LegalBasis: "110 kap. 31 § SFB"},
-				},
-			},
-		},
-	}
-}
-
-// paymentsSection is a payments register with n rows.
-func paymentsSection(n int) dsr.Section {
-	benefits := []string{"Sjukpenning", "Föräldrapenning", "Tillfällig föräldrapenning", "Barnbidrag", "Bostadsbidrag"}
-	rows := make([][]string, n)
-	day := date("2004-01-25")
-	for i := range rows {
-		ore := 12345 + i*7919%2000000
-		rows[i] = []string{
-			day.AddDate(0, 0, i).Format(dsr.DateLayout),
-			benefits[i%len(benefits)],
-			group(ore/100, ' ') + "," + fmt.Sprintf("%02d", ore%100) + " kr",
-			"Swedbank 8327-9, 914 123 456-7",
-		}
-	}
-	return dsr.Section{
-		Register: register("utbetalningar", "Utbetalningar", "Payments"),
-		Columns:  []dsr.Text{text("Utbetalningsdag", "Payment date"), text("Förmån", "Benefit"), text("Belopp", "Amount"), text("Konto", "Account")},
-		Rows:     rows,
-	}
-}
-
-// bigExtract is the demo person with the largest extract: 20,000 payments
-// and a few hundred other rows.
-func bigExtract() *dsr.Extract {
-	e := testExtract("sv")
-	contacts := make([][]string, 300)
-	for i := range contacts {
-		contacts[i] = []string{date("2020-01-01").AddDate(0, 0, 3*i).Format(dsr.DateLayout), "Telefon",
-			"Samtal om handläggningen av ärende " + strconv.Itoa(1000+i) + " och om när beslutet kan väntas"}
-	}
-	e.Sections[0].Rows = contacts
-	e.Sections = append(e.Sections, paymentsSection(20000))
-	return e
-}
-
-func newRenderer(tb testing.TB) *Renderer {
+func newEngine(tb testing.TB) *Engine {
 	tb.Helper()
-	r, err := NewRenderer()
+	e, err := NewEngine()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return r
+	return e
 }
 
-func render(t *testing.T, e *dsr.Extract) ([]byte, int) {
+// newDocument starts a document in lang with a footer and no page.
+func newDocument(tb testing.TB, e *Engine, lang string) *Document {
+	tb.Helper()
+	d, err := e.New(Setup{Lang: lang, Title: "Test", Author: "dsrdesk", Created: time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC), Footer: "Ärende T-1"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+func bytesOf(t *testing.T, d *Document) ([]byte, int) {
 	t.Helper()
-	b, pages, err := newRenderer(t).ExtractBytes(e)
+	b, pages, err := d.Bytes()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,13 +46,13 @@ func render(t *testing.T, e *dsr.Extract) ([]byte, int) {
 }
 
 // pdfToText runs pdftotext with args on the PDF and returns its output.
-func pdfToText(t *testing.T, pdf []byte, args ...string) string {
+func pdfToText(t *testing.T, doc []byte, args ...string) string {
 	t.Helper()
 	if _, err := os.Stat(pdftotext); err != nil {
 		t.Fatalf("pdftotext is needed to read the PDFs back (Debian poppler-utils): %v", err)
 	}
-	file := filepath.Join(t.TempDir(), "extract.pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+	file := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(file, doc, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, err := exec.Command(pdftotext, append(append([]string{}, args...), file, "-")...).CombinedOutput()
@@ -168,212 +63,10 @@ func pdfToText(t *testing.T, pdf []byte, args ...string) string {
 }
 
 // pageTexts returns the text of every page, split at form feeds.
-func pageTexts(t *testing.T, pdf []byte) []string {
+func pageTexts(t *testing.T, doc []byte) []string {
 	t.Helper()
-	pages := strings.Split(pdfToText(t, pdf, "-layout"), "\f")
+	pages := strings.Split(pdfToText(t, doc, "-layout"), "\f")
 	return pages[:len(pages)-1] // pdftotext ends every page with a form feed
-}
-
-func TestExtractSwedish(t *testing.T) {
-	pdf, pages := render(t, testExtract("sv"))
-	all := pdfToText(t, pdf, "-layout")
-	for _, want := range []string{
-		"Försäkringskassan",
-		testName,
-		"c/o Göran Ek",
-		"Registerutdrag enligt EU:s dataskyddsförordning (artikel 15)",
-		"Ärendenummer",
-		"FK-2026-004711",
-		"2026-03-16",
-		"Vi fick din begäran om registerutdrag den 2026-03-02.",
-		"Integritetsskyddsmyndigheten (IMY), Box 8114, 104 20 Stockholm",
-		"Kontakter med Försäkringskassan",
-		"LEFI Online – utlämnade uppgifter",
-		"Mottagare som har fått uppgifter om dig",
-		"Länsförsäkringar Jämtland",
-		"Folksam ömsesidig sakförsäkring",
-		"593200-3397",
-		"Överklagande av beslut om sjukpenning",
-		"Ändamål", "Kategorier av uppgifter", "Lagringstid", "Rättslig grund", "Källa", "Automatiserat beslutsfattande",
-		"Uppgifterna gäller",
-		fmt.Sprintf("Sida 1 av %d", pages),
-		fmt.Sprintf("Sida %d av %d", pages, pages),
-	} {
-		if !strings.Contains(all, want) {
-			t.Errorf("the extract does not contain %q", want)
-		}
-	}
-	if !regexp.MustCompile(`831 31\s+ÖSTERSUND`).MatchString(all) {
-		t.Error("the extract does not contain the postcode and town")
-	}
-	if n := strings.Count(all, "Sida "); n != pages {
-		t.Errorf("%d page footers in %d pages", n, pages)
-	}
-
-	perPage := pageTexts(t, pdf)
-	if len(perPage) != pages {
-		t.Fatalf("pdftotext reads %d pages; Extract reported %d", len(perPage), pages)
-	}
-	for n, p := range perPage {
-		if want := fmt.Sprintf("Sida %d av %d", n+1, pages); !strings.Contains(p, want) {
-			t.Errorf("page %d has no %q", n+1, want)
-		}
-	}
-
-	// The identity number never shows on the letter, which shows through
-	// the envelope window, and appears once in the extract, on page 2.
-	page1 := pdfToText(t, pdf, "-layout", "-f", "1", "-l", "1")
-	for _, form := range []string{testPNRShow, testPNR, testPNR[2:], "811218-9876"} {
-		if strings.Contains(page1, form) {
-			t.Errorf("page 1 shows the identity number as %q", form)
-		}
-	}
-	if n := strings.Count(all, testPNRShow); n != 1 {
-		t.Errorf("the identity number appears %d times; want once", n)
-	}
-	if !strings.Contains(perPage[1], testName+", "+testPNRShow) {
-		t.Errorf("page 2 does not say whom the data concern:\n%s", perPage[1])
-	}
-
-	// A second reader agrees on the page count.
-	rd, err := ledong.NewReader(bytes.NewReader(pdf), int64(len(pdf)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rd.NumPage() != pages {
-		t.Errorf("ledongthuc/pdf reads %d pages; Extract reported %d", rd.NumPage(), pages)
-	}
-	plain, err := rd.Page(1).GetPlainText(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(plain, testName) {
-		t.Errorf("ledongthuc/pdf does not find the name on page 1: %q", plain)
-	}
-}
-
-func TestExtractEnglish(t *testing.T) {
-	pdf, pages := render(t, testExtract("en"))
-	all := pdfToText(t, pdf, "-layout")
-	for _, want := range []string{
-		"Page 1 of " + strconv.Itoa(pages),
-		fmt.Sprintf("Page %d of %d", pages, pages),
-		"Register extract under the EU General Data Protection Regulation",
-		"We received your request for a register extract on 2026-03-02.",
-		"Case number",
-		"The data concern",
-		"Contacts with Försäkringskassan",
-		"Recipients who have received data about you",
-		"Länsförsäkringar Jämtland",
-		"Purposes", "Categories of data", "Storage period", "Legal basis", "Source", "Automated decision-making",
-	} {
-		if !strings.Contains(all, want) {
-			t.Errorf("the English extract does not contain %q", want)
-		}
-	}
-	if strings.Contains(all, "Sida ") {
-		t.Error("the English extract has Swedish page numbers")
-	}
-}
-
-func TestEmptyRegisterSaysSo(t *testing.T) {
-	e := testExtract("sv")
-	e.Sections[0].Rows = nil
-	pdf, _ := render(t, e)
-	if all := pdfToText(t, pdf, "-layout"); !strings.Contains(all, "Inga uppgifter registrerade.") {
-		t.Error("a register without rows does not say that no data are recorded")
-	}
-	e.Lang = "en"
-	pdf, _ = render(t, e)
-	if all := pdfToText(t, pdf, "-layout"); !strings.Contains(all, "No data recorded.") {
-		t.Error("a register without rows does not say that no data are recorded (English)")
-	}
-}
-
-func TestTablePaginates(t *testing.T) {
-	e := testExtract("sv")
-	e.Sections = []dsr.Section{paymentsSection(2000)}
-	pdf, pages := render(t, e)
-	if pages <= 10 {
-		t.Fatalf("2,000 rows fit on %d pages; want more than 10", pages)
-	}
-	perPage := pageTexts(t, pdf)
-	rowLine := regexp.MustCompile(`(?m)^\s*\d{4}-\d{2}-\d{2}\s+\S`)
-	rows := 0
-	for n, p := range perPage[1:] { // page 1 is the letter
-		got := len(rowLine.FindAllString(p, -1))
-		if got == 0 {
-			t.Errorf("page %d has no data rows", n+2)
-			continue
-		}
-		rows += got
-		for _, h := range []string{"Utbetalningsdag", "Förmån", "Belopp", "Konto"} {
-			if !strings.Contains(p, h) {
-				t.Errorf("page %d has rows but no header %q", n+2, h)
-			}
-		}
-	}
-	if rows != 2000 {
-		t.Errorf("found %d data rows; want 2000", rows)
-	}
-	last := e.Sections[0].Rows[1999]
-	if !strings.Contains(perPage[pages-1], last[0]) || !strings.Contains(perPage[pages-1], last[2]) {
-		t.Errorf("the last page does not end with the last row %v", last)
-	}
-}
-
-func TestLongCellsWrap(t *testing.T) {
-	e := testExtract("sv")
-	var long strings.Builder
-	for i := range 1200 { // far more than a page, in a cell of its own
-		fmt.Fprintf(&long, "ord%d ", i)
-	}
-	e.Sections[0].Rows = append(e.Sections[0].Rows,
-		[]string{"2026-03-01", "E-post", "Rad ett\tmed tabb\r\nrad två"},
-		[]string{"2026-03-02", "Brev", long.String()},
-		[]string{"2026-03-03", "Telefon", "Sista raden"},
-	)
-	pdf, _ := render(t, e)
-	all := pdfToText(t, pdf, "-raw")
-	for _, want := range []string{"ord0", "ord600", "ord1199", "Rad ett med tabb", "rad två", "Sista raden"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("wrapped cell text %q is missing", want)
-		}
-	}
-	// Wrapped text stays inside the text area: nothing starts left of the
-	// margin, runs off the right edge or into the running header or the
-	// footer.
-	for _, w := range words(t, pdf, 0) {
-		if w.xMin < marginLeft-1 || w.xMax > textRight+1 {
-			t.Errorf("page %d: %q at x %.0f–%.0f pt is outside the margins", w.page, w.text, w.xMin, w.xMax)
-		}
-		header := w.page > 1 && w.yMax < headerRule
-		footer := w.yMin > footerRule
-		if !header && !footer && (w.page > 1 && w.yMin < contentTop-1 || w.yMax > pageBottom+1) {
-			t.Errorf("page %d: %q at y %.0f–%.0f pt is outside the text area", w.page, w.text, w.yMin, w.yMax)
-		}
-	}
-}
-
-func TestTooManyColumnsFails(t *testing.T) {
-	e := testExtract("sv")
-	s := &e.Sections[0]
-	s.Columns, s.Rows = nil, [][]string{{}}
-	for i := range 30 {
-		s.Columns = append(s.Columns, text("Kolumn "+strconv.Itoa(i), "Column"))
-		s.Rows[0] = append(s.Rows[0], "Ett värde som är alldeles för långt för en smal kolumn")
-	}
-	if _, _, err := newRenderer(t).ExtractBytes(e); err == nil || !strings.Contains(err.Error(), "30 columns") {
-		t.Errorf("err = %v; want an error about too many columns", err)
-	}
-}
-
-func TestIdentityNumberNeverInWindow(t *testing.T) {
-	e := testExtract("sv")
-	e.Person.CareOf = "811218-9876"
-	if _, _, err := newRenderer(t).ExtractBytes(e); err == nil {
-		t.Error("an address with an identity number in it was rendered")
-	}
 }
 
 // word is one word of pdftotext -bbox output, in points from the top left.
@@ -383,20 +76,14 @@ type word struct {
 	text                   string
 }
 
-var (
-	bboxPage = regexp.MustCompile(`<page |<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-)
+var bboxWord = regexp.MustCompile(`<page |<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
 
-// words returns the words of page (1-based), or of every page for 0.
-func words(t *testing.T, pdf []byte, page int) []word {
+// words returns the words of every page.
+func words(t *testing.T, doc []byte) []word {
 	t.Helper()
-	args := []string{"-bbox"}
-	if page > 0 {
-		args = append(args, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page))
-	}
 	var out []word
-	p := max(page, 1) - 1
-	for _, m := range bboxPage.FindAllStringSubmatch(pdfToText(t, pdf, args...), -1) {
+	p := 0
+	for _, m := range bboxWord.FindAllStringSubmatch(pdfToText(t, doc, "-bbox"), -1) {
 		if m[0] == "<page " {
 			p++
 			continue
@@ -414,87 +101,236 @@ func words(t *testing.T, pdf []byte, page int) []word {
 	return out
 }
 
-func inside(w word, x, y, width, height float64) bool {
-	return w.xMin >= x && w.xMax <= x+width && w.yMin >= y && w.yMax <= y+height
-}
-
-func overlaps(w word, x, y, width, height float64) bool {
-	return w.xMax > x && w.xMin < x+width && w.yMax > y && w.yMin < y+height
-}
-
-// windowWords returns the words on page 1 that would show through the
-// envelope window wherever it sits: 45–50 mm from the top, 45 mm high.
-func windowWords(t *testing.T, pdf []byte) string {
-	var in []string
-	for _, w := range words(t, pdf, 1) {
-		if overlaps(w, windowLeft, windowTop, windowWidth, windowHeight+mm(5)) {
-			in = append(in, w.text)
+// numberTable is a table of n rows: a date, a text and an amount.
+func numberTable(n int) Table {
+	rows := make([][]Cell, n)
+	for i := range rows {
+		rows[i] = []Cell{
+			{Text: fmt.Sprintf("2026-01-%02d", 1+i%28)},
+			{Text: "Rad " + strconv.Itoa(i+1)},
+			{Text: strconv.Itoa(i*37%1000) + ",50 kr", Numeric: true},
 		}
 	}
-	return strings.Join(in, " ")
+	return Table{Title: "Utbetalningar", Context: "Register U", Headers: []string{"Datum", "Text", "Belopp"}, Rows: rows}
 }
 
-func TestAddressBlockInWindow(t *testing.T) {
-	pdf, _ := render(t, testExtract("sv"))
-	address := map[string]bool{"Åsa": false, "Öberg-Ängström": false, "c/o": false, "Storgatan": false, "831": false, "ÖSTERSUND": false}
-	for _, w := range words(t, pdf, 1) {
-		if _, ok := address[w.text]; ok {
-			address[w.text] = true
-			// Inside both a window 45 mm and one 50 mm from the top.
-			if !inside(w, windowLeft, mm(50), windowWidth, windowHeight-mm(5)) {
-				t.Errorf("%q at (%.1f, %.1f)–(%.1f, %.1f) mm is outside the envelope window",
-					w.text, w.xMin*25.4/72, w.yMin*25.4/72, w.xMax*25.4/72, w.yMax*25.4/72)
+func TestPageNumbersAndFurniture(t *testing.T) {
+	for _, tc := range []struct {
+		lang, page, continued string
+	}{
+		{"sv", "Sida %d av %d", "forts."},
+		{"en", "Page %d of %d", "continued"},
+		{"", "Sida %d av %d", "forts."},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			d := newDocument(t, newEngine(t), tc.lang)
+			d.NewPage()
+			d.SetHeader("Avsändare", "Dokument  2026-03-16")
+			d.Paragraph("Första sidan.", Regular, 10, 13)
+			d.NewPage()
+			d.Table(numberTable(200))
+			doc, pages := bytesOf(t, d)
+			if pages < 3 {
+				t.Fatalf("%d pages, want the table to run over at least two", pages)
 			}
-		}
-		if overlaps(w, clearLeft, clearTop, clearWidth, clearHeight) {
-			t.Errorf("%q at (%.1f, %.1f) mm is in the print shop's clear zone", w.text, w.xMin*25.4/72, w.yMin*25.4/72)
-		}
-		if w.xMin < mm(18) {
-			t.Errorf("%q starts %.1f mm from the left edge; the margin is at least 18 mm", w.text, w.xMin*25.4/72)
-		}
-	}
-	for text, seen := range address {
-		if !seen {
-			t.Errorf("the address block has no %q", text)
-		}
-	}
-	// Nothing but the address shows through the window.
-	if got, want := windowWords(t, pdf), "Åsa Öberg-Ängström c/o Göran Ek Storgatan 12 B 831 31 ÖSTERSUND"; got != want {
-		t.Errorf("the window shows %q; want %q", got, want)
-	}
-}
-
-func TestProtectedPersonShowsOnlyName(t *testing.T) {
-	e := testExtract("sv")
-	e.Person.Protection = dsr.ProtectionProtected
-	pdf, _ := render(t, e)
-	page1 := pdfToText(t, pdf, "-layout", "-f", "1", "-l", "1")
-	if !strings.Contains(page1, testName) {
-		t.Errorf("page 1 does not name the person")
-	}
-	for _, hidden := range []string{"Storgatan", "831 31", "ÖSTERSUND", "c/o", "Göran Ek", testPNRShow} {
-		if strings.Contains(page1, hidden) {
-			t.Errorf("page 1 of a protected person's letter shows %q", hidden)
-		}
-	}
-	if got := windowWords(t, pdf); got != testName {
-		t.Errorf("the window shows %q; want only the name", got)
+			perPage := pageTexts(t, doc)
+			if len(perPage) != pages {
+				t.Fatalf("pdftotext reads %d pages; Bytes reported %d", len(perPage), pages)
+			}
+			for n, p := range perPage {
+				if want := fmt.Sprintf(tc.page, n+1, pages); !strings.Contains(p, want) {
+					t.Errorf("page %d has no %q", n+1, want)
+				}
+				if !strings.Contains(p, "Ärende T-1") {
+					t.Errorf("page %d has no footer", n+1)
+				}
+				// The running header is on the pages started after SetHeader.
+				if got := strings.Contains(p, "Avsändare") && strings.Contains(p, "2026-03-16"); got != (n > 0) {
+					t.Errorf("page %d: running header shown = %t", n+1, got)
+				}
+				// The table continues on every page after the second under
+				// its header and a line saying which table it is.
+				if n >= 2 {
+					for _, want := range []string{"Register U (" + tc.continued + ")", "Datum", "Belopp"} {
+						if !strings.Contains(p, want) {
+							t.Errorf("page %d has no %q", n+1, want)
+						}
+					}
+				}
+			}
+			if got := len(regexp.MustCompile(`Rad \d+\b`).FindAllString(strings.Join(perPage, ""), -1)); got != 200 {
+				t.Errorf("%d rows on the pages, want 200", got)
+			}
+		})
 	}
 }
 
-func TestMissingGlyphFailsRender(t *testing.T) {
-	e := testExtract("sv")
-	e.Sections[0].Rows[1][2] = "Godkänd ✓"
-	var buf bytes.Buffer
-	_, err := newRenderer(t).Extract(&buf, e)
-	if !errors.Is(err, ErrMissingGlyph) {
-		t.Fatalf("err = %v; want ErrMissingGlyph", err)
+// A column of numbers is right-aligned with its header; a column with any
+// text in it is left-aligned, whatever its cells look like.
+func TestNumericColumnsAlignRight(t *testing.T) {
+	d := newDocument(t, newEngine(t), "sv")
+	d.NewPage()
+	tb := numberTable(30)
+	tb.Headers = append(tb.Headers, "Kod")
+	for i := range tb.Rows {
+		// Looks like a number, but is not one: stays left.
+		tb.Rows[i] = append(tb.Rows[i], Cell{Text: strconv.Itoa(i * 1001)})
 	}
-	if !strings.Contains(err.Error(), "U+2713") || !strings.Contains(err.Error(), "register kontakter") {
-		t.Errorf("the error does not say which character and where: %v", err)
+	tb.Rows[4][2] = Cell{Text: "5 kr", Numeric: true}
+	tb.Rows[5][2] = Cell{} // an empty cell does not spoil the column
+	d.Table(tb)
+	doc, _ := bytesOf(t, d)
+
+	var amountRight, headerRight, codeLeft []float64
+	for _, w := range words(t, doc) {
+		switch {
+		case w.text == "kr":
+			amountRight = append(amountRight, w.xMax)
+		case w.text == "Belopp":
+			headerRight = append(headerRight, w.xMax)
+		case regexp.MustCompile(`^\d{4,}$`).MatchString(w.text) && w.yMin < FooterRule:
+			codeLeft = append(codeLeft, w.xMin)
+		}
 	}
-	if buf.Len() != 0 {
-		t.Errorf("a failed render wrote %d bytes", buf.Len())
+	if len(amountRight) != 29 || len(headerRight) != 1 {
+		t.Fatalf("found %d amounts and %d headers, want 29 and 1", len(amountRight), len(headerRight))
+	}
+	for _, x := range append(amountRight, headerRight...) {
+		if d := x - amountRight[0]; d > 0.5 || d < -0.5 {
+			t.Errorf("amounts and their header end at %.1f and %.1f pt; want one right edge", amountRight[0], x)
+		}
+	}
+	if len(codeLeft) != 29 { // i*1001 for i ≥ 1
+		t.Fatalf("found %d codes", len(codeLeft))
+	}
+	for _, x := range codeLeft {
+		if d := x - codeLeft[0]; d > 0.5 || d < -0.5 {
+			t.Errorf("codes start at %.1f and %.1f pt; want one left edge", codeLeft[0], x)
+		}
+	}
+}
+
+func TestTableTooWideFails(t *testing.T) {
+	d := newDocument(t, newEngine(t), "sv")
+	d.NewPage()
+	d.SetWhere("the test table")
+	tb := Table{Title: "Bred"}
+	row := []Cell{}
+	for i := range 30 {
+		tb.Headers = append(tb.Headers, "Kolumn "+strconv.Itoa(i))
+		row = append(row, Cell{Text: "Ett värde som är alldeles för långt för en smal kolumn"})
+	}
+	tb.Rows = [][]Cell{row}
+	d.Table(tb)
+	_, _, err := d.Bytes()
+	if err == nil || !strings.Contains(err.Error(), "30 columns") || !strings.Contains(err.Error(), "the test table") {
+		t.Errorf("err = %v; want an error about too many columns that says where", err)
+	}
+}
+
+func TestAddressWindow(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []string
+		ok    bool
+	}{
+		{"an address", []string{"Åsa Öberg", "c/o Göran Ek", "Storgatan 12 B", "831 31  ÖSTERSUND"}, true},
+		{"a long line shrinks", []string{"Åsa Öberg-Ängström af Ekenstam Lindqvist Svensson", "831 31  ÖSTERSUND"}, true},
+		{"YYMMDD-NNNC", []string{"Åsa Öberg", "811218-9876"}, false},
+		{"YYMMDD NNNC", []string{"Åsa Öberg 811218 9876"}, false},
+		{"after letters", []string{"Åsa Öberg", "id811218-9876"}, false},
+		{"YYYYMMDDNNNC", []string{"Åsa Öberg", "c/o 198112189876"}, false},
+		{"wrong check digit", []string{"Åsa Öberg", "811218-9875"}, false},
+		{"too many lines", []string{"1", "2", "3", "4", "5", "6", "7"}, false},
+		{"too long even small", []string{strings.Repeat("Långt namn ", 12)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDocument(t, newEngine(t), "sv")
+			d.NewPage()
+			d.AddressWindow(tt.lines)
+			var buf bytes.Buffer
+			_, err := d.Write(&buf)
+			if !tt.ok {
+				if err == nil {
+					t.Fatal("the address was written")
+				}
+				if strings.Contains(err.Error(), "9876") {
+					t.Errorf("error %q repeats the number", err)
+				}
+				if buf.Len() != 0 {
+					t.Errorf("a failed document wrote %d bytes", buf.Len())
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range words(t, buf.Bytes()) {
+				if w.yMin > FooterRule {
+					continue
+				}
+				// Inside both a window 45 mm and one 50 mm from the top, and
+				// clear of the print shop's zone.
+				if w.xMin < WindowLeft || w.xMax > WindowLeft+WindowWidth || w.yMin < 50*MM || w.yMax > WindowTop+WindowHeight {
+					t.Errorf("%q at (%.1f, %.1f) mm is outside the window", w.text, w.xMin/MM, w.yMin/MM)
+				}
+				if w.yMax > ClearTop && w.xMax > ClearLeft {
+					t.Errorf("%q is in the clear zone", w.text)
+				}
+			}
+		})
+	}
+}
+
+func TestLabelled(t *testing.T) {
+	d := newDocument(t, newEngine(t), "sv")
+	d.NewPage()
+	d.Labelled("Ändamål", "Att handlägga ärenden.")
+	d.Labelled("Källa", "  ")
+	d.Labelled("Automatiserat beslutsfattande", strings.Repeat("Inget automatiserat beslutsfattande. ", 20))
+	doc, _ := bytesOf(t, d)
+	all := pdfToText(t, doc, "-layout")
+	if !strings.Contains(all, "Ändamål") || !strings.Contains(all, "Att handlägga ärenden.") {
+		t.Errorf("a labelled value is missing:\n%s", all)
+	}
+	if strings.Contains(all, "Källa") {
+		t.Error("an empty value was shown with its label")
+	}
+	for _, w := range words(t, doc) {
+		if w.text == "Inget" && w.xMin < valueLeft-1 {
+			t.Errorf("the value starts at %.0f pt, in the label column", w.xMin)
+		}
+	}
+}
+
+func TestMissingGlyphFailsDocument(t *testing.T) {
+	for name, draw := range map[string]func(*Document){
+		"text":    func(d *Document) { d.Text(MarginLeft, 100, "Godkänd ✓") },
+		"measure": func(d *Document) { d.Measure("✓") },
+		"wrap":    func(d *Document) { d.Paragraph(strings.Repeat("ord ", 200)+"✓", Regular, 10, 13) },
+		"table": func(d *Document) {
+			d.Table(Table{Title: "T", Headers: []string{"A"}, Rows: [][]Cell{{{Text: "Godkänd ✓"}}}})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := newDocument(t, newEngine(t), "sv")
+			d.NewPage()
+			d.SetWhere("register kontakter")
+			draw(d)
+			d.Paragraph("Något efteråt.", Regular, 10, 13)
+			var buf bytes.Buffer
+			_, err := d.Write(&buf)
+			if !errors.Is(err, ErrMissingGlyph) {
+				t.Fatalf("err = %v; want ErrMissingGlyph", err)
+			}
+			if !strings.Contains(err.Error(), "U+2713") || !strings.Contains(err.Error(), "register kontakter") {
+				t.Errorf("the error does not say which character and where: %v", err)
+			}
+			if buf.Len() != 0 {
+				t.Errorf("a failed document wrote %d bytes", buf.Len())
+			}
+		})
 	}
 }
 
@@ -503,48 +339,18 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteErrorIsReported(t *testing.T) {
-	if _, err := newRenderer(t).Extract(failingWriter{}, testExtract("sv")); err == nil || !strings.Contains(err.Error(), "disk full") {
+	d := newDocument(t, newEngine(t), "sv")
+	d.NewPage()
+	d.Paragraph("Text.", Regular, 10, 13)
+	if _, err := d.Write(failingWriter{}); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("err = %v; want the writer's error", err)
 	}
 }
 
-func TestRejectsIncompleteExtract(t *testing.T) {
-	r := newRenderer(t)
-	for name, change := range map[string]func(*dsr.Extract){
-		"no name":          func(e *dsr.Extract) { e.Person.Name = " " },
-		"no received date": func(e *dsr.Extract) { e.ReceivedOn = time.Time{} },
-	} {
-		e := testExtract("sv")
-		change(e)
-		if _, _, err := r.ExtractBytes(e); err == nil {
-			t.Errorf("%s: rendered without error", name)
-		}
+func TestDocumentWithoutPagesFails(t *testing.T) {
+	if _, _, err := newDocument(t, newEngine(t), "sv").Bytes(); err == nil {
+		t.Error("a document without pages was written")
 	}
-	if _, _, err := r.ExtractBytes(nil); err == nil {
-		t.Error("nil extract: rendered without error")
-	}
-}
-
-// Renders on several goroutines share one Renderer and produce the same
-// bytes: the stored SHA-256 of an extract must not depend on timing.
-func TestConcurrentRendersAreIdentical(t *testing.T) {
-	r := newRenderer(t)
-	want, _, err := r.ExtractBytes(testExtract("sv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			got, _, err := r.ExtractBytes(testExtract("sv"))
-			if err != nil {
-				t.Error(err)
-			} else if !bytes.Equal(got, want) {
-				t.Error("a concurrent render differs")
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func TestFitColumns(t *testing.T) {
@@ -569,17 +375,6 @@ func TestFitColumns(t *testing.T) {
 	}
 }
 
-func TestIsNumber(t *testing.T) {
-	for s, want := range map[string]bool{
-		"1 234,50 kr": true, "-12,00 kr": true, "20 480": true, "12 %": true,
-		"2026-01-12": false, "556012-5790": false, "Sjukpenning": false, "": false, " kr": false,
-	} {
-		if got := isNumber(s); got != want {
-			t.Errorf("isNumber(%q) = %v", s, got)
-		}
-	}
-}
-
 func TestClean(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain":         "plain",
@@ -594,75 +389,21 @@ func TestClean(t *testing.T) {
 	}
 }
 
-// TestWriteSample writes the demo person's extract for looking at; run with
-// go test -run WriteSample ./internal/pdf/ -args -sample /tmp/sample.pdf
-func TestWriteSample(t *testing.T) {
-	if *sampleOut == "" {
-		t.Skip("no -sample file given")
-	}
-	f, err := os.Create(*sampleOut)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pages, err := newRenderer(t).Extract(f, bigExtract())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d pages written to %s", pages, *sampleOut)
-}
-
-func BenchmarkExtract20000Rows(b *testing.B) {
-	r := newRenderer(b)
-	e := bigExtract()
+// BenchmarkTable20000Rows lays out and writes a table of 20,000 rows of a
+// date, a text and an amount: the engine's share of a long extract.
+func BenchmarkTable20000Rows(b *testing.B) {
+	e := newEngine(b)
+	tb := numberTable(20000)
 	var pages int
-	var size int
 	for b.Loop() {
-		pdf, n, err := r.ExtractBytes(e)
+		d := newDocument(b, e, "sv")
+		d.NewPage()
+		d.Table(tb)
+		_, n, err := d.Bytes()
 		if err != nil {
 			b.Fatal(err)
 		}
-		pages, size = n, len(pdf)
+		pages = n
 	}
 	b.ReportMetric(float64(pages), "pages/op")
-	b.ReportMetric(float64(size)/float64(pages), "bytes/page")
-}
-
-func BenchmarkExtractLetter(b *testing.B) {
-	r := newRenderer(b)
-	e := testExtract("sv")
-	for b.Loop() {
-		if _, _, err := r.ExtractBytes(e); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// TestLongInformationDoesNotLeaveEmptyPages checks that Art. 15 information
-// running over a page break continues right below the running header, and
-// the next item follows it on the same page instead of on a fresh one.
-func TestLongInformationDoesNotLeaveEmptyPages(t *testing.T) {
-	e := testExtract("sv")
-	long := strings.Repeat("Uppgifterna gallras enligt myndighetens gallringsbeslut och Riksarkivets föreskrifter. ", 12)
-	for i := range e.Sections {
-		e.Sections[i].Register.Retention = text(long, long)
-		e.Sections[i].Register.LegalBasis = text(long, long)
-		e.Sections[i].Register.Source = text(long, long)
-	}
-	pdf, pages := render(t, e)
-	texts := pageTexts(t, pdf)
-	if len(texts) != pages {
-		t.Fatalf("%d page texts for %d pages", len(texts), pages)
-	}
-	for i, pt := range texts[:len(texts)-1] {
-		lines := 0
-		for _, l := range strings.Split(pt, "\n") {
-			if strings.TrimSpace(l) != "" {
-				lines++
-			}
-		}
-		if lines < 20 {
-			t.Errorf("page %d of %d holds only %d lines of text:\n%s", i+1, pages, lines, pt)
-		}
-	}
 }

@@ -9,17 +9,40 @@ import (
 // and three characters. Narrower, text would break after every letter.
 const minColumn = 2*cellPadX + 3*tableSize
 
-// table is a table being laid out: gopdf's own tables neither wrap cell text
-// nor break across pages, so this one does both. Column widths follow the
-// content; the header row is repeated on every page the table continues on.
-type table struct {
-	context string // the register, named above the header on continuation pages
-	headers []string
-	rows    [][]string
-	ncol    int
+// Cell is one cell of a table: its text, and whether it is a number (an
+// amount or a count). A column whose cells are all numbers, empty cells
+// aside, is aligned to the right, its header too.
+type Cell struct {
+	Text    string
+	Numeric bool
+}
+
+// Cells returns a row of text cells, none of them a number.
+func Cells(texts ...string) []Cell {
+	row := make([]Cell, len(texts))
+	for i, s := range texts {
+		row[i] = Cell{Text: s}
+	}
+	return row
+}
+
+// Table is a titled table. gopdf's own tables neither wrap cell text nor
+// break across pages; Document.Table does both.
+type Table struct {
+	Title   string // a subheading above the header row
+	Context string // names the table on the pages it continues on: "<Context> (forts.)"
+	Headers []string
+	Rows    [][]Cell // a row shorter than the header has empty cells at its end
+}
+
+// tableLayout is a table being laid out. Column widths follow the content;
+// the header row is repeated on every page the table continues on.
+type tableLayout struct {
+	*Table
+	ncol int
 
 	widths []float64
-	right  []bool // numbers (amounts) are right-aligned
+	right  []bool // columns of numbers are right-aligned
 
 	// cellW is the width of every data cell on one line, row by row,
 	// measured once; -1 marks a cell with line breaks or tabs, which is
@@ -32,27 +55,28 @@ type table struct {
 	lines [][]string // the wrapped lines of the row being drawn; nil for a one-line cell
 }
 
-// table draws a titled table of rows under headers, starting a new page as
-// needed. context names the register in the "(forts.)" line.
-func (d *document) table(title, context string, headers []string, rows [][]string) {
-	ncol := len(headers)
-	for _, r := range rows {
+// Table draws t at the cursor, starting new pages as needed: its title, its
+// header row on a grey band and its rows on zebra stripes. A cell too wide
+// for its column wraps; a row taller than a page is split across pages. A
+// table with more columns than fit the width of the page fails the
+// document.
+func (d *Document) Table(t Table) {
+	ncol := len(t.Headers)
+	for _, r := range t.Rows {
 		ncol = max(ncol, len(r))
 	}
-	if ncol == 0 {
+	if ncol == 0 || d.err != nil {
 		return
 	}
-	tb := &table{
-		context: context,
-		headers: headers,
-		rows:    rows,
-		ncol:    ncol,
-		right:   make([]bool, ncol),
-		cellW:   make([]float64, len(rows)*ncol),
-		lines:   make([][]string, ncol),
+	tb := &tableLayout{
+		Table: &t,
+		ncol:  ncol,
+		right: make([]bool, ncol),
+		cellW: make([]float64, len(t.Rows)*ncol),
+		lines: make([][]string, ncol),
 	}
 	natural := tb.measure(d)
-	tb.widths = fitColumns(natural, textWidth)
+	tb.widths = fitColumns(natural, TextWidth)
 	for c, w := range tb.widths {
 		if w < min(natural[c], minColumn) {
 			d.fail(fmt.Errorf("%d columns are too many to fit the width of the page", ncol))
@@ -64,15 +88,15 @@ func (d *document) table(title, context string, headers []string, rows [][]strin
 	// Keep the title and header with the first row, or its first lines if
 	// it is tall: a header alone at the foot of a page helps no one.
 	first := 1
-	if len(rows) > 0 {
+	if len(t.Rows) > 0 {
 		first = min(tb.wrapRow(d, 0), 3)
 	}
-	d.ensure(smallLead + mm(0.5) + tb.headerH + tb.rowHeight(first))
-	d.subheading(title)
+	d.Ensure(SmallLead + 0.5*MM + tb.headerH + tb.rowHeight(first))
+	d.Subheading(t.Title)
 	tb.drawHeader(d)
 
-	fresh := pageBottom - contentTop - smallLead - tb.headerH // room on an empty continuation page
-	for i, row := range rows {
+	fresh := PageBottom - ContentTop - SmallLead - tb.headerH // room on an empty continuation page
+	for i, row := range t.Rows {
 		if d.err != nil {
 			return
 		}
@@ -92,13 +116,22 @@ func (d *document) table(title, context string, headers []string, rows [][]strin
 			done += k
 		}
 	}
-	d.y += mm(1)
+	d.y += 1 * MM
 }
 
-// cell returns cell c of a row, or "" for a row shorter than the header.
-func cell(row []string, c int) string {
+// cell returns cell c of a row, or an empty cell for a row shorter than the
+// header.
+func cell(row []Cell, c int) Cell {
 	if c < len(row) {
 		return row[c]
+	}
+	return Cell{}
+}
+
+// header returns header c, or "" when there are fewer headers than cells.
+func (tb *tableLayout) header(c int) string {
+	if c < len(tb.Headers) {
+		return tb.Headers[c]
 	}
 	return ""
 }
@@ -106,32 +139,32 @@ func cell(row []string, c int) string {
 // measure measures every header and cell once and returns the natural
 // (unwrapped) width of each column including padding. It also decides
 // which columns hold only numbers.
-func (tb *table) measure(d *document) []float64 {
+func (tb *tableLayout) measure(d *Document) []float64 {
 	natural := make([]float64, tb.ncol)
-	d.use(true, tableSize)
+	d.SetFont(Bold, tableSize)
 	for c := range tb.ncol {
-		for _, l := range splitLines(cell(tb.headers, c)) {
-			natural[c] = max(natural[c], d.measure(l))
+		for _, l := range splitLines(tb.header(c)) {
+			natural[c] = max(natural[c], d.Measure(l))
 		}
 	}
-	d.use(false, tableSize)
+	d.SetFont(Regular, tableSize)
 	numeric := make([]int, tb.ncol) // -1: some cell is not a number
-	for i, row := range tb.rows {
+	for i, row := range tb.Rows {
 		for c := range tb.ncol {
-			s := cell(row, c)
+			cl := cell(row, c)
 			var w float64
-			if hasControl(s) {
+			if hasControl(cl.Text) {
 				w = -1
-				for _, l := range splitLines(s) {
-					natural[c] = max(natural[c], d.measure(l))
+				for _, l := range splitLines(cl.Text) {
+					natural[c] = max(natural[c], d.Measure(l))
 				}
 			} else {
-				w = d.measure(s)
+				w = d.Measure(cl.Text)
 				natural[c] = max(natural[c], w)
 			}
 			tb.cellW[i*tb.ncol+c] = w
-			if s != "" && numeric[c] >= 0 {
-				if isNumber(s) {
+			if cl.Text != "" && numeric[c] >= 0 {
+				if cl.Numeric {
 					numeric[c]++
 				} else {
 					numeric[c] = -1
@@ -192,64 +225,66 @@ func fitColumns(natural []float64, avail float64) []float64 {
 }
 
 // layoutHeader wraps the header texts to the column widths.
-func (tb *table) layoutHeader(d *document) {
-	d.use(true, tableSize)
+func (tb *tableLayout) layoutHeader(d *Document) {
+	d.SetFont(Bold, tableSize)
 	tb.headerLines = make([][]string, tb.ncol)
 	n := 1
 	for c := range tb.ncol {
-		tb.headerLines[c] = d.wrap(cell(tb.headers, c), tb.widths[c]-2*cellPadX)
+		tb.headerLines[c] = d.Wrap(tb.header(c), tb.widths[c]-2*cellPadX)
 		n = max(n, len(tb.headerLines[c]))
 	}
 	tb.headerH = tb.rowHeight(n)
 }
 
-func (tb *table) rowHeight(lines int) float64 { return float64(lines)*tableLeading + 2*cellPadY }
+func (tb *tableLayout) rowHeight(lines int) float64 {
+	return float64(lines)*tableLeading + 2*cellPadY
+}
 
 // drawHeader draws the header row on a grey band.
-func (tb *table) drawHeader(d *document) {
-	d.fill(marginLeft, d.y, textWidth, tb.headerH, fillHead)
-	d.use(true, tableSize)
-	x := marginLeft
+func (tb *tableLayout) drawHeader(d *Document) {
+	d.fill(MarginLeft, d.y, TextWidth, tb.headerH, fillHead)
+	d.SetFont(Bold, tableSize)
+	x := MarginLeft
 	for c := range tb.ncol {
 		for j, l := range tb.headerLines[c] {
-			base := baseline(d.y+cellPadY+float64(j)*tableLeading, tableLeading, tableSize)
+			base := Baseline(d.y+cellPadY+float64(j)*tableLeading, tableLeading, tableSize)
 			if tb.right[c] {
-				d.textRight(x+tb.widths[c]-cellPadX, base, l, -1)
+				d.TextRight(x+tb.widths[c]-cellPadX, base, l)
 			} else {
-				d.text(x+cellPadX, base, l)
+				d.Text(x+cellPadX, base, l)
 			}
 		}
 		x += tb.widths[c]
 	}
 	d.y += tb.headerH
-	d.use(false, tableSize)
+	d.SetFont(Regular, tableSize)
 }
 
 // continueOnNewPage starts a new page and repeats the header row there,
-// under a line saying which register the table belongs to.
-func (tb *table) continueOnNewPage(d *document) {
-	d.newPage()
-	d.use(true, smallSize)
-	d.ink(inkMuted)
-	d.text(marginLeft, baseline(d.y, smallLead, smallSize), tb.context+" ("+d.t.continued+")")
-	d.ink(inkText)
-	d.y += smallLead
+// under a line saying which table it is.
+func (tb *tableLayout) continueOnNewPage(d *Document) {
+	d.NewPage()
+	d.SetFont(Bold, SmallSize)
+	d.SetInk(Muted)
+	d.Text(MarginLeft, Baseline(d.y, SmallLead, SmallSize), tb.Context+" ("+d.wording.continued+")")
+	d.SetInk(Black)
+	d.y += SmallLead
 	tb.drawHeader(d)
 }
 
 // wrapRow prepares row i for drawing and returns its height in lines. A
 // cell that fits its column on one line — nearly every cell — costs a
 // comparison with its stored width; only the others are wrapped.
-func (tb *table) wrapRow(d *document, i int) int {
-	d.use(false, tableSize)
+func (tb *tableLayout) wrapRow(d *Document, i int) int {
+	d.SetFont(Regular, tableSize)
 	n := 1
-	row := tb.rows[i]
+	row := tb.Rows[i]
 	for c := range tb.ncol {
 		tb.lines[c] = nil
 		if w := tb.cellW[i*tb.ncol+c]; w >= 0 && w <= tb.widths[c]-2*cellPadX {
 			continue
 		}
-		tb.lines[c] = d.wrap(cell(row, c), tb.widths[c]-2*cellPadX)
+		tb.lines[c] = d.Wrap(cell(row, c).Text, tb.widths[c]-2*cellPadX)
 		n = max(n, len(tb.lines[c]))
 	}
 	return n
@@ -257,30 +292,30 @@ func (tb *table) wrapRow(d *document, i int) int {
 
 // drawRow draws lines [first, first+k) of row i, prepared by wrapRow, on a
 // zebra stripe for every other row.
-func (tb *table) drawRow(d *document, row []string, i, first, k int) {
+func (tb *tableLayout) drawRow(d *Document, row []Cell, i, first, k int) {
 	h := tb.rowHeight(k)
 	if i%2 == 1 {
-		d.fill(marginLeft, d.y, textWidth, h, fillZebra)
+		d.fill(MarginLeft, d.y, TextWidth, h, fillZebra)
 	}
-	d.use(false, tableSize)
-	x := marginLeft
+	d.SetFont(Regular, tableSize)
+	x := MarginLeft
 	for c := range tb.ncol {
 		right := x + tb.widths[c] - cellPadX
 		if lines := tb.lines[c]; lines != nil {
 			for j := first; j < first+k && j < len(lines); j++ {
-				base := baseline(d.y+cellPadY+float64(j-first)*tableLeading, tableLeading, tableSize)
+				base := Baseline(d.y+cellPadY+float64(j-first)*tableLeading, tableLeading, tableSize)
 				if tb.right[c] {
-					d.textRight(right, base, lines[j], -1)
+					d.TextRight(right, base, lines[j])
 				} else {
-					d.text(x+cellPadX, base, lines[j])
+					d.Text(x+cellPadX, base, lines[j])
 				}
 			}
 		} else if first == 0 {
-			base := baseline(d.y+cellPadY, tableLeading, tableSize)
-			if s := cell(row, c); tb.right[c] {
+			base := Baseline(d.y+cellPadY, tableLeading, tableSize)
+			if s := cell(row, c).Text; tb.right[c] {
 				d.textRight(right, base, s, tb.cellW[i*tb.ncol+c])
 			} else {
-				d.text(x+cellPadX, base, s)
+				d.Text(x+cellPadX, base, s)
 			}
 		}
 		x += tb.widths[c]
@@ -305,24 +340,4 @@ func splitLines(s string) []string {
 		return []string{s}
 	}
 	return strings.Split(clean(s), "\n")
-}
-
-// isNumber reports whether s reads as an amount or a count — digits grouped
-// with spaces, a decimal comma or point, a sign, and an optional " kr" or
-// " %" — so that its column is right-aligned. Dates, organisation numbers
-// and account numbers have a hyphen inside and stay left-aligned.
-func isNumber(s string) bool {
-	s = strings.TrimSuffix(strings.TrimSuffix(s, " kr"), " %")
-	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(s, "-"), "−"), "+")
-	digits := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digits = true
-		case c == ' ' || c == ',' || c == '.':
-		default:
-			return false
-		}
-	}
-	return digits
 }

@@ -2,7 +2,8 @@
 // coordination numbers (samordningsnummer), RULES §6: parsing every accepted
 // input form into the stored 12-digit form, the check digit, the date check,
 // display, the keyed HMAC used for look-ups instead of the number, and the
-// redaction of anything shaped like a number from log text. It does no I/O.
+// one scanner that finds anything shaped like a number in free text, behind
+// LooksLike, Redact and HoldsPlausible. It does no I/O.
 //
 // The date inside a number is not necessarily a real birth date, so nothing
 // in this package derives an age or any other legal fact from it.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"dsrdesk/internal/dsr"
 )
 
 // Messages of the errors Parse returns. None contains a digit, so a message
@@ -35,8 +33,8 @@ type PNR string
 // person is 100 or older, so the century before that. today is injected so
 // that the result never depends on the clock.
 //
-// Every error is a *dsr.Error with code dsr.EINVALID and no field (the caller
-// knows which field it parsed). No message contains any part of the input.
+// Every error is a *Error. No message contains any part of the input, so a
+// caller may show it as it is.
 func Parse(s string, today time.Time) (PNR, error) {
 	s = strings.TrimSpace(s)
 
@@ -104,10 +102,16 @@ func (p PNR) Valid() bool {
 	return len(s) == 12 && allDigits(s) && validDate(s) && validCheckDigit(s[2:])
 }
 
-// invalid returns the error Parse reports; the caller sets Field.
-func invalid(msg string) *dsr.Error {
-	return &dsr.Error{Code: dsr.EINVALID, Message: msg}
+// Error says why a text is not a valid number. Its message holds no digit,
+// so it can never echo any part of the number it is about.
+type Error struct {
+	Message string
 }
+
+// Error implements the error interface.
+func (e *Error) Error() string { return e.Message }
+
+func invalid(msg string) *Error { return &Error{Message: msg} }
 
 // inferYear returns the four-digit year of a ten-digit number (YYMMDDNNNC).
 // ok is false when the month or day cannot be compared at all.
@@ -149,12 +153,29 @@ func validDate(full string) bool {
 // validCheckDigit checks the last of ten digits (the number without century)
 // against the first nine: weights 2,1,2,1,…, digit sums of the products.
 func validCheckDigit(ten string) bool {
+	return int(ten[9]-'0') == checkDigit(ten[:9])
+}
+
+// checkDigit is the one implementation of the check digit (RULES §6): over
+// nine digits, weights 2,1,2,1,…, the digits of the products summed,
+// (10 − sum mod 10) mod 10.
+func checkDigit(nine string) int {
 	sum := 0
 	for i := 0; i < 9; i++ {
-		v := int(ten[i]-'0') * (2 - i%2)
+		v := int(nine[i]-'0') * (2 - i%2)
 		sum += v/10 + v%10
 	}
-	return int(ten[9]-'0') == (10-sum%10)%10
+	return (10 - sum%10) % 10
+}
+
+// Complete returns the number whose first eleven digits (YYYYMMDDNNN) are
+// given, with its check digit added; for building test and demo numbers.
+// It returns "" when first11 is not eleven digits.
+func Complete(first11 string) PNR {
+	if len(first11) != 11 || !allDigits(first11) {
+		return ""
+	}
+	return PNR(first11 + string(rune('0'+checkDigit(first11[2:]))))
 }
 
 // daysIn returns the number of days in month of year (Gregorian calendar).

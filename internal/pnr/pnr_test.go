@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"dsrdesk/internal/dsr"
 )
 
 // today is the fixed clock of every test: 15 June 2025.
@@ -110,12 +108,12 @@ func TestParse(t *testing.T) {
 			if got != "" {
 				t.Errorf("Parse(%q) = %q along with an error, want empty", tt.in, got)
 			}
-			var e *dsr.Error
+			var e *Error
 			if !errors.As(err, &e) {
-				t.Fatalf("Parse(%q) error = %#v, want *dsr.Error", tt.in, err)
+				t.Fatalf("Parse(%q) error = %#v, want *pnr.Error", tt.in, err)
 			}
-			if e.Code != dsr.EINVALID || e.Field != "" || e.Message != tt.err {
-				t.Errorf("Parse(%q) error = %+v, want code %q, no field, message %q", tt.in, e, dsr.EINVALID, tt.err)
+			if e.Message != tt.err {
+				t.Errorf("Parse(%q) error = %+v, want message %q", tt.in, e, tt.err)
 			}
 			// The message may reach a page or a log line: it must not carry
 			// any digit of the number (it carries no digit at all).
@@ -262,7 +260,13 @@ func TestRedact(t *testing.T) {
 		{"811218-98761", "811218-98761"},
 		{"811218-987", "811218-987"},
 		{"8112-189876", "8112-189876"},
-		{"811218 9876", "811218 9876"},
+		{"811218  9876", "811218  9876"}, // two spaces
+		{"811218_9876", "811218_9876"},
+		// A space is a separator too.
+		{"811218 9876", "[pnr]"},
+		{"19811218 9876 x", "[pnr] x"},
+		{"tel 070 123 45 67", "tel 070 123 45 67"},
+		{"20 480 kr", "20 480 kr"},
 	}
 	for _, tt := range tests {
 		if got := Redact(tt.in); got != tt.want {
@@ -286,6 +290,9 @@ func TestLooksLikeAndHoldsPlausible(t *testing.T) {
 		{"0190a1b2-0000-7000-8000-000000000000", true, false}, // a UUID: shaped, not plausible
 		{"rec-811218-9876", true, true},                       // leaked into an id
 		{"12345", false, false},
+		{"0190f3a2-1c4d-7e5f-8a6b-201399999999", true, false}, // 12 digits, month 99
+		{"a1b2c3dx8112189875e", true, false},                  // letters around a wrong check digit
+		{"2000022912350", false, false},                       // 13 digits: part of a longer run
 	}
 	for _, tt := range tests {
 		if got := LooksLike(tt.s); got != tt.looksLike {
@@ -294,5 +301,69 @@ func TestLooksLikeAndHoldsPlausible(t *testing.T) {
 		if got := HoldsPlausible(tt.s); got != tt.holds {
 			t.Errorf("HoldsPlausible(%q) = %t", tt.s, got)
 		}
+	}
+}
+
+// TestOneScanner checks that the three tests built on the scanner agree on
+// the forms the scanners they replaced disagreed about: a space as the
+// separator, and letters right next to the number.
+func TestOneScanner(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		shaped   bool   // LooksLike
+		redacted string // Redact
+		holds    bool   // HoldsPlausible
+	}{
+		{"space separator", "811218 9876", true, "[pnr]", true},
+		{"space separator, 12 digits", "19811218 9876", true, "[pnr]", true},
+		{"letters before", "id811218-9876", true, "id[pnr]", true},
+		{"letters on both sides", "ref8112189876x", true, "ref[pnr]x", true},
+		{"coordination number inside a word", "x197010632391y", true, "x[pnr]y", true},
+		{"space separator after letters", "pnr811218 9876.", true, "pnr[pnr].", true},
+		{"plus separator", "811218+9876", true, "[pnr]", true},
+		{"UUID with a random 12-digit run", "0190f3a2-1c4d-7e5f-8a6b-123456789012", true, "0190f3a2-1c4d-7e5f-8a6b-[pnr]", false},
+		{"UUID with a random 6+4 run", "0190f3a2-1c4d-7e5f-8a6b-aa999999-1234", true, "0190f3a2-1c4d-7e5f-8a6b-aa[pnr]", false},
+		{"digits in a UUID, wrong check digit", "0190f3a2-1c4d-7e5f-8a6b-ab8112189875", true, "0190f3a2-1c4d-7e5f-8a6b-ab[pnr]", false},
+		{"century 21", "0190f3a2-1c4d-7e5f-8a6b-218112189876", true, "0190f3a2-1c4d-7e5f-8a6b-[pnr]", false},
+		{"eleven digits", "id81121898761", false, "id81121898761", false},
+		{"two separators", "811218- 9876", false, "811218- 9876", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := LooksLike(tt.in); got != tt.shaped {
+				t.Errorf("LooksLike(%q) = %t, want %t", tt.in, got, tt.shaped)
+			}
+			if got := Redact(tt.in); got != tt.redacted {
+				t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.redacted)
+			}
+			if got := HoldsPlausible(tt.in); got != tt.holds {
+				t.Errorf("HoldsPlausible(%q) = %t, want %t", tt.in, got, tt.holds)
+			}
+			// Whatever is plausible is shaped, and whatever is shaped is redacted.
+			if HoldsPlausible(tt.in) && !LooksLike(tt.in) || LooksLike(tt.in) != (Redact(tt.in) != tt.in) {
+				t.Errorf("the three tests disagree about %q", tt.in)
+			}
+		})
+	}
+}
+
+func TestComplete(t *testing.T) {
+	for _, want := range []PNR{"198112189876", "197010632391", "190001010016"} {
+		if got := Complete(string(want[:11])); got != want {
+			t.Errorf("Complete(%s) = %s, want %s", want[:11], got, want)
+		}
+	}
+	if Complete("1981121898") != "" || Complete("1981121898x") != "" {
+		t.Error("Complete accepts something that is not eleven digits")
+	}
+}
+
+func TestOpaqueIDSkipsPlausibleNumbers(t *testing.T) {
+	ids := []string{"0198a3f2-811218-9876-aaaa", "019a0000-1111-7aaa-8bbb-ccccdddd0000"}
+	n := 0
+	got := OpaqueID(func() string { n++; return ids[n-1] })
+	if got != ids[1] || n != 2 {
+		t.Errorf("OpaqueID = %q after %d draws, want the second id", got, n)
 	}
 }

@@ -3,7 +3,6 @@ package printzip
 import (
 	"bufio"
 	"bytes"
-	"dsrdesk/internal/pnr"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
 )
 
 const (
@@ -110,12 +110,12 @@ func ReadManifest(r io.Reader) ([]Row, error) {
 
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, dsr.Errorf(dsr.EINVALID, "The manifest is empty.")
+		return nil, dsr.Errorf(dsr.EINVALID, "print.manifest_empty", "The manifest is empty.")
 	} else if err != nil {
 		return nil, csvError(err)
 	}
 	if !slices.Equal(head, manifestHeader()) {
-		return nil, dsr.Errorf(dsr.EINVALID, "The manifest does not start with the expected header row.")
+		return nil, dsr.Errorf(dsr.EINVALID, "print.manifest_header", "The manifest does not start with the expected header row.")
 	}
 
 	var rows []Row
@@ -132,13 +132,13 @@ func ReadManifest(r io.Reader) ([]Row, error) {
 			err = checkRow(row)
 		}
 		if err == nil && !isSHA256(row.SHA256) {
-			err = dsr.FieldError("sha256", "The checksum is not 64 lowercase hexadecimal digits.")
+			err = dsr.FieldError("sha256", "print.checksum_format", "The checksum is not 64 lowercase hexadecimal digits.")
 		}
 		if err == nil && len(rows) > 0 && row.BatchID != rows[0].BatchID {
-			err = dsr.FieldError("batch_id", "The row belongs to another batch.")
+			err = dsr.FieldError("batch_id", "print.other_batch", "The row belongs to another batch.")
 		}
 		if err == nil && row.SortSequence != len(rows)+1 {
-			err = dsr.FieldError("sort_sequence", "The rows are not in sort sequence 1, 2, 3 …")
+			err = dsr.FieldError("sort_sequence", "print.sort_order", "The rows are not in sort sequence 1, 2, 3 …")
 		}
 		if err != nil {
 			return nil, prefixed(err, fmt.Sprintf("Manifest line %d", line))
@@ -146,7 +146,7 @@ func ReadManifest(r io.Reader) ([]Row, error) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return nil, dsr.Errorf(dsr.EINVALID, "The manifest lists no letters.")
+		return nil, dsr.Errorf(dsr.EINVALID, "print.manifest_no_letters", "The manifest lists no letters.")
 	}
 	return rows, nil
 }
@@ -174,7 +174,7 @@ func parseRow(rec []string) (Row, error) {
 	for _, n := range ints {
 		v, err := strconv.Atoi(n.s)
 		if err != nil {
-			return Row{}, dsr.FieldError(n.field, "The %s column is not a whole number.", n.field)
+			return Row{}, dsr.FieldError(n.field, "print.not_whole_number", "The %s column is not a whole number.", n.field)
 		}
 		*n.to = v
 	}
@@ -196,34 +196,34 @@ func checkRow(r Row) error {
 		return err
 	}
 	if r.SortSequence < 1 || r.SortSequence > MaxLetters {
-		return dsr.FieldError("sort_sequence", "The sort sequence must be 1 to %d.", MaxLetters)
+		return dsr.FieldError("sort_sequence", "print.sort_sequence_range", "The sort sequence must be 1 to %d.", MaxLetters)
 	}
 	if r.File != letterFile(r.SortSequence, r.RecordID) {
-		return dsr.FieldError("file", "The file name does not match the sort sequence and record id.")
+		return dsr.FieldError("file", "print.file_name", "The file name does not match the sort sequence and record id.")
 	}
 	if r.Pages < 1 {
-		return dsr.FieldError("pages", "A letter has at least one page.")
+		return dsr.FieldError("pages", "print.no_pages", "A letter has at least one page.")
 	}
 	if r.Sheets != (r.Pages+1)/2 {
-		return dsr.FieldError("sheets", "The sheet count does not match the page count printed duplex.")
+		return dsr.FieldError("sheets", "print.sheets", "The sheet count does not match the page count printed duplex.")
 	}
 	if len(r.AddressLines) == 0 || len(r.AddressLines) > MaxAddressLines {
-		return dsr.FieldError("address_lines", "A letter needs 1 to %d address lines.", MaxAddressLines)
+		return dsr.FieldError("address_lines", "print.address_lines", "A letter needs 1 to %d address lines.", MaxAddressLines)
 	}
 	for i, l := range r.AddressLines {
 		field := "address_line_" + strconv.Itoa(i+1)
 		if strings.TrimSpace(l) == "" {
-			return dsr.FieldError(field, "Address line %d is empty.", i+1)
+			return dsr.FieldError(field, "print.address_line_empty", "Address line %d is empty.", i+1)
 		}
 		if err := checkText(field, l, maxLineRunes); err != nil {
 			return err
 		}
 	}
 	if !isCountry(r.Country) {
-		return dsr.FieldError("country", "The country must be an ISO 3166 two-letter code in capitals.")
+		return dsr.FieldError("country", "print.country", "The country must be an ISO 3166 two-letter code in capitals.")
 	}
 	if r.Country == "SE" && !isDigits(r.Postcode, 5) {
-		return dsr.FieldError("postcode", "A Swedish postcode has five digits.")
+		return dsr.FieldError("postcode", "print.postcode", "A Swedish postcode has five digits.")
 	}
 	if err := checkText("postcode", r.Postcode, maxPostcodeLen); err != nil {
 		return err
@@ -234,16 +234,16 @@ func checkRow(r Row) error {
 // checkID checks an opaque identifier that becomes part of a file name.
 func checkID(field, s string) error {
 	if s == "" || len(s) > maxIDLen {
-		return dsr.FieldError(field, "The %s must be 1 to %d characters.", field, maxIDLen)
+		return dsr.FieldError(field, "print.id_length", "The %s must be 1 to %d characters.", field, maxIDLen)
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return dsr.FieldError(field, "The %s may hold only letters a–z, digits, - and _.", field)
+			return dsr.FieldError(field, "print.id_characters", "The %s may hold only letters a–z, digits, - and _.", field)
 		}
 	}
 	if pnr.HoldsPlausible(s) {
-		return dsr.FieldError(field, "The %s holds what looks like a personal identity number.", field)
+		return dsr.FieldError(field, "print.identity_number", "The %s holds what looks like a personal identity number.", field)
 	}
 	return nil
 }
@@ -251,18 +251,18 @@ func checkID(field, s string) error {
 // checkText checks a free-text field of the manifest.
 func checkText(field, s string, maxRunes int) error {
 	if !utf8.ValidString(s) {
-		return dsr.FieldError(field, "The %s is not valid UTF-8.", field)
+		return dsr.FieldError(field, "print.not_utf8", "The %s is not valid UTF-8.", field)
 	}
 	if utf8.RuneCountInString(s) > maxRunes {
-		return dsr.FieldError(field, "The %s is longer than %d characters.", field, maxRunes)
+		return dsr.FieldError(field, "print.too_long", "The %s is longer than %d characters.", field, maxRunes)
 	}
 	for _, c := range s {
 		if unicode.IsControl(c) {
-			return dsr.FieldError(field, "The %s holds a control character.", field)
+			return dsr.FieldError(field, "print.control_character", "The %s holds a control character.", field)
 		}
 	}
 	if pnr.LooksLike(s) {
-		return dsr.FieldError(field, "The %s holds what looks like a personal identity number.", field)
+		return dsr.FieldError(field, "print.identity_number", "The %s holds what looks like a personal identity number.", field)
 	}
 	return nil
 }
@@ -298,15 +298,17 @@ func isSHA256(s string) bool {
 // csvError reports a CSV syntax error; csv.ParseError names the line and
 // column, never the content.
 func csvError(err error) error {
-	return dsr.Errorf(dsr.EINVALID, "The manifest is not valid CSV: %v.", err)
+	return dsr.Errorf(dsr.EINVALID, "print.manifest_csv", "The manifest is not valid CSV: %v.", err)
 }
 
-// prefixed returns err with where in front of its message, keeping its code
-// and field.
+// prefixed returns err with where in front of its English message, keeping
+// everything else: a page shows the catalogue text of its key.
 func prefixed(err error, where string) error {
 	var e *dsr.Error
 	if errors.As(err, &e) {
-		return &dsr.Error{Code: e.Code, Field: e.Field, Message: where + ": " + e.Message}
+		c := *e
+		c.Message = where + ": " + e.Message
+		return &c
 	}
 	return fmt.Errorf("%s: %w", where, err)
 }

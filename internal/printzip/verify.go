@@ -4,9 +4,7 @@ import (
 	"archive/zip"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
-	"os"
 
 	"dsrdesk/internal/dsr"
 )
@@ -18,22 +16,22 @@ import (
 func Verify(r io.ReaderAt, size int64) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return dsr.Errorf(dsr.EINVALID, "The batch is not a readable ZIP archive.")
+		return dsr.Errorf(dsr.EINVALID, "print.not_zip", "The batch is not a readable ZIP archive.")
 	}
 	files := make(map[string]*zip.File, len(zr.File))
 	for _, f := range zr.File {
 		if _, dup := files[f.Name]; dup {
-			return dsr.Errorf(dsr.EINVALID, "The batch holds two files of the same name.")
+			return dsr.Errorf(dsr.EINVALID, "print.duplicate_file", "The batch holds two files of the same name.")
 		}
 		files[f.Name] = f
 	}
 	mf, ok := files[ManifestName]
 	if !ok {
-		return dsr.Errorf(dsr.EINVALID, "The batch has no %s.", ManifestName)
+		return dsr.Errorf(dsr.EINVALID, "print.no_manifest", "The batch has no %s.", ManifestName)
 	}
 	rc, err := mf.Open()
 	if err != nil {
-		return dsr.Errorf(dsr.EINVALID, "The batch's %s cannot be read.", ManifestName)
+		return dsr.Errorf(dsr.EINVALID, "print.manifest_unreadable", "The batch's %s cannot be read.", ManifestName)
 	}
 	rows, err := ReadManifest(rc)
 	rc.Close()
@@ -44,36 +42,22 @@ func Verify(r io.ReaderAt, size int64) error {
 	for _, row := range rows {
 		f, ok := files[row.File]
 		if !ok {
-			return dsr.Errorf(dsr.EINVALID, "The batch lacks %s, listed in the manifest.", row.File)
+			return dsr.Errorf(dsr.EINVALID, "print.file_missing", "The batch lacks %s, listed in the manifest.", row.File)
 		}
 		sum, err := fileSHA256(f)
 		if err != nil {
-			return dsr.Errorf(dsr.EINVALID, "%s in the batch is damaged.", row.File)
+			return dsr.Errorf(dsr.EINVALID, "print.file_damaged", "%s in the batch is damaged.", row.File)
 		}
 		if sum != row.SHA256 {
-			return dsr.Errorf(dsr.EINVALID, "%s does not match its checksum in the manifest.", row.File)
+			return dsr.Errorf(dsr.EINVALID, "print.checksum_mismatch", "%s does not match its checksum in the manifest.", row.File)
 		}
 	}
 	if extra := len(files) - 1 - len(rows); extra > 0 {
 		// A name from an archive of unknown origin is not repeated: it could
 		// hold anything.
-		return dsr.Errorf(dsr.EINVALID, "The batch holds %d files the manifest does not list.", extra)
+		return dsr.Errorf(dsr.EINVALID, "print.unlisted_files", "The batch holds %d files the manifest does not list.", extra)
 	}
 	return nil
-}
-
-// VerifyFile checks the batch archive at path the way Verify does.
-func VerifyFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("verify batch: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("verify batch: %w", err)
-	}
-	return Verify(f, fi.Size())
 }
 
 // fileSHA256 hashes a file of the archive; reading it to the end also checks

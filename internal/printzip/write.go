@@ -8,8 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -45,7 +43,7 @@ type Entry struct {
 // *dsr.Error of code dsr.EINVALID (dsr.ETOOLARGE for more than MaxLetters
 // letters), and then w has received nothing. If writing to w fails part-way,
 // w holds an archive cut short, without manifest.csv and central directory,
-// which zip readers and Verify reject; WriteFile removes it altogether.
+// which zip readers and Verify reject.
 func Write(w io.Writer, batchID string, entries []Entry) (Manifest, error) {
 	rows, order, err := plan(batchID, entries)
 	if err != nil {
@@ -61,7 +59,7 @@ func Write(w io.Writer, batchID string, entries []Entry) (Manifest, error) {
 				return Manifest{}, fmt.Errorf("write batch %s: letter %d: %w", batchID, i+1, err)
 			}
 			if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-				return Manifest{}, prefixed(dsr.FieldError("pdf", "The letter is not a PDF file."), fmt.Sprintf("Letter %d (record %s)", i+1, rows[i].RecordID))
+				return Manifest{}, prefixed(dsr.FieldError("pdf", "print.not_pdf", "The letter is not a PDF file."), fmt.Sprintf("Letter %d (record %s)", i+1, rows[i].RecordID))
 			}
 		}
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: rows[i].File, Method: zip.Deflate, Modified: modified})
@@ -87,35 +85,6 @@ func Write(w io.Writer, batchID string, entries []Entry) (Manifest, error) {
 	return Manifest{BatchID: batchID, Rows: rows}, nil
 }
 
-// WriteFile writes a print batch to the file at path the way Write does. The
-// archive is written to a temporary file in the same directory and renamed
-// into place once complete, so path holds a whole batch or nothing.
-func WriteFile(path, batchID string, entries []Entry) (m Manifest, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return Manifest{}, fmt.Errorf("write batch %s: %w", batchID, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if m, err = Write(f, batchID, entries); err != nil {
-		return Manifest{}, err
-	}
-	if err = f.Sync(); err != nil {
-		return Manifest{}, fmt.Errorf("write batch %s: %w", batchID, err)
-	}
-	if err = f.Close(); err != nil {
-		return Manifest{}, fmt.Errorf("write batch %s: %w", batchID, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return Manifest{}, fmt.Errorf("write batch %s: %w", batchID, err)
-	}
-	return m, nil
-}
-
 // plan checks a batch and returns its manifest rows in sort order, without
 // checksums, and for each row the index of its entry.
 func plan(batchID string, entries []Entry) ([]Row, []int, error) {
@@ -124,9 +93,9 @@ func plan(batchID string, entries []Entry) ([]Row, []int, error) {
 	}
 	switch {
 	case len(entries) == 0:
-		return nil, nil, dsr.FieldError("entries", "A print batch needs at least one letter.")
+		return nil, nil, dsr.FieldError("entries", "print.no_letters", "A print batch needs at least one letter.")
 	case len(entries) > MaxLetters:
-		return nil, nil, dsr.Errorf(dsr.ETOOLARGE, "A print batch holds at most %d letters.", MaxLetters)
+		return nil, nil, dsr.Errorf(dsr.ETOOLARGE, "print.too_many_letters", "A print batch holds at most %d letters.", MaxLetters)
 	}
 
 	rows := make([]Row, len(entries))
@@ -138,11 +107,11 @@ func plan(batchID string, entries []Entry) ([]Row, []int, error) {
 		}
 		where += " (record " + e.RecordID + ")"
 		if j, dup := seen[e.RecordID]; dup {
-			return nil, nil, prefixed(dsr.FieldError("record_id", "The record id is also used by entry %d.", j+1), where)
+			return nil, nil, prefixed(dsr.FieldError("record_id", "print.duplicate_record", "The record id is also used by entry %d.", j+1), where)
 		}
 		seen[e.RecordID] = i
 		if e.Load == nil && !bytes.HasPrefix(e.PDF, []byte("%PDF-")) {
-			return nil, nil, prefixed(dsr.FieldError("pdf", "The letter is not a PDF file."), where)
+			return nil, nil, prefixed(dsr.FieldError("pdf", "print.not_pdf", "The letter is not a PDF file."), where)
 		}
 		country := e.Country
 		if country == "" {

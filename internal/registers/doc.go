@@ -1,21 +1,12 @@
-// Package registers is dsrdesk's connector to the agency's source registers:
-// the systems whose data a register extract (GDPR Art. 15) compiles. In this
-// deployment they are simulated by a separate, read-only SQLite database
-// (registers.db in the data folder), never the case store.
+// Package registers is the layer above the connectors to the agency's source
+// registers, the systems whose data a register extract (GDPR Art. 15)
+// compiles. It owns the Connector interface a source system implements
+// (internal/sqlitesource is the first), and Registers, which reads a person
+// through a connector and builds one extract section per register in the
+// catalogue (internal/catalogue), empty ones included.
 //
-// The package owns three things:
-//
-//   - the register catalogue (registers.json), which declares for every
-//     register its Art. 15(1)(a)–(h) texts, its columns and the SQL that
-//     selects one person's rows, so that an operator adds a register by
-//     editing JSON rather than Go code;
-//   - Source, which reads the population-register copy (Person) and runs the
-//     catalogue's queries to produce one extract section per register
-//     (Sections), formatting values for people to read;
-//   - Seed and DemoPeople, which build a deterministic demonstration database
-//     of plainly fictional people covering every delivery and protection
-//     route the case system has to handle.
-//
-// The address of a person with protected personal data never leaves this
+// It owns the rules that hold whatever the connector: the identity number
+// must be valid, an unknown protection level is an error rather than "none",
+// and the address of a person with protected personal data never leaves this
 // package inside a section, whatever the catalogue's queries select.
 package registers

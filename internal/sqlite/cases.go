@@ -48,12 +48,12 @@ func scanCase(s scanner) (*dsr.Case, error) {
 }
 
 // CreateCase stores a new case, giving it the next case number of the year
-// it was received (DSR-YYYY-NNNNNN), and records its receipt and channel in
-// the audit trail. subjectHMAC is the keyed look-up hash of the subject.
+// it was received (DSR-YYYY-NNNNNN), together with the service's audit event
+// of its receipt. subjectHMAC is the keyed look-up hash of the subject.
 //
 // A non-empty requestKey makes the call idempotent: when a case with that
 // key exists, c is filled with it, nothing is written and created is false.
-func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, actor dsr.Actor) (created bool, err error) {
+func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent) (created bool, err error) {
 	kinds, err := json.Marshal(c.Kinds)
 	if err != nil {
 		return false, fmt.Errorf("encode kinds: %w", err)
@@ -114,42 +114,86 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 			fmtTime(now), fmtTime(now), subjectHMAC, key); err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
-		detail := fmt.Sprintf("number=%s channel=%s kinds=%s received_on=%s due_on=%s", c.Number, c.Channel, kinds, dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.DueOn))
-		if c.Representative != nil {
-			detail += " representative=" + c.Representative.Role
-		}
-		return db.appendAudit(ctx, tx, actor, "case.received", c.ID, detail)
+		ev.Detail = "number=" + c.Number + " " + ev.Detail
+		return db.appendAudit(ctx, tx, ev)
 	})
 	return created, err
 }
 
-// FindCase returns one case and records the read in the audit trail.
-func (db *DB) FindCase(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error) {
+// Case returns one case, for a service's own use: the read is not a person
+// reading the case and is not audited.
+func (db *DB) Case(ctx context.Context, id string) (*dsr.Case, error) {
+	c, err := scanCase(db.r.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	return c, caseErr(id, err)
+}
+
+// ReadCase returns one case and records, in the same transaction, the
+// service's event that a person read it.
+func (db *DB) ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error) {
 	var c *dsr.Case
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = findCase(ctx, tx, id)
-		if err != nil {
+		if c, err = findCase(ctx, tx, id); err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, actor, "case.read", id, "")
+		return db.appendAudit(ctx, tx, ev)
 	})
 	return c, err
 }
 
+// UpdateCase changes a case in one transaction: decide gets the case as it
+// is, checks that the change is allowed, changes its status or deadlines
+// and returns the audit events that record it; the store saves both.
+func (db *DB) UpdateCase(ctx context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error) {
+	var c *dsr.Case
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = findCase(ctx, tx, id); err != nil {
+			return err
+		}
+		events, err := decide(c)
+		if err != nil {
+			return err
+		}
+		if err := db.saveCase(ctx, tx, c); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, events...)
+	})
+	return c, err
+}
+
+// saveCase writes what a case's workflow changes: its status and deadlines.
+func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
+	c.UpdatedAt = db.now()
+	var ext sql.NullString
+	if c.ExtendedDueOn != nil {
+		ext = sql.NullString{String: dsr.FormatDate(*c.ExtendedDueOn), Valid: true}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, extended_due_on = ?, extension_reason = ?, updated_at = ? WHERE id = ?`,
+		c.Status, ext, c.ExtensionReason, fmtTime(c.UpdatedAt), c.ID); err != nil {
+		return fmt.Errorf("save case %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+func caseErr(id string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return dsr.Errorf(dsr.ENOTFOUND, "case.not_found", "No case with that id.")
+	} else if err != nil {
+		return fmt.Errorf("find case %s: %w", id, err)
+	}
+	return nil
+}
+
 func findCase(ctx context.Context, tx *sql.Tx, id string) (*dsr.Case, error) {
 	c, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "No case with that id.")
-	} else if err != nil {
-		return nil, fmt.Errorf("find case %s: %w", id, err)
-	}
-	return c, nil
+	return c, caseErr(id, err)
 }
 
 // ListCases returns cases by deadline, the most urgent first, and the total
-// that match the filter. The listing itself is recorded in the audit trail.
-func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter, actor dsr.Actor) ([]*dsr.Case, int, error) {
+// that match the filter.
+func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) ([]*dsr.Case, int, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
@@ -178,32 +222,5 @@ func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter, actor dsr.Actor) 
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("list cases: %w", err)
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		return db.appendAudit(ctx, tx, actor, "case.list", "", fmt.Sprintf("status=%s shown=%d total=%d", f.Status, len(out), total))
-	})
-	return out, total, err
-}
-
-// ExtendCase records an extension notice (Art. 12(3)). check is called with
-// the current case inside the transaction and may refuse the extension.
-func (db *DB) ExtendCase(ctx context.Context, id string, check func(*dsr.Case) (time.Time, error), reason string, actor dsr.Actor) (*dsr.Case, error) {
-	var c *dsr.Case
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if c, err = findCase(ctx, tx, id); err != nil {
-			return err
-		}
-		due, err := check(c)
-		if err != nil {
-			return err
-		}
-		now := db.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET extended_due_on = ?, extension_reason = ?, updated_at = ? WHERE id = ?`,
-			dsr.FormatDate(due), reason, fmtTime(now), id); err != nil {
-			return fmt.Errorf("extend case %s: %w", id, err)
-		}
-		c.ExtendedDueOn, c.ExtensionReason, c.UpdatedAt = &due, reason, now
-		return db.appendAudit(ctx, tx, actor, "case.extended", id, "extended_due_on="+dsr.FormatDate(due)+" reason="+reason)
-	})
-	return c, err
+	return out, total, nil
 }

@@ -13,13 +13,12 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 
-	"dsrdesk/internal/audit"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/migrations"
 )
 
 // timeLayout is how instants are stored: UTC, fixed width, sortable as text.
-const timeLayout = audit.TimeLayout
+const timeLayout = dsr.AuditTimeLayout
 
 // DB is the case store. Writes go through a single connection (SQLite has
 // one writer anyway, and this keeps the audit chain strictly ordered);
@@ -65,6 +64,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := db.syncVocabulary(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	rq := url.Values{}
 	rq.Set("mode", "ro")
 	rq.Set("_query_only", "true")
@@ -86,42 +89,104 @@ func (db *DB) Close() error {
 }
 
 // migrate runs every embedded migration newer than PRAGMA user_version, each
-// in its own transaction together with the version bump.
+// in its own transaction together with the version bump. Foreign-key
+// enforcement is off while a migration runs, so that a table can be rebuilt
+// (SQLite's documented procedure); PRAGMA foreign_key_check must find
+// nothing before the migration commits.
 func (db *DB) migrate(ctx context.Context, fsys fs.FS) error {
 	names, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
 		return fmt.Errorf("list migrations: %w", err)
 	}
 	sort.Strings(names)
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
 	var version int
-	if err := db.w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	if version > len(names) {
 		return fmt.Errorf("case store schema version %d is newer than this program (%d migrations)", version, len(names))
 	}
+	if version == len(names) {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
 	for i := version; i < len(names); i++ {
-		body, err := fs.ReadFile(fsys, names[i])
-		if err != nil {
-			return fmt.Errorf("read migration %s: %w", names[i], err)
-		}
-		tx, err := db.w.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("begin migration %s: %w", names[i], err)
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("run migration %s: %w", names[i], err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, i+1)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("record migration %s: %w", names[i], err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("commit migration %s: %w", names[i], err)
+		if err := migrateOne(ctx, conn, fsys, names[i], i+1); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+func migrateOne(ctx context.Context, conn *sql.Conn, fsys fs.FS, name string, version int) error {
+	body, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("read migration %s: %w", name, err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration %s: %w", name, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("run migration %s: %w", name, err)
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("check migration %s: %w", name, err)
+	}
+	broken := rows.Next()
+	rows.Close()
+	if broken {
+		return fmt.Errorf("migration %s leaves rows whose foreign keys point nowhere", name)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, version)); err != nil {
+		return fmt.Errorf("record migration %s: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit migration %s: %w", name, err)
+	}
+	return nil
+}
+
+// syncVocabulary adds the statuses, purposes and roles the program knows to
+// the tables the columns reference, so that a new one needs no migration.
+func (db *DB) syncVocabulary(ctx context.Context) error {
+	lists := []struct {
+		insert string
+		values []string
+	}{
+		{`INSERT OR IGNORE INTO case_statuses (status) VALUES (?)`, words(dsr.Statuses)},
+		{`INSERT OR IGNORE INTO letter_statuses (status) VALUES (?)`, words(dsr.LetterStatuses)},
+		{`INSERT OR IGNORE INTO letter_purposes (purpose) VALUES (?)`, words(dsr.Purposes)},
+		{`INSERT OR IGNORE INTO roles (role) VALUES (?)`, words(dsr.Roles)},
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, l := range lists {
+			for _, v := range l.values {
+				if _, err := tx.ExecContext(ctx, l.insert, v); err != nil {
+					return fmt.Errorf("vocabulary %q: %w", v, err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func words[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // SchemaVersion is the number of migrations applied.
@@ -147,25 +212,35 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// appendAudit writes one entry of the accountability record, chained to the
-// previous one, inside the caller's transaction.
-func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, actor dsr.Actor, action, caseID, detail string) error {
+// appendAudit writes entries of the accountability record, each chained to
+// the one before, inside the caller's transaction. The events are the
+// service's; the store only gives them their place in the chain.
+func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...dsr.AuditEvent) error {
 	var prev string
 	var seq int64
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
 	if errors.Is(err, sql.ErrNoRows) {
-		prev = audit.Genesis
+		prev = dsr.AuditGenesis
 	} else if err != nil {
 		return fmt.Errorf("read audit chain head: %w", err)
 	}
-	e := dsr.AuditEvent{Seq: seq + 1, At: db.now(), Actor: actor.String(), Action: action, CaseID: caseID, Detail: detail}
-	audit.Seal(&e, prev)
-	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO audit_events (seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.At.Format(timeLayout), e.Actor, e.Action, e.CaseID, e.Detail, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("append audit %s: %w", action, err)
+	for _, e := range events {
+		e.Seal(seq, prev, db.now())
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO audit_events (seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Seq, e.At.Format(timeLayout), e.Actor, e.Action, e.CaseID, e.Detail, e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("append audit %s: %w", e.Action, err)
+		}
+		seq, prev = e.Seq, e.Hash
 	}
 	return nil
+}
+
+// Record appends events to the accountability record on their own: for
+// what changes nothing in the store, such as a person reading a list or
+// downloading a batch.
+func (db *DB) Record(ctx context.Context, events ...dsr.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return db.appendAudit(ctx, tx, events...) })
 }
 
 // AuditEvents returns the accountability record in order, optionally only

@@ -2,17 +2,29 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"dsrdesk/internal/audit"
 	"dsrdesk/internal/dsr"
+	"dsrdesk/migrations"
 )
 
-var officer = dsr.Actor{Kind: "staff", ID: "u1", Role: dsr.RoleOfficer}
+var officer = dsr.Actor{Kind: dsr.ActorStaff, ID: "u1", Role: dsr.RoleOfficer}
+
+func received(c *dsr.Case) dsr.AuditEvent {
+	return dsr.Event(officer, dsr.ActionCaseReceived, c.ID, "channel=letter")
+}
+
+// allow is a decision that lets a change through and records it.
+func allow(action dsr.AuditAction) func(*dsr.Case) ([]dsr.AuditEvent, error) {
+	return func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		return []dsr.AuditEvent{dsr.Event(officer, action, c.ID, "")}, nil
+	}
+}
 
 // mustOpen opens a store in a temporary file with a fixed clock.
 func mustOpen(tb testing.TB) (*DB, string) {
@@ -59,7 +71,7 @@ func TestCaseNumbersAreUniquePerYearUnderConcurrency(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			c := newCase(strings.Repeat("0", 7)+string(rune('a'+i%26))+string(rune('a'+i/26)), time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
-			if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil {
+			if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
 				t.Error(err)
 				return
 			}
@@ -73,7 +85,7 @@ func TestCaseNumbersAreUniquePerYearUnderConcurrency(t *testing.T) {
 		t.Fatalf("numbers %v", seen)
 	}
 	c := newCase("next-year", time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil || c.Number != "DSR-2027-000001" {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil || c.Number != "DSR-2027-000001" {
 		t.Fatalf("first case of 2027 numbered %q, %v", c.Number, err)
 	}
 }
@@ -82,15 +94,19 @@ func TestEveryCaseReadIsAuditedAndTheChainHolds(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
-		if _, err := db.FindCase(ctx, "c1", officer); err != nil {
+		if _, err := db.ReadCase(ctx, "c1", dsr.Event(officer, dsr.ActionCaseRead, "c1", "")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.FindCase(ctx, "nope", officer); dsr.ErrorCode(err) != dsr.ENOTFOUND {
+	// A service's own read is not a person reading the case.
+	if _, err := db.Case(ctx, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReadCase(ctx, "nope", dsr.Event(officer, dsr.ActionCaseRead, "nope", "")); dsr.ErrorCode(err) != dsr.ENOTFOUND {
 		t.Fatalf("unknown case: %v", err)
 	}
 	events, err := db.AuditEvents(ctx, "c1")
@@ -99,15 +115,15 @@ func TestEveryCaseReadIsAuditedAndTheChainHolds(t *testing.T) {
 	}
 	reads := 0
 	for _, e := range events {
-		if e.Action == "case.read" && e.Actor == "staff:u1" {
+		if e.Action == dsr.ActionCaseRead && e.Actor == "staff:u1" {
 			reads++
 		}
 	}
-	if reads != 3 || events[0].Action != "case.received" {
+	if reads != 3 || events[0].Action != dsr.ActionCaseReceived || !strings.HasPrefix(events[0].Detail, "number=DSR-2026-") {
 		t.Fatalf("audit for c1: %+v", events)
 	}
 	all, _ := db.AuditEvents(ctx, "")
-	if _, err := audit.Verify(all); err != nil {
+	if _, err := dsr.VerifyChain(all); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.w.ExecContext(ctx, `UPDATE audit_events SET detail = 'x' WHERE seq = 1`); err == nil {
@@ -118,48 +134,173 @@ func TestEveryCaseReadIsAuditedAndTheChainHolds(t *testing.T) {
 	}
 }
 
-func TestPrepareLetterTwiceGivesOneLetter(t *testing.T) {
+func answer(id, caseID, messageID string) *dsr.Letter {
+	return &dsr.Letter{ID: id, CaseID: caseID, MessageID: messageID, Purpose: dsr.PurposeAnswer,
+		Addressee: dsr.Addressee{Kind: dsr.AddresseeSubject}, Key: caseID + ":answer", Subject: "Registerutdrag",
+		AddressLines: []string{"Åsa"}, Postcode: "11346", Country: "SE", Pages: 2}
+}
+
+func TestLettersAreNeverWrittenOrSettledTwice(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", officer); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.PrepareLetter(ctx, &dsr.Letter{ID: "l1", CaseID: "c1", MessageID: "m1"}, officer); dsr.ErrorCode(err) != dsr.ECONFLICT {
-		t.Fatalf("a letter before the extract: %v", err)
+	refuse := func(*dsr.Case) ([]dsr.AuditEvent, error) {
+		return nil, dsr.Errorf(dsr.ECONFLICT, "case.not_assembled", "no")
 	}
-	if err := db.SaveExtract(ctx, "c1", []byte("%PDF-1.7 x"), dsr.ExtractSummary{Pages: 2, SHA256: "ab"}, officer); err != nil {
-		t.Fatal(err)
+	if _, _, err := db.CreateLetter(ctx, answer("l0", "c1", "m0"), []byte("%PDF"), refuse); dsr.ErrorCode(err) != dsr.ECONFLICT {
+		t.Fatalf("a refused letter: %v", err)
 	}
-	first, err := db.PrepareLetter(ctx, &dsr.Letter{ID: "l1", CaseID: "c1", MessageID: "m1", AddressLines: []string{"Åsa"}, Postcode: "11346", Country: "SE"}, officer)
-	if err != nil {
-		t.Fatal(err)
+	first, created, err := db.CreateLetter(ctx, answer("l1", "c1", "m1"), []byte("%PDF-1.7 x"), allow(dsr.ActionLetterPrepared))
+	if err != nil || !created || first.Status != dsr.LetterPending || first.CaseNumber != c.Number {
+		t.Fatalf("first letter = %+v, %t, %v", first, created, err)
 	}
-	// A retry after a crash prepares a new draft with new ids: it must get the first letter back.
-	second, err := db.PrepareLetter(ctx, &dsr.Letter{ID: "l2", CaseID: "c1", MessageID: "m2"}, officer)
-	if err != nil || second.ID != "l1" || second.MessageID != "m1" || first.Pages != 2 {
-		t.Fatalf("second prepare = %+v, %v", second, err)
+	// A retry after a crash makes a new draft with new ids: it must get the first letter back.
+	second, created, err := db.CreateLetter(ctx, answer("l2", "c1", "m2"), []byte("%PDF"), allow(dsr.ActionLetterPrepared))
+	if err != nil || created || second.ID != "l1" || second.MessageID != "m1" {
+		t.Fatalf("second letter = %+v, %t, %v", second, created, err)
 	}
-	l, err := db.SettleLetter(ctx, "l1", dsr.DeliveryPostal, "", "not reachable", officer)
+	// A notice has a key of its own and may sit beside the answer.
+	notice := answer("l3", "c1", "m3")
+	notice.Purpose, notice.Key = dsr.PurposeExtensionNotice, "c1:extension_notice"
+	if _, created, err := db.CreateLetter(ctx, notice, []byte("%PDF"), allow(dsr.ActionLetterPrepared)); err != nil || !created {
+		t.Fatalf("a notice beside the answer: %t, %v", created, err)
+	}
+	sent := func(c *dsr.Case, l *dsr.Letter) ([]dsr.AuditEvent, error) {
+		c.Status = dsr.StatusSent
+		return []dsr.AuditEvent{dsr.Event(officer, dsr.ActionLetterQueued, c.ID, "")}, nil
+	}
+	l, err := db.SettleLetter(ctx, "l1", dsr.DeliveryPostal, "", sent)
 	if err != nil || l.Status != dsr.LetterQueued || l.Receipt != "l1" {
 		t.Fatalf("settle = %+v, %v", l, err)
 	}
-	again, err := db.SettleLetter(ctx, "l1", dsr.DeliveryDigital, "tx", "", officer)
+	if got, _ := db.Case(ctx, "c1"); got.Status != dsr.StatusSent {
+		t.Fatalf("the decision did not move the case: %s", got.Status)
+	}
+	again, err := db.SettleLetter(ctx, "l1", dsr.DeliveryDigital, "tx", sent)
 	if err != nil || again.Channel != dsr.DeliveryPostal {
 		t.Fatalf("a settled letter changed: %+v, %v", again, err)
 	}
-	if err := db.SaveExtract(ctx, "c1", []byte("%PDF"), dsr.ExtractSummary{}, officer); dsr.ErrorCode(err) != dsr.ECONFLICT {
-		t.Fatalf("re-assembling a sent case: %v", err)
+	if letters, _ := db.CaseLetters(ctx, "c1"); len(letters) != 2 {
+		t.Fatalf("%d letters, want the answer and the notice", len(letters))
 	}
-	b, err := db.CreateBatch(ctx, "b1", "ordinary", dsr.Actor{Kind: "staff", ID: "p", Role: dsr.RolePrint})
+	printer := dsr.Actor{Kind: dsr.ActorStaff, ID: "p", Role: dsr.RolePrint}
+	record := func(n int) dsr.AuditEvent { return dsr.Event(printer, dsr.ActionBatchCreated, "", "") }
+	b, err := db.CreateBatch(ctx, "b1", dsr.RouteOrdinary, printer, record)
 	if err != nil || len(b.Letters) != 1 {
 		t.Fatalf("batch = %+v, %v", b, err)
 	}
-	if _, err := db.CreateBatch(ctx, "b2", "ordinary", officer); dsr.ErrorCode(err) != dsr.ECONFLICT {
+	if _, err := db.CreateBatch(ctx, "b2", dsr.RouteOrdinary, printer, record); dsr.ErrorCode(err) != dsr.ECONFLICT {
 		t.Fatalf("an empty batch: %v", err)
 	}
-	if bs, _ := db.Batches(ctx, 10); len(bs) != 1 {
-		t.Fatalf("the refused batch was kept: %d batches", len(bs))
+	if bs, _ := db.Batches(ctx, 10); len(bs) != 1 || bs[0].Count != 1 || bs[0].Route != dsr.RouteOrdinary {
+		t.Fatalf("batches = %+v, want only the first, with its letter", bs)
+	}
+}
+
+func TestUpdateCaseSavesTheDecisionOrNothing(t *testing.T) {
+	db, _ := mustOpen(t)
+	ctx := context.Background()
+	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := db.AuditEvents(ctx, "c1")
+	_, err := db.UpdateCase(ctx, "c1", func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		c.Status = dsr.StatusClosed
+		return nil, dsr.Errorf(dsr.ECONFLICT, "x", "refused")
+	})
+	after, _ := db.AuditEvents(ctx, "c1")
+	if got, _ := db.Case(ctx, "c1"); dsr.ErrorCode(err) != dsr.ECONFLICT || got.Status != dsr.StatusReceived || len(after) != len(before) {
+		t.Fatalf("a refused change was saved: %v, status %s", err, got.Status)
+	}
+	ext := time.Date(2027, 2, 22, 0, 0, 0, 0, time.UTC)
+	got, err := db.UpdateCase(ctx, "c1", func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		c.ExtendedDueOn, c.ExtensionReason = &ext, "Många register"
+		return []dsr.AuditEvent{dsr.Event(officer, dsr.ActionCaseExtended, c.ID, "")}, nil
+	})
+	if err != nil || got.ExtendedDueOn == nil {
+		t.Fatal(err)
+	}
+	if read, _ := db.Case(ctx, "c1"); read.ExtendedDueOn == nil || !read.ExtendedDueOn.Equal(ext) || read.ExtensionReason != "Många register" {
+		t.Fatalf("extension not saved: %+v", read)
+	}
+}
+
+// TestVocabularyIsData: the statuses, purposes and roles the program knows
+// are rows the columns reference, so that an unknown one is refused by the
+// database and a new one needs no table rebuild.
+func TestVocabularyIsData(t *testing.T) {
+	db, _ := mustOpen(t)
+	ctx := context.Background()
+	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range dsr.Statuses {
+		if _, err := db.w.ExecContext(ctx, `UPDATE cases SET status = ? WHERE id = 'c1'`, st); err != nil {
+			t.Errorf("status %s refused: %v", st, err)
+		}
+	}
+	if _, err := db.w.ExecContext(ctx, `UPDATE cases SET status = 'lost' WHERE id = 'c1'`); err == nil {
+		t.Error("an unknown status was accepted")
+	}
+	var roles int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM roles`).Scan(&roles); err != nil || roles != len(dsr.Roles) {
+		t.Errorf("%d roles in the store, the program knows %d (%v)", roles, len(dsr.Roles), err)
+	}
+}
+
+// TestUpgradeFromTheSkeleton opens a store made by the first two migrations,
+// with a sent answer in it, and checks that the reshaped letters keep it.
+func TestUpgradeFromTheSkeleton(t *testing.T) {
+	ctx := context.Background()
+	var stmts []string
+	for _, name := range []string{"0001_init.sql", "0002_request_key.sql"} {
+		b, err := migrations.FS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, string(b))
+	}
+	fresh := filepath.Join(t.TempDir(), "skeleton.db")
+	sk, err := sqlOpenForTest(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range stmts {
+		if _, err := sk.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`PRAGMA user_version = 2`,
+		`INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES ('u1', 'a@b.se', 'A', 'officer', 'h', '2026-01-01')`,
+		`INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ('t1', 'u1', '2026-01-01')`,
+		`INSERT INTO cases (id, number, kinds, status, channel, subject_pnr, subject_hmac, language, received_on, target_on, due_on, created_at, updated_at)
+			VALUES ('c1', 'DSR-2026-000001', '["access"]', 'sent', 'letter', '198112189876', 'h', 'sv', '2026-11-01', '2026-12-01', '2026-12-01', 'x', 'x')`,
+		`INSERT INTO extracts (case_id, pdf, pages, sha256, summary, assembled_at, assembled_by) VALUES ('c1', x'25', 1, 's', '[]', 'x', 'u1')`,
+		`INSERT INTO letters (id, case_id, channel, status, message_id, pdf, pages, sha256, created_at, updated_at)
+			VALUES ('l1', 'c1', 'postal', 'queued', 'm1', x'25', 1, 's', 'x', 'x')`,
+	} {
+		if _, err := sk.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sk.Close()
+	db, err := Open(ctx, fresh, Options{})
+	if err != nil {
+		t.Fatalf("upgrading the skeleton's store: %v", err)
+	}
+	defer db.Close()
+	l, err := db.LetterByKey(ctx, "c1:answer")
+	if err != nil || l.ID != "l1" || l.Purpose != dsr.PurposeAnswer || l.Subject != "Registerutdrag från Försäkringskassan, DSR-2026-000001" || l.Status != dsr.LetterQueued {
+		t.Fatalf("the old answer after the upgrade: %+v, %v", l, err)
+	}
+	if u, err := db.UserByToken(ctx, "t1"); err != nil || u.ID != "u1" {
+		t.Fatalf("the API token did not survive the rebuild of users: %v", err)
 	}
 }
 
@@ -167,19 +308,23 @@ func TestRequestKeyMakesCreateIdempotent(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	first := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if created, err := db.CreateCase(ctx, first, "hmac", "individual:p1:k1", officer); err != nil || !created {
+	if created, err := db.CreateCase(ctx, first, "hmac", "individual:p1:k1", received(first)); err != nil || !created {
 		t.Fatalf("first: %t %v", created, err)
 	}
 	again := newCase("c2", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	created, err := db.CreateCase(ctx, again, "hmac", "individual:p1:k1", officer)
+	created, err := db.CreateCase(ctx, again, "hmac", "individual:p1:k1", received(again))
 	if err != nil || created || again.ID != "c1" || again.Number != first.Number {
 		t.Fatalf("repeat: created=%t case %s %s, %v", created, again.ID, again.Number, err)
 	}
 	other := newCase("c3", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if created, err := db.CreateCase(ctx, other, "hmac", "individual:p1:k2", officer); err != nil || !created || other.Number == first.Number {
+	if created, err := db.CreateCase(ctx, other, "hmac", "individual:p1:k2", received(other)); err != nil || !created || other.Number == first.Number {
 		t.Fatalf("another key: %t %v", created, err)
 	}
-	if _, total, _ := db.ListCases(ctx, dsr.CaseFilter{}, officer); total != 2 {
+	if _, total, _ := db.ListCases(ctx, dsr.CaseFilter{}); total != 2 {
 		t.Fatalf("%d cases, want 2", total)
 	}
+}
+
+func sqlOpenForTest(path string) (*sql.DB, error) {
+	return sql.Open("sqlite3", "file:"+path)
 }

@@ -10,30 +10,18 @@ import (
 )
 
 // CreateUser adds a staff account. A taken e-mail address is a conflict.
-func (db *DB) CreateUser(ctx context.Context, u *dsr.User, actor dsr.Actor) error {
+func (db *DB) CreateUser(ctx context.Context, u *dsr.User, ev dsr.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			u.ID, u.Email, u.Name, u.Role, u.PasswordHash, fmtTime(db.now()))
 		if isUniqueViolation(err, "users.email") {
-			return &dsr.Error{Code: dsr.ECONFLICT, Field: "email", Message: "A user with that e-mail address already exists."}
+			e := dsr.Errorf(dsr.ECONFLICT, "user.email_taken", "A user with that e-mail address already exists.")
+			e.Field = "email"
+			return e
 		} else if err != nil {
 			return fmt.Errorf("create user: %w", err)
 		}
-		return db.appendAudit(ctx, tx, actor, "user.created", "", "user="+u.ID+" role="+string(u.Role))
-	})
-}
-
-// SetPassword replaces a user's password hash.
-func (db *DB) SetPassword(ctx context.Context, userID, hash string, actor dsr.Actor) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
-		if err != nil {
-			return fmt.Errorf("set password: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return dsr.Errorf(dsr.ENOTFOUND, "No user with that id.")
-		}
-		return db.appendAudit(ctx, tx, actor, "user.password_set", "", "user="+userID)
+		return db.appendAudit(ctx, tx, ev)
 	})
 }
 
@@ -43,7 +31,7 @@ func (db *DB) oneUser(ctx context.Context, where string, arg any) (*dsr.User, er
 	var u dsr.User
 	err := db.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg).Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "No such user.")
+		return nil, dsr.Errorf(dsr.ENOTFOUND, "user.not_found", "No such user.")
 	} else if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
@@ -66,18 +54,18 @@ func (db *DB) UserByToken(ctx context.Context, tokenHash string) (*dsr.User, err
 }
 
 // CreateToken stores the hash of a new API token for a user.
-func (db *DB) CreateToken(ctx context.Context, userID, tokenHash string, actor dsr.Actor) error {
+func (db *DB) CreateToken(ctx context.Context, userID, tokenHash string, ev dsr.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)`,
 			tokenHash, userID, fmtTime(db.now())); err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
-		return db.appendAudit(ctx, tx, actor, "token.created", "", "user="+userID)
+		return db.appendAudit(ctx, tx, ev)
 	})
 }
 
 // CreateSession stores a new browser session.
-func (db *DB) CreateSession(ctx context.Context, s *dsr.Session, actor dsr.Actor) error {
+func (db *DB) CreateSession(ctx context.Context, s *dsr.Session, ev dsr.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var uid sql.NullString
 		if s.UserID != "" {
@@ -88,7 +76,7 @@ func (db *DB) CreateSession(ctx context.Context, s *dsr.Session, actor dsr.Actor
 			fmtTime(db.now()), fmtTime(s.ExpiresAt)); err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
-		return db.appendAudit(ctx, tx, actor, "session.signed_in", "", "kind="+s.Kind)
+		return db.appendAudit(ctx, tx, ev)
 	})
 }
 
@@ -101,7 +89,7 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (*dsr.Session, erro
 		FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, fmtTime(db.now())).
 		Scan(&s.TokenHash, &s.Kind, &uid, &s.SubjectPNR, &s.SubjectName, &s.SubjectRef, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
+		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.session_ended", "Your session has ended. Please sign in again.")
 	} else if err != nil {
 		return nil, fmt.Errorf("find session: %w", err)
 	}

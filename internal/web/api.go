@@ -51,14 +51,14 @@ func bindJSON(c *gin.Context, v any) error {
 		case errors.As(err, &tooBig):
 			return err
 		case errors.As(err, &typeErr):
-			return dsr.FieldError(typeErr.Field, "%s has the wrong type.", typeErr.Field)
+			return dsr.FieldError(typeErr.Field, "input.wrong_type", "%s has the wrong type.", typeErr.Field)
 		case errors.Is(err, io.EOF):
-			return dsr.Errorf(dsr.EINVALID, "The request body is empty; send a JSON object.")
+			return dsr.Errorf(dsr.EINVALID, "input.body_empty", "The request body is empty; send a JSON object.")
 		}
-		return dsr.Errorf(dsr.EINVALID, "The request body is not valid JSON for this call.")
+		return dsr.Errorf(dsr.EINVALID, "input.body_invalid", "The request body is not valid JSON for this call.")
 	}
 	if dec.More() {
-		return dsr.Errorf(dsr.EINVALID, "The request body must hold one JSON object.")
+		return dsr.Errorf(dsr.EINVALID, "input.body_many", "The request body must hold one JSON object.")
 	}
 	return nil
 }
@@ -84,7 +84,7 @@ func (s *Server) apiCreateCase(c *gin.Context) {
 		Kinds: body.Kinds, Subject: body.Subject, SubjectName: body.SubjectName, Channel: body.Channel,
 		ReceivedOn: body.ReceivedOn, Language: body.Language, Representative: body.Representative, Details: body.Details,
 		Key: c.GetHeader("Idempotency-Key"),
-	}, staffActor(userOf(c)))
+	}, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -97,7 +97,7 @@ func (s *Server) apiCreateCase(c *gin.Context) {
 }
 
 func (s *Server) apiGetCase(c *gin.Context) {
-	cs, err := s.cases.Get(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	cs, err := s.cases.Get(c.Request.Context(), c.Param("id"), staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -110,17 +110,17 @@ func (s *Server) apiListCases(c *gin.Context) {
 	var err error
 	if v := c.Query("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 500 {
-			s.fail(c, dsr.FieldError("limit", "limit must be a whole number from 1 to 500."))
+			s.fail(c, dsr.FieldError("limit", "input.limit", "limit must be a whole number from 1 to 500."))
 			return
 		}
 	}
 	if v := c.Query("offset"); v != "" {
 		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			s.fail(c, dsr.FieldError("offset", "offset must be a whole number, 0 or more."))
+			s.fail(c, dsr.FieldError("offset", "input.offset", "offset must be a whole number, 0 or more."))
 			return
 		}
 	}
-	list, total, err := s.cases.List(c.Request.Context(), c.Query("status"), limit, offset, staffActor(userOf(c)))
+	list, total, err := s.cases.List(c.Request.Context(), c.Query("status"), limit, offset, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -140,7 +140,7 @@ func (s *Server) apiExtendCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.cases.Extend(c.Request.Context(), c.Param("id"), body.Reason, staffActor(userOf(c)))
+	cs, err := s.cases.Extend(c.Request.Context(), c.Param("id"), body.Reason, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -149,7 +149,7 @@ func (s *Server) apiExtendCase(c *gin.Context) {
 }
 
 func (s *Server) apiAssemble(c *gin.Context) {
-	sum, err := s.extracts.Assemble(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	sum, err := s.extracts.Assemble(c.Request.Context(), c.Param("id"), staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -162,7 +162,7 @@ func (s *Server) apiAssemble(c *gin.Context) {
 }
 
 func (s *Server) apiSend(c *gin.Context) {
-	res, err := s.delivery.Send(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	res, err := s.delivery.SendAnswer(c.Request.Context(), c.Param("id"), staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -171,7 +171,7 @@ func (s *Server) apiSend(c *gin.Context) {
 }
 
 func (s *Server) apiCreateBatch(c *gin.Context) {
-	b, err := s.print.Create(c.Request.Context(), staffActor(userOf(c)))
+	b, err := s.print.Create(c.Request.Context(), dsr.RouteOrdinary, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return

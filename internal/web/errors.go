@@ -41,21 +41,25 @@ type apiError struct {
 	} `json:"error"`
 }
 
-// fail reports an error: JSON under /api, an error page elsewhere. Internal
-// errors are logged with their detail and shown as "Internal error.".
+// fail reports an error: JSON under /api, an error page elsewhere, in the
+// page's language from the text catalogue. Internal errors are logged with
+// their detail and shown as "Internal error."; the cause behind any other
+// error (a network failure behind "unavailable", say) is logged too.
 func (s *Server) fail(c *gin.Context, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		err = dsr.Errorf(dsr.ETOOLARGE, "The request is too large (at most %d bytes).", tooBig.Limit)
+		err = dsr.Errorf(dsr.ETOOLARGE, "input.too_large", "The request is too large (at most %d bytes).", tooBig.Limit)
 	}
-	code := dsr.ErrorCode(err)
-	st := status(code)
+	e := dsr.AsError(err)
+	st := status(e.Code)
 	if st == http.StatusInternalServerError {
 		s.logger(c).Error().Err(err).Msg("internal error")
+	} else if e.Cause != nil {
+		s.logger(c).Warn().Err(e.Cause).Str("code", e.Code).Str("key", e.Key).Msg("request failed")
 	}
 	if isAPI(c) {
 		var body apiError
-		body.Error.Code, body.Error.Message, body.Error.Field = code, dsr.ErrorMessage(err), dsr.ErrorField(err)
+		body.Error.Code, body.Error.Message, body.Error.Field = e.Code, e.Message, e.Field
 		c.AbortWithStatusJSON(st, body)
 		return
 	}
@@ -64,7 +68,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
-	s.render(c, st, "error", s.text("error_title", langOf(c)), gin.H{"Message": dsr.ErrorMessage(err), "Back": "/"})
+	lang := langOf(c)
+	s.render(c, st, "error", s.text("error_title", lang), errorPage{Message: s.errorText(e, lang), Back: "/"})
 	c.Abort()
 }
 

@@ -54,7 +54,7 @@ func (s *Server) recovery(c *gin.Context) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.logger(c).Error().Interface("panic", v).Bytes("stack", debug.Stack()).Msg("handler panicked")
-			s.fail(c, dsr.Errorf(dsr.EINTERNAL, "Internal error."))
+			s.fail(c, dsr.Errorf(dsr.EINTERNAL, "error.internal", "Internal error."))
 			c.Abort()
 		}
 	}()
@@ -67,7 +67,7 @@ func (s *Server) crossOrigin() gin.HandlerFunc {
 	cop := http.NewCrossOriginProtection()
 	return func(c *gin.Context) {
 		if err := cop.Check(c.Request); err != nil {
-			s.fail(c, dsr.Errorf(dsr.EFORBIDDEN, "Cross-origin request refused."))
+			s.fail(c, dsr.Errorf(dsr.EFORBIDDEN, "web.cross_origin", "Cross-origin request refused."))
 			c.Abort()
 			return
 		}
@@ -120,8 +120,9 @@ func (s *Server) loadSession(c *gin.Context) {
 	c.Next()
 }
 
-// requireStaff lets through only signed-in staff with one of the roles.
-func (s *Server) requireStaff(roles ...dsr.Role) gin.HandlerFunc {
+// requireStaff lets through only signed-in staff holding the permission;
+// every staff route declares the one it needs.
+func (s *Server) requireStaff(p dsr.Permission) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := userOf(c)
 		if u == nil {
@@ -129,8 +130,8 @@ func (s *Server) requireStaff(roles ...dsr.Role) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if !staffActor(u).Any(roles...) {
-			s.fail(c, dsr.Errorf(dsr.EFORBIDDEN, "Your role may not do this."))
+		if err := dsr.Require(dsr.StaffActor(u), p); err != nil {
+			s.fail(c, err)
 			c.Abort()
 			return
 		}
@@ -140,7 +141,7 @@ func (s *Server) requireStaff(roles ...dsr.Role) gin.HandlerFunc {
 
 // requireIndividual lets through only a person signed in with e-ID.
 func (s *Server) requireIndividual(c *gin.Context) {
-	if sess := sessionOf(c); sess == nil || sess.Kind != "individual" {
+	if sess := sessionOf(c); sess == nil || sess.Kind != dsr.ActorIndividual {
 		c.Redirect(http.StatusSeeOther, "/e-id?next="+c.Request.URL.Path)
 		c.Abort()
 		return
@@ -154,7 +155,7 @@ func (s *Server) bearer(c *gin.Context) {
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
 		c.Header("WWW-Authenticate", `Bearer realm="dsrdesk"`)
-		s.fail(c, dsr.Errorf(dsr.EUNAUTHORIZED, "A bearer token is required."))
+		s.fail(c, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.bearer_missing", "A bearer token is required."))
 		c.Abort()
 		return
 	}
@@ -169,11 +170,12 @@ func (s *Server) bearer(c *gin.Context) {
 	c.Next()
 }
 
-// apiRoles lets an authenticated API caller through only with one of the roles.
-func (s *Server) apiRoles(roles ...dsr.Role) gin.HandlerFunc {
+// apiAllow lets an authenticated API caller through only holding the
+// permission; every API route declares the one it needs.
+func (s *Server) apiAllow(p dsr.Permission) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !staffActor(userOf(c)).Any(roles...) {
-			s.fail(c, dsr.Errorf(dsr.EFORBIDDEN, "Your role may not do this."))
+		if err := dsr.Require(dsr.StaffActor(userOf(c)), p); err != nil {
+			s.fail(c, err)
 			c.Abort()
 			return
 		}
@@ -197,13 +199,8 @@ func sessionOf(c *gin.Context) *dsr.Session {
 
 func langOf(c *gin.Context) string { return c.GetString(keyLang) }
 
-func staffActor(u *dsr.User) dsr.Actor {
-	if u == nil {
-		return dsr.Actor{}
-	}
-	return dsr.Actor{Kind: "staff", ID: u.ID, Role: u.Role}
-}
+func staffActor(c *gin.Context) dsr.Actor { return dsr.StaffActor(userOf(c)) }
 
 func individualActor(sess *dsr.Session) dsr.Actor {
-	return dsr.Actor{Kind: "individual", ID: sess.SubjectRef}
+	return dsr.Actor{Kind: dsr.ActorIndividual, ID: sess.SubjectRef}
 }

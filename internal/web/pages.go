@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"dsrdesk/internal/casework"
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/forms"
 )
 
 // page is what every template gets.
@@ -25,7 +27,32 @@ type page struct {
 	Data       any
 }
 
-// render executes one page with the layout, in the visitor's language.
+// The data of each page, typed so that a template and its handler cannot
+// disagree about a field's name without the compiler or start-up noticing.
+type (
+	errorPage struct {
+		Message string
+		Back    string
+	}
+	eidPage struct {
+		Enabled bool
+		People  []Identity
+		Next    string
+	}
+	formPage struct {
+		Form   *forms.Form
+		Values map[string]string
+		Errors map[string]string
+		Key    string
+	}
+	receiptPage struct {
+		Case *dsr.Case
+	}
+)
+
+// render executes one page with the layout, in the visitor's language. The
+// page is rendered to a buffer first, so that a template error gives an
+// error page and a 500, never half a page with a 200.
 func (s *Server) render(c *gin.Context, status int, name, title string, data any) {
 	lang := langOf(c)
 	if lang == "" {
@@ -35,14 +62,20 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 	if p.Flash != "" {
 		p.Flash = s.text(p.Flash+"_ok", lang)
 	}
-	if sess := sessionOf(c); sess != nil && sess.Kind == "individual" {
+	if sess := sessionOf(c); sess != nil && sess.Kind == dsr.ActorIndividual {
 		p.Individual = sess.SubjectName
 	}
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.Status(status)
-	if err := s.pages[lang][name].ExecuteTemplate(c.Writer, "layout", p); err != nil {
+	var buf bytes.Buffer
+	if err := s.pages[lang][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.logger(c).Error().Err(err).Str("page", name).Msg("render page")
+		if name == "error" {
+			c.String(http.StatusInternalServerError, "Internal error.")
+			return
+		}
+		s.fail(c, dsr.Errorf(dsr.EINTERNAL, "error.internal", "Internal error."))
+		return
 	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
 func (s *Server) startPage(c *gin.Context) {
@@ -91,20 +124,20 @@ func (s *Server) eidPage(c *gin.Context) {
 	if s.cfg.DemoIdentities != nil {
 		people = s.cfg.DemoIdentities()
 	}
-	s.render(c, http.StatusOK, "eid", s.text("eid_title", langOf(c)), gin.H{
-		"Enabled": s.cfg.DemoIdentities != nil, "People": people, "Next": localPath(c.Query("next")),
+	s.render(c, http.StatusOK, "eid", s.text("eid_title", langOf(c)), eidPage{
+		Enabled: s.cfg.DemoIdentities != nil, People: people, Next: localPath(c.Query("next")),
 	})
 }
 
 func (s *Server) eidSignIn(c *gin.Context) {
 	if s.cfg.DemoIdentities == nil {
-		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "e-ID is not connected in this installation."))
+		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "eid.not_connected", "e-ID is not connected in this installation."))
 		return
 	}
 	people := s.cfg.DemoIdentities()
 	i, err := strconv.Atoi(c.PostForm("person"))
 	if err != nil || i < 0 || i >= len(people) {
-		s.fail(c, dsr.FieldError("person", "Choose one of the test people."))
+		s.fail(c, dsr.FieldError("person", "eid.choose_person", "Choose one of the test people."))
 		return
 	}
 	p := people[i]
@@ -124,11 +157,11 @@ func (s *Server) eidSignIn(c *gin.Context) {
 func (s *Server) requestForm(c *gin.Context) {
 	f, ok := s.forms[c.Param("form")]
 	if !ok {
-		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "No such form."))
+		s.fail(c, errNoForm())
 		return
 	}
 	vals := map[string]string{"scope": "all", "language": langOf(c)}
-	s.render(c, http.StatusOK, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": vals, "Errors": map[string]string{}, "Key": uuid.NewString()})
+	s.render(c, http.StatusOK, "form", f.Title.In(langOf(c)), formPage{Form: f, Values: vals, Errors: map[string]string{}, Key: uuid.NewString()})
 }
 
 // submitRequest registers a request made in the e-service. The person is
@@ -136,13 +169,13 @@ func (s *Server) requestForm(c *gin.Context) {
 func (s *Server) submitRequest(c *gin.Context) {
 	f, ok := s.forms[c.Param("form")]
 	if !ok {
-		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "No such form."))
+		s.fail(c, errNoForm())
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if !errors.As(err, &tooBig) {
-			err = dsr.Errorf(dsr.EINVALID, "The form could not be read.")
+			err = dsr.Errorf(dsr.EINVALID, "web.form_unreadable", "The form could not be read.")
 		}
 		s.fail(c, err)
 		return
@@ -159,13 +192,13 @@ func (s *Server) submitRequest(c *gin.Context) {
 	}
 	clean, errs := f.Validate(values, langOf(c))
 	if errs != nil {
-		s.render(c, http.StatusBadRequest, "form", f.Title.In(langOf(c)), gin.H{"Form": f, "Values": values, "Errors": errs, "Key": key})
+		s.render(c, http.StatusBadRequest, "form", f.Title.In(langOf(c)), formPage{Form: f, Values: values, Errors: errs, Key: key})
 		return
 	}
 	sess := sessionOf(c)
 	clean["form"] = f.ID
 	cs, _, err := s.cases.Create(c.Request.Context(), casework.Request{
-		Kinds: f.Kinds, Subject: sess.SubjectPNR, SubjectName: sess.SubjectName, Channel: dsr.ChannelEService,
+		Kinds: f.Kinds, Subject: string(sess.SubjectPNR), SubjectName: sess.SubjectName, Channel: dsr.ChannelEService,
 		Language: clean["language"], Details: clean, Key: key,
 	}, individualActor(sess))
 	if err != nil {
@@ -182,5 +215,7 @@ func (s *Server) receiptPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "receipt", s.text("receipt_title", langOf(c)), gin.H{"Case": cs})
+	s.render(c, http.StatusOK, "receipt", s.text("receipt_title", langOf(c)), receiptPage{Case: cs})
 }
+
+func errNoForm() error { return dsr.Errorf(dsr.ENOTFOUND, "web.no_form", "No such form.") }

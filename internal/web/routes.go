@@ -13,7 +13,7 @@ import (
 // routes lists every route of dsrdesk.
 func (s *Server) routes(r *gin.Engine) {
 	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.limitBody, s.crossOrigin(), s.language)
-	r.NoRoute(func(c *gin.Context) { s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "No such page.")) })
+	r.NoRoute(func(c *gin.Context) { s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "web.no_page", "No such page.")) })
 
 	static, _ := fs.Sub(assets.FS, "static")
 	r.StaticFS("/static", http.FS(static))
@@ -34,31 +34,32 @@ func (s *Server) routes(r *gin.Engine) {
 
 	p.GET("/staff/login", s.loginPage)
 	p.POST("/staff/login", s.login)
-	cw := p.Group("/staff/cases", s.requireStaff(dsr.RoleOfficer, dsr.RoleDPO))
-	cw.GET("", s.casesPage)
-	cw.GET("/:id", s.casePage)
-	cw.POST("/:id/assemble", s.assemblePage)
-	cw.GET("/:id/extract.pdf", s.extractPDF)
-	cw.POST("/:id/send", s.sendPage)
-	cw.POST("/:id/extend", s.extendPage)
-	pr := p.Group("/staff/print", s.requireStaff(dsr.RolePrint))
-	pr.GET("", s.printPage)
-	pr.POST("/batches", s.createBatchPage)
-	pr.GET("/batches/:id/export", s.exportBatch)
+	// Staff pages: every route names the permission it needs (dsr.Can).
+	read, handle := s.requireStaff(dsr.PermReadCases), s.requireStaff(dsr.PermHandle)
+	p.GET("/staff/cases", read, s.casesPage)
+	p.GET("/staff/cases/:id", read, s.casePage)
+	p.POST("/staff/cases/:id/assemble", handle, s.assemblePage)
+	p.GET("/staff/cases/:id/extract.pdf", read, s.extractPDF)
+	p.POST("/staff/cases/:id/send", handle, s.sendPage)
+	p.POST("/staff/cases/:id/extend", handle, s.extendPage)
+	printing := s.requireStaff(dsr.PermPrintOrdinary)
+	p.GET("/staff/print", printing, s.printPage)
+	p.POST("/staff/print/batches", printing, s.createBatchPage)
+	p.GET("/staff/print/batches/:id/export", printing, s.exportBatch)
 
-	// JSON API for other systems.
+	// JSON API for other systems, with the same permissions.
 	api := r.Group("/api/v1", s.bearer)
-	cases := api.Group("/cases", s.apiRoles(dsr.RoleOfficer, dsr.RoleDPO))
-	cases.POST("", s.apiCreateCase)
-	cases.GET("", s.apiListCases)
-	cases.GET("/:id", s.apiGetCase)
-	cases.POST("/:id/extension", s.apiExtendCase)
-	cases.POST("/:id/extract", s.apiAssemble)
-	cases.GET("/:id/extract.pdf", s.extractPDF)
-	cases.POST("/:id/send", s.apiSend)
-	print := api.Group("/print", s.apiRoles(dsr.RolePrint))
-	print.POST("/batches", s.apiCreateBatch)
-	print.GET("/batches/:id/export", s.exportBatch)
+	apiRead, apiHandle := s.apiAllow(dsr.PermReadCases), s.apiAllow(dsr.PermHandle)
+	api.POST("/cases", s.apiAllow(dsr.PermRegister), s.apiCreateCase)
+	api.GET("/cases", apiRead, s.apiListCases)
+	api.GET("/cases/:id", apiRead, s.apiGetCase)
+	api.POST("/cases/:id/extension", apiHandle, s.apiExtendCase)
+	api.POST("/cases/:id/extract", apiHandle, s.apiAssemble)
+	api.GET("/cases/:id/extract.pdf", apiRead, s.extractPDF)
+	api.POST("/cases/:id/send", apiHandle, s.apiSend)
+	apiPrint := s.apiAllow(dsr.PermPrintOrdinary)
+	api.POST("/print/batches", apiPrint, s.apiCreateBatch)
+	api.GET("/print/batches/:id/export", apiPrint, s.exportBatch)
 }
 
 func (s *Server) healthz(c *gin.Context) {

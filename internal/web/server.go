@@ -17,13 +17,14 @@ import (
 	"dsrdesk/internal/delivery"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/forms"
+	"dsrdesk/internal/pnr"
 	assets "dsrdesk/web"
 )
 
 // Auth is the sign-in service the handlers use.
 type Auth interface {
 	Login(ctx context.Context, email, password, clientAddr string) (string, *dsr.User, error)
-	SignInIndividual(ctx context.Context, pnr, name, ref string) (string, error)
+	SignInIndividual(ctx context.Context, p pnr.PNR, name, ref string) (string, error)
 	Session(ctx context.Context, token string) (*dsr.Session, *dsr.User, error)
 	Logout(ctx context.Context, token string) error
 	Bearer(ctx context.Context, token string) (*dsr.User, error)
@@ -35,7 +36,7 @@ type Cases interface {
 	Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
 	List(ctx context.Context, status string, limit, offset int, actor dsr.Actor) ([]*dsr.Case, int, error)
 	Extend(ctx context.Context, id, reason string, actor dsr.Actor) (*dsr.Case, error)
-	Receipt(ctx context.Context, id, subjectPNR string, actor dsr.Actor) (*dsr.Case, error)
+	Receipt(ctx context.Context, id string, subject pnr.PNR, actor dsr.Actor) (*dsr.Case, error)
 	Overview(ctx context.Context, id string, actor dsr.Actor) (*casework.Overview, error)
 }
 
@@ -45,21 +46,21 @@ type Extracts interface {
 	PDF(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, dsr.ExtractSummary, error)
 }
 
-// Delivery sends answers.
+// Delivery writes and sends letters.
 type Delivery interface {
-	Send(ctx context.Context, caseID string, actor dsr.Actor) (delivery.Result, error)
+	SendAnswer(ctx context.Context, caseID string, actor dsr.Actor) (delivery.Result, error)
 }
 
 // Print makes and exports print batches.
 type Print interface {
-	Create(ctx context.Context, actor dsr.Actor) (*dsr.PrintBatch, error)
+	Create(ctx context.Context, route dsr.PrintRoute, actor dsr.Actor) (*dsr.PrintBatch, error)
 	Export(ctx context.Context, id string, w io.Writer, actor dsr.Actor) error
 	Overview(ctx context.Context, actor dsr.Actor) (queued, protected int, batches []dsr.PrintBatch, err error)
 }
 
 // Identity is a person offered by the demo e-ID sign-in.
 type Identity struct {
-	PNR  string
+	PNR  pnr.PNR
 	Name string
 	Note string
 }
@@ -73,7 +74,7 @@ type Config struct {
 	DemoIdentities func() []Identity
 	// SubjectRef turns an identity number into an opaque id for the audit
 	// trail of an individual's actions.
-	SubjectRef func(pnr string) string
+	SubjectRef func(p pnr.PNR) string
 	// MaxBody bounds request bodies; 1 MiB when zero.
 	MaxBody int64
 }
@@ -163,6 +164,20 @@ func (s *Server) funcs(lang string) template.FuncMap {
 // text returns an interface text in a language.
 func (s *Server) text(key, lang string) string {
 	return s.texts[key].In(lang)
+}
+
+// errorText is an error's message in a language: the text catalogue's
+// entry for the error's key, formatted with its arguments, or the English
+// message when the catalogue has no text for that language.
+func (s *Server) errorText(e *dsr.Error, lang string) string {
+	t, ok := s.texts[e.Key]
+	if !ok {
+		return e.Message
+	}
+	if lang == "en" && t.EN == "" || t.In(lang) == "" {
+		return e.Message
+	}
+	return fmt.Sprintf(t.In(lang), e.Args...)
 }
 
 // Handler returns the HTTP handler with every route.

@@ -6,12 +6,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"dsrdesk/internal/casework"
 	"dsrdesk/internal/dsr"
-	"dsrdesk/internal/pnr"
 )
 
 func (s *Server) loginPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "login", s.text("login_title", langOf(c)), gin.H{})
+	s.render(c, http.StatusOK, "login", s.text("login_title", langOf(c)), loginPage{})
 }
 
 func (s *Server) login(c *gin.Context) {
@@ -22,30 +22,53 @@ func (s *Server) login(c *gin.Context) {
 		if code == dsr.EFORBIDDEN {
 			msg = s.text("login_throttled", langOf(c))
 		}
-		s.render(c, status(code), "login", s.text("login_title", langOf(c)), gin.H{"Email": email, "Error": msg})
+		s.render(c, status(code), "login", s.text("login_title", langOf(c)), loginPage{Email: email, Error: msg})
 		return
 	} else if err != nil {
 		s.fail(c, err)
 		return
 	}
 	s.setSession(c, token)
-	if u.Role == dsr.RolePrint {
+	if a := dsr.StaffActor(u); dsr.Can(a, dsr.PermPrintOrdinary) && !dsr.Can(a, dsr.PermReadCases) {
 		c.Redirect(http.StatusSeeOther, "/staff/print")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/staff/cases")
 }
 
-// caseRow is a case in the list with its deadline arithmetic done.
-type caseRow struct {
-	Case     *dsr.Case
-	Due      time.Time
-	DaysLeft int
-	Overdue  bool
-}
+// The data of the staff pages.
+type (
+	loginPage struct {
+		Email string
+		Error string
+	}
+	// caseRow is a case in the list with its deadline arithmetic done.
+	caseRow struct {
+		Case     *dsr.Case
+		Due      time.Time
+		DaysLeft int
+		Overdue  bool
+	}
+	casesPage struct {
+		Cases   []caseRow
+		Total   int
+		Overdue int
+	}
+	casePage struct {
+		O        *casework.Overview
+		PNR      string
+		DaysLeft int
+		Overdue  bool
+	}
+	printPage struct {
+		Queued    int
+		Protected int
+		Batches   []dsr.PrintBatch
+	}
+)
 
 func (s *Server) casesPage(c *gin.Context) {
-	actor := staffActor(userOf(c))
+	actor := staffActor(c)
 	list, total, err := s.cases.List(c.Request.Context(), c.Query("status"), 200, 0, actor)
 	if err != nil {
 		s.fail(c, err)
@@ -61,23 +84,23 @@ func (s *Server) casesPage(c *gin.Context) {
 		}
 		rows = append(rows, r)
 	}
-	s.render(c, http.StatusOK, "cases", s.text("cases_title", langOf(c)), gin.H{"Cases": rows, "Total": total, "Overdue": overdue})
+	s.render(c, http.StatusOK, "cases", s.text("cases_title", langOf(c)), casesPage{Cases: rows, Total: total, Overdue: overdue})
 }
 
 func (s *Server) casePage(c *gin.Context) {
-	o, err := s.cases.Overview(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	o, err := s.cases.Overview(c.Request.Context(), c.Param("id"), staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	now := s.now()
-	s.render(c, http.StatusOK, "case", o.Case.Number, gin.H{
-		"O": o, "PNR": pnr.PNR(o.Case.SubjectPNR).Display(), "DaysLeft": o.Case.DaysLeft(now), "Overdue": o.Case.Overdue(now),
+	s.render(c, http.StatusOK, "case", o.Case.Number, casePage{
+		O: o, PNR: o.Case.SubjectPNR.Display(), DaysLeft: o.Case.DaysLeft(now), Overdue: o.Case.Overdue(now),
 	})
 }
 
 func (s *Server) assemblePage(c *gin.Context) {
-	if _, err := s.extracts.Assemble(c.Request.Context(), c.Param("id"), staffActor(userOf(c))); err != nil {
+	if _, err := s.extracts.Assemble(c.Request.Context(), c.Param("id"), staffActor(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -85,7 +108,7 @@ func (s *Server) assemblePage(c *gin.Context) {
 }
 
 func (s *Server) sendPage(c *gin.Context) {
-	if _, err := s.delivery.Send(c.Request.Context(), c.Param("id"), staffActor(userOf(c))); err != nil {
+	if _, err := s.delivery.SendAnswer(c.Request.Context(), c.Param("id"), staffActor(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -93,7 +116,7 @@ func (s *Server) sendPage(c *gin.Context) {
 }
 
 func (s *Server) extendPage(c *gin.Context) {
-	if _, err := s.cases.Extend(c.Request.Context(), c.Param("id"), c.PostForm("reason"), staffActor(userOf(c))); err != nil {
+	if _, err := s.cases.Extend(c.Request.Context(), c.Param("id"), c.PostForm("reason"), staffActor(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -102,7 +125,7 @@ func (s *Server) extendPage(c *gin.Context) {
 
 // extractPDF serves the assembled extract, for the preview page and the API.
 func (s *Server) extractPDF(c *gin.Context) {
-	pdf, _, err := s.extracts.PDF(c.Request.Context(), c.Param("id"), staffActor(userOf(c)))
+	pdf, _, err := s.extracts.PDF(c.Request.Context(), c.Param("id"), staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -112,16 +135,16 @@ func (s *Server) extractPDF(c *gin.Context) {
 }
 
 func (s *Server) printPage(c *gin.Context) {
-	queued, protected, batches, err := s.print.Overview(c.Request.Context(), staffActor(userOf(c)))
+	queued, protected, batches, err := s.print.Overview(c.Request.Context(), staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "print", s.text("print_title", langOf(c)), gin.H{"Queued": queued, "Protected": protected, "Batches": batches})
+	s.render(c, http.StatusOK, "print", s.text("print_title", langOf(c)), printPage{Queued: queued, Protected: protected, Batches: batches})
 }
 
 func (s *Server) createBatchPage(c *gin.Context) {
-	if _, err := s.print.Create(c.Request.Context(), staffActor(userOf(c))); err != nil {
+	if _, err := s.print.Create(c.Request.Context(), dsr.RouteOrdinary, staffActor(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -133,7 +156,7 @@ func (s *Server) exportBatch(c *gin.Context) {
 	id := c.Param("id")
 	c.Header("Content-Type", "application/zip")
 	c.Header("Content-Disposition", `attachment; filename="batch-`+safeName(id)+`.zip"`)
-	if err := s.print.Export(c.Request.Context(), id, &lazyWriter{c: c}, staffActor(userOf(c))); err != nil {
+	if err := s.print.Export(c.Request.Context(), id, &lazyWriter{c: c}, staffActor(c)); err != nil {
 		if c.Writer.Written() {
 			// The ZIP was cut short; the client sees a broken archive.
 			s.logger(c).Error().Err(err).Str("batch_id", safeName(id)).Msg("export failed mid-stream")

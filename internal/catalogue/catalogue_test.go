@@ -1,4 +1,4 @@
-package registers
+package catalogue
 
 import (
 	"encoding/json"
@@ -8,8 +8,8 @@ import (
 	"testing"
 )
 
-func TestDefaultCatalogueIsValid(t *testing.T) {
-	cat, err := ParseCatalogue("catalogue.json", DefaultCatalogue())
+func TestDefaultIsValid(t *testing.T) {
+	cat, err := Parse("catalogue.json", Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +49,11 @@ func TestDefaultCatalogueIsValid(t *testing.T) {
 	}
 }
 
-func TestDefaultCatalogueIsACopy(t *testing.T) {
-	a := DefaultCatalogue()
+func TestDefaultIsACopy(t *testing.T) {
+	a := Default()
 	a[0] = 'X'
-	if DefaultCatalogue()[0] == 'X' {
-		t.Fatal("DefaultCatalogue hands out the embedded bytes themselves")
+	if Default()[0] == 'X' {
+		t.Fatal("Default hands out the embedded bytes themselves")
 	}
 }
 
@@ -112,7 +112,7 @@ func TestCatalogueValidation(t *testing.T) {
 		{"column without heading", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = []map[string]string{{"en": "Date"}} })),
 			`registers.json: register "betalningar": column 1: sv heading is missing`},
 		{"unknown format", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = []map[string]string{{"sv": "Belopp", "format": "euro"}} })),
-			`registers.json: register "betalningar": column 1: unknown format "euro" (use text, date, sek or number)`},
+			`registers.json: register "betalningar": column 1: unknown format "euro" (use text, date, sek, number or code)`},
 		{"query without the person", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["query"] = "SELECT paid_on FROM payments" })),
 			`registers.json: register "betalningar": query must select the person's rows with the parameter :pnr or ?`},
 		{"two statements", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) {
@@ -128,7 +128,7 @@ func TestCatalogueValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cat, err := ParseCatalogue("registers.json", tt.data)
+			cat, err := Parse("registers.json", tt.data)
 			if err == nil {
 				t.Fatalf("no error; catalogue %+v", cat)
 			}
@@ -139,27 +139,82 @@ func TestCatalogueValidation(t *testing.T) {
 	}
 }
 
-func TestLoadCatalogue(t *testing.T) {
+func TestLoad(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := LoadCatalogue(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "read register catalogue") {
+	if _, err := Load(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "read register catalogue") {
 		t.Errorf("missing file: error = %v", err)
 	}
 	path := filepath.Join(dir, "registers.json")
 	if err := os.WriteFile(path, catalogueJSON(t, entryJSON("a", nil), entryJSON("a", nil)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := LoadCatalogue(path)
+	_, err := Load(path)
 	if want := path + `: register "a": duplicate id (registers 1 and 2)`; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %s", err, want)
 	}
-	if err := os.WriteFile(path, DefaultCatalogue(), 0o600); err != nil {
+	if err := os.WriteFile(path, Default(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cat, err := LoadCatalogue(path)
+	cat, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cat.Registers) != 5 {
 		t.Errorf("%d registers, want 5", len(cat.Registers))
+	}
+}
+
+func TestEveryFormatIsAccepted(t *testing.T) {
+	for _, format := range []string{"", FormatText, FormatDate, FormatSEK, FormatNumber, FormatCode} {
+		data := catalogueJSON(t, entryJSON("prov", func(e map[string]any) {
+			e["columns"] = []map[string]string{{"sv": "Kolumn", "format": format}}
+		}))
+		cat, err := Parse("registers.json", data)
+		if err != nil {
+			t.Errorf("format %q: %v", format, err)
+			continue
+		}
+		if got := cat.Registers[0].Columns[0].Format; got != format {
+			t.Errorf("format %q read as %q", format, got)
+		}
+	}
+}
+
+func TestDefaultMarksBenefitsAsCodes(t *testing.T) {
+	cat, err := Parse("catalogue.json", Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"formansbeslut", "utbetalningar", "lefi"} {
+		e, _ := cat.Lookup(id)
+		found := false
+		for _, c := range e.Columns {
+			if c.SV == "Förmån" {
+				found = true
+				if c.Format != FormatCode {
+					t.Errorf("register %s: the benefit column has format %q, want %q", id, c.Format, FormatCode)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("register %s has no benefit column", id)
+		}
+	}
+}
+
+func TestNamesPNR(t *testing.T) {
+	tests := []struct {
+		query string
+		want  bool
+	}{
+		{"SELECT a FROM t WHERE pnr = :pnr", true},
+		{"SELECT a FROM t WHERE pnr = @pnr", true},
+		{"SELECT a FROM t WHERE pnr = $pnr", true},
+		{"SELECT a FROM t WHERE pnr = ?", false},
+	}
+	for _, tt := range tests {
+		if got := NamesPNR(tt.query); got != tt.want {
+			t.Errorf("NamesPNR(%q) = %t, want %t", tt.query, got, tt.want)
+		}
 	}
 }

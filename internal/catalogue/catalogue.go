@@ -1,4 +1,4 @@
-package registers
+package catalogue
 
 import (
 	"bytes"
@@ -14,27 +14,30 @@ import (
 )
 
 // defaultCatalogue is the catalogue shipped with dsrdesk. go:embed needs a
-// package-level variable; it is never written, and DefaultCatalogue hands out
-// copies only.
+// package-level variable; it is never written, and Default hands out copies
+// only.
 //
 //go:embed catalogue.json
 var defaultCatalogue []byte
 
-// DefaultCatalogue returns a copy of the register catalogue shipped with
-// dsrdesk, the file Seed writes as registers.json when none exists.
-func DefaultCatalogue() []byte { return bytes.Clone(defaultCatalogue) }
+// Default returns a copy of the register catalogue shipped with dsrdesk, the
+// file the demonstration seed writes as registers.json when none exists.
+func Default() []byte { return bytes.Clone(defaultCatalogue) }
 
-// The column formats a catalogue may ask for.
+// The column formats a catalogue may ask for. A format says what kind of
+// value a column holds (dsr.ValueKind), which a connector uses to type the
+// values it reads.
 const (
-	FormatText   = "text"   // the value as stored (the default)
-	FormatDate   = "date"   // a calendar date, YYYY-MM-DD
-	FormatSEK    = "sek"    // an amount in kronor, "1 234,00 kr"
-	FormatNumber = "number" // an integer with Swedish digit grouping, "20 480"
+	FormatText   = "text"   // free text, as stored (the default): dsr.TextValue
+	FormatDate   = "date"   // a calendar date, shown YYYY-MM-DD: dsr.DateValue
+	FormatSEK    = "sek"    // an amount in kronor, shown "1 234,00 kr": dsr.AmountValue
+	FormatNumber = "number" // a whole number, shown "20 480": dsr.NumberValue
+	FormatCode   = "code"   // a value from a register's code list, such as a benefit: dsr.CodeValue
 )
 
 // Column is one column of a register's data: its heading in Swedish and
-// English and, optionally, how its values are formatted (FormatText,
-// FormatDate, FormatSEK or FormatNumber; empty means FormatText).
+// English and, optionally, what kind of value it holds (FormatText,
+// FormatDate, FormatSEK, FormatNumber or FormatCode; empty means FormatText).
 type Column struct {
 	dsr.Text
 	Format string `json:"format,omitempty"`
@@ -46,7 +49,9 @@ type Column struct {
 //
 // Query selects the person's rows, in the order they are shown, with exactly
 // len(Columns) result columns; it names the person with the parameter :pnr
-// (which it may use more than once) or with a single ?. RecipientsQuery,
+// (which it may use more than once) or with a single ?. The queries are SQL
+// for the source database; this package checks only what can be seen
+// without one, and the connector checks the rest when it opens. RecipientsQuery,
 // when present, lists each specific disclosure of the person's data with
 // five result columns: organisation, organisation number, benefit, date and
 // legal basis (RULES §4(c), CJEU C-154/21).
@@ -75,19 +80,19 @@ func (c *Catalogue) Lookup(id string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// LoadCatalogue reads and validates the register catalogue at path. Its
-// errors name the file and the register id (or position) that is wrong.
-func LoadCatalogue(path string) (*Catalogue, error) {
+// Load reads and validates the register catalogue at path. Its errors name
+// the file and the register id (or position) that is wrong.
+func Load(path string) (*Catalogue, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read register catalogue: %w", err)
 	}
-	return ParseCatalogue(path, data)
+	return Parse(path, data)
 }
 
-// ParseCatalogue parses and validates a register catalogue; name is used in
-// error messages, normally the file the data came from.
-func ParseCatalogue(name string, data []byte) (*Catalogue, error) {
+// Parse parses and validates a register catalogue; name is used in error
+// messages, normally the file the data came from.
+func Parse(name string, data []byte) (*Catalogue, error) {
 	top, err := splitCatalogue(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -207,8 +212,8 @@ func validID(id string) bool {
 	return id != ""
 }
 
-// validate checks one entry on its own; Open later checks its queries
-// against the database.
+// validate checks one entry on its own; the connector later checks its
+// queries against the database.
 func (e *Entry) validate() error {
 	switch {
 	case e.ID == "":
@@ -225,9 +230,9 @@ func (e *Entry) validate() error {
 			return fmt.Errorf("column %d: sv heading is missing", i+1)
 		}
 		switch c.Format {
-		case "", FormatText, FormatDate, FormatSEK, FormatNumber:
+		case "", FormatText, FormatDate, FormatSEK, FormatNumber, FormatCode:
 		default:
-			return fmt.Errorf("column %d: unknown format %q (use text, date, sek or number)", i+1, c.Format)
+			return fmt.Errorf("column %d: unknown format %q (use text, date, sek, number or code)", i+1, c.Format)
 		}
 	}
 	if err := checkQuery("query", e.Query); err != nil {
@@ -250,15 +255,16 @@ func checkQuery(field, q string) error {
 	if strings.Contains(strings.TrimSuffix(q, ";"), ";") {
 		return fmt.Errorf("%s must be a single SQL statement", field)
 	}
-	if !usesNamedPNR(q) && !strings.Contains(q, "?") {
+	if !NamesPNR(q) && !strings.Contains(q, "?") {
 		return fmt.Errorf("%s must select the person's rows with the parameter :pnr or ?", field)
 	}
 	return nil
 }
 
-// usesNamedPNR reports whether a query names the person as :pnr (SQLite also
-// accepts @pnr and $pnr).
-func usesNamedPNR(q string) bool {
+// NamesPNR reports whether a catalogue query names the person with the
+// parameter :pnr (or @pnr or $pnr, which SQLite also accepts) rather than
+// with a single ?, so that a connector knows how to bind the person.
+func NamesPNR(q string) bool {
 	return strings.Contains(q, ":pnr") || strings.Contains(q, "@pnr") || strings.Contains(q, "$pnr")
 }
 

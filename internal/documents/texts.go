@@ -1,4 +1,4 @@
-package pdf
+package documents
 
 import (
 	"fmt"
@@ -18,9 +18,11 @@ const (
 	dpoEmail      = "dataskyddsombud@forsakringskassan.se"
 )
 
-// texts is every fixed string of the extract in one language. The letter is
-// written out in full per language rather than assembled from fragments:
-// Swedish and English do not share a sentence structure.
+// texts is every fixed string of the extract in one language, but for the
+// page numbers and the "(forts.)" of a continued table, which the engine
+// writes. The letter is written out in full per language rather than
+// assembled from fragments: Swedish and English do not share a sentence
+// structure.
 type texts struct {
 	date, caseNumber string
 
@@ -50,8 +52,6 @@ type texts struct {
 	recipientCols   [5]string
 	data            string
 	noData          string
-	continued       string
-	page            func(n, of int) string
 }
 
 var swedish = texts{
@@ -111,8 +111,6 @@ var swedish = texts{
 	recipientCols:   [5]string{"Mottagare", "Organisationsnummer", "Förmån", "Datum", "Rättslig grund"},
 	data:            "Registrerade uppgifter",
 	noData:          "Inga uppgifter registrerade.",
-	continued:       "forts.",
-	page:            func(n, of int) string { return "Sida " + strconv.Itoa(n) + " av " + strconv.Itoa(of) },
 }
 
 var english = texts{
@@ -177,8 +175,6 @@ var english = texts{
 	recipientCols:   [5]string{"Recipient", "Organisation number", "Benefit", "Date", "Legal basis"},
 	data:            "Recorded data",
 	noData:          "No data recorded.",
-	continued:       "continued",
-	page:            func(n, of int) string { return "Page " + strconv.Itoa(n) + " of " + strconv.Itoa(of) },
 }
 
 // textsFor returns the texts for lang: English for "en", Swedish otherwise,

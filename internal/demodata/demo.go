@@ -1,10 +1,11 @@
-package registers
+package demodata
 
 import (
 	"math/rand/v2"
 	"time"
 
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
 )
 
 // DemoPerson is one fictional person in the demonstration registers, in the
@@ -12,12 +13,12 @@ import (
 // with protected personal data: their address never leaves the population
 // register.
 type DemoPerson struct {
-	PNR            string         `json:"pnr"` // 12 digits
+	PNR            pnr.PNR        `json:"pnr"` // 12 digits
 	Name           string         `json:"name"`
 	DigitalMailbox bool           `json:"digital_mailbox"`
 	Protection     dsr.Protection `json:"protection"`
 	Postcode       string         `json:"postcode"`
-	GuardianPNR    string         `json:"guardian_pnr,omitempty"` // for a child: a guardian, also a demo person
+	GuardianPNR    pnr.PNR        `json:"guardian_pnr,omitempty"` // for a child: a guardian, also a demo person
 	Note           string         `json:"note,omitempty"`         // what the person is there to demonstrate
 }
 
@@ -84,7 +85,7 @@ const longHistoryPayments = 20_480
 // demoRecords is the whole demonstration data set. Everything in it is fixed
 // or generated from a fixed seed, so every Seed writes the same database.
 func demoRecords() []demoRecord {
-	asa := withCheckDigit("19850314982")
+	asa := pnr.Complete("19850314982")
 	recs := []demoRecord{
 		{
 			DemoPerson: DemoPerson{PNR: asa, Name: "Åsa Testsson", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "11346",
@@ -103,7 +104,7 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("19481102981"), Name: "Bertil Pappersson", Protection: dsr.ProtectionNone, Postcode: "41319",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19481102981"), Name: "Bertil Pappersson", Protection: dsr.ProtectionNone, Postcode: "41319",
 				Note: "No digital mailbox: the extract goes to the ordinary print batch."},
 			street: "Provvägen 3", town: "GÖTEBORG", account: "****0931",
 			decisions: []decisionRow{
@@ -117,7 +118,7 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("19790721984"), Name: "Cecilia Skyddsdotter", Protection: dsr.ProtectionProtected, Postcode: "75220",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19790721984"), Name: "Cecilia Skyddsdotter", Protection: dsr.ProtectionProtected, Postcode: "75220",
 				Note: "Skyddad folkbokföring, no digital mailbox: the protected print route through Skatteverket's forwarding."},
 			street: "Hemliga gränd 7", town: "UPPSALA", account: "****5512",
 			decisions: []decisionRow{
@@ -130,7 +131,7 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("19660930983"), Name: "Dag Dolding", DigitalMailbox: true, Protection: dsr.ProtectionMarking, Postcode: "90325",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19660930983"), Name: "Dag Dolding", DigitalMailbox: true, Protection: dsr.ProtectionMarking, Postcode: "90325",
 				Note: "Sekretessmarkering with a digital mailbox: protected, but reachable digitally."},
 			street: "Dolda vägen 2", town: "UMEÅ", account: "****7770",
 			decisions: []decisionRow{
@@ -143,7 +144,7 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("19900817986"), Name: "Elin Lefiström", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "21145",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19900817986"), Name: "Elin Lefiström", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "21145",
 				Note: "LEFI Online disclosures to two insurers (Folksam, Skandia) and one authority (Arbetsförmedlingen)."},
 			street: "Exempelgatan 5", town: "MALMÖ", account: "****3308",
 			decisions: []decisionRow{
@@ -162,7 +163,7 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("20150520985"), Name: "Filip Testsson", Protection: dsr.ProtectionNone, Postcode: "11346",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("20150520985"), Name: "Filip Testsson", Protection: dsr.ProtectionNone, Postcode: "11346",
 				GuardianPNR: asa,
 				Note:        "A child (born 2015) whose guardian, Åsa Testsson, makes the request."},
 			street: "Testgatan 12", town: "STOCKHOLM",
@@ -171,7 +172,7 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("19720469987"), Name: "Göran Samordningsson", Protection: dsr.ProtectionNone, Postcode: "97231",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19720469987"), Name: "Göran Samordningsson", Protection: dsr.ProtectionNone, Postcode: "97231",
 				Note: "Samordningsnummer (day of birth + 60)."},
 			street: "Gästvägen 4", town: "LULEÅ", account: "****2046",
 			decisions: []decisionRow{
@@ -182,9 +183,9 @@ func demoRecords() []demoRecord {
 				{"2025-02-03", "Brev", "Komplettering: arbetsgivarintyg"},
 			},
 		},
-		longHistory(withCheckDigit("19440229989")),
+		longHistory(pnr.Complete("19440229989")),
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("19520405988"), Name: "Hanna Godmansson", Protection: dsr.ProtectionNone, Postcode: "70210",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19520405988"), Name: "Hanna Godmansson", Protection: dsr.ProtectionNone, Postcode: "70210",
 				Note: "c/o address: her god man, Ivar Förvaltarsson, receives her post."},
 			careOf: "Ivar Förvaltarsson", street: "Ombudsgatan 9", town: "ÖREBRO", account: "****6190",
 			decisions: []decisionRow{
@@ -196,7 +197,7 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: withCheckDigit("19581212980"), Name: "Ingrid Boxström", Protection: dsr.ProtectionNone, Postcode: "10321",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19581212980"), Name: "Ingrid Boxström", Protection: dsr.ProtectionNone, Postcode: "10321",
 				Note: "Särskild postadress (a Box address) registered in the population register; letters go there."},
 			street: "Box 4711", town: "STOCKHOLM", account: "****8842",
 			decisions: []decisionRow{
@@ -218,9 +219,9 @@ func demoRecords() []demoRecord {
 // longHistory is Örjan Prövman, who has been paid something almost every day
 // for half a century: longHistoryPayments payments, a decision a year and a
 // few contacts a year, all drawn from a fixed seed.
-func longHistory(pnr string) demoRecord {
+func longHistory(p pnr.PNR) demoRecord {
 	r := demoRecord{
-		DemoPerson: DemoPerson{PNR: pnr, Name: "Örjan Prövman", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "58222",
+		DemoPerson: DemoPerson{PNR: p, Name: "Örjan Prövman", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "58222",
 			Note: "Long history: over 20,000 payments since 1969, for the speed of a large extract."},
 		street: "Långa raden 100", town: "LINKÖPING",
 	}
@@ -310,16 +311,4 @@ func decisionPayments(d decisionRow, account string) []paymentRow {
 		})
 	}
 	return out
-}
-
-// withCheckDigit appends the check digit to the first 11 digits of a
-// 12-digit identity number (RULES §6): the Luhn sum over the ten digits
-// without the century, weights 2,1,2,1,…
-func withCheckDigit(first11 string) string {
-	sum := 0
-	for i, c := range first11[2:] {
-		n := int(c-'0') * (2 - i%2)
-		sum += n/10 + n%10
-	}
-	return first11 + string(rune('0'+(10-sum%10)%10))
 }

@@ -1,4 +1,4 @@
-package registers
+package demodata
 
 import (
 	"context"
@@ -9,6 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver
+
+	"dsrdesk/internal/catalogue"
 )
 
 // The files Seed writes in the data folder.
@@ -116,7 +120,7 @@ func Seed(ctx context.Context, dir string) error {
 	if err := syncFile(dir); err != nil {
 		return fmt.Errorf("seed registers: %w", err)
 	}
-	if err := writeIfMissing(filepath.Join(dir, CatalogueFile), DefaultCatalogue()); err != nil {
+	if err := writeIfMissing(filepath.Join(dir, CatalogueFile), catalogue.Default()); err != nil {
 		return fmt.Errorf("seed registers: %w", err)
 	}
 	return nil
@@ -140,24 +144,24 @@ func build(ctx context.Context, path string) error {
 	recs := demoRecords()
 	var population, decisionRows, payments, contacts, disclosures [][]any
 	for _, r := range recs {
-		population = append(population, []any{r.PNR, r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection)})
+		population = append(population, []any{string(r.PNR), r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection)})
 		for _, d := range r.decisions {
-			decisionRows = append(decisionRows, []any{r.PNR, d.benefit, d.decidedOn, nullIfEmpty(d.from), nullIfEmpty(d.to), nullIfZero(d.perDay), d.decision})
+			decisionRows = append(decisionRows, []any{string(r.PNR), d.benefit, d.decidedOn, nullIfEmpty(d.from), nullIfEmpty(d.to), nullIfZero(d.perDay), d.decision})
 			if r.payments != nil {
 				continue // the payments are listed; do not derive more
 			}
 			for _, p := range decisionPayments(d, r.account) {
-				payments = append(payments, []any{r.PNR, p.paidOn, p.benefit, p.amount, p.account})
+				payments = append(payments, []any{string(r.PNR), p.paidOn, p.benefit, p.amount, p.account})
 			}
 		}
 		for _, p := range r.payments {
-			payments = append(payments, []any{r.PNR, p.paidOn, p.benefit, p.amount, p.account})
+			payments = append(payments, []any{string(r.PNR), p.paidOn, p.benefit, p.amount, p.account})
 		}
 		for _, c := range r.contacts {
-			contacts = append(contacts, []any{r.PNR, c.on, c.channel, c.subject})
+			contacts = append(contacts, []any{string(r.PNR), c.on, c.channel, c.subject})
 		}
 		for _, d := range r.disclosures {
-			disclosures = append(disclosures, []any{r.PNR, d.on, d.recipient, d.orgNo, d.benefit, d.basis, d.purpose})
+			disclosures = append(disclosures, []any{string(r.PNR), d.on, d.recipient, d.orgNo, d.benefit, d.basis, d.purpose})
 		}
 	}
 

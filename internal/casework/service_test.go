@@ -1,0 +1,236 @@
+package casework
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"dsrdesk/internal/deadline"
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
+)
+
+// memStore keeps cases in memory, as casework sees the case store.
+type memStore struct {
+	cases  map[string]*dsr.Case
+	keys   map[string]string
+	events []dsr.AuditEvent
+}
+
+func newStore() *memStore { return &memStore{cases: map[string]*dsr.Case{}, keys: map[string]string{}} }
+
+func (m *memStore) CreateCase(_ context.Context, c *dsr.Case, _, key string, ev dsr.AuditEvent) (bool, error) {
+	if id, ok := m.keys[key]; ok && key != "" {
+		*c = *m.cases[id]
+		return false, nil
+	}
+	c.Number = "DSR-2026-000001"
+	stored := *c
+	m.cases[c.ID], m.keys[key] = &stored, c.ID
+	m.events = append(m.events, ev)
+	return true, nil
+}
+
+func (m *memStore) ReadCase(_ context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error) {
+	c, ok := m.cases[id]
+	if !ok {
+		return nil, errNoCase()
+	}
+	m.events = append(m.events, ev)
+	out := *c
+	return &out, nil
+}
+
+func (m *memStore) ListCases(context.Context, dsr.CaseFilter) ([]*dsr.Case, int, error) {
+	var out []*dsr.Case
+	for _, c := range m.cases {
+		out = append(out, c)
+	}
+	return out, len(out), nil
+}
+
+func (m *memStore) UpdateCase(_ context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error) {
+	c, ok := m.cases[id]
+	if !ok {
+		return nil, errNoCase()
+	}
+	changed := *c
+	events, err := decide(&changed)
+	if err != nil {
+		return nil, err
+	}
+	*c = changed
+	m.events = append(m.events, events...)
+	return &changed, nil
+}
+
+func (m *memStore) ExtractSummary(context.Context, string) (*dsr.ExtractSummary, error) {
+	return nil, dsr.Errorf(dsr.ENOTFOUND, "extract.not_assembled", "none")
+}
+func (m *memStore) CaseLetters(context.Context, string) ([]dsr.Letter, error) { return nil, nil }
+func (m *memStore) AuditEvents(context.Context, string) ([]dsr.AuditEvent, error) {
+	return m.events, nil
+}
+func (m *memStore) Record(_ context.Context, events ...dsr.AuditEvent) error {
+	m.events = append(m.events, events...)
+	return nil
+}
+
+var (
+	officer = dsr.Actor{Kind: dsr.ActorStaff, ID: "u1", Role: dsr.RoleOfficer}
+	printer = dsr.Actor{Kind: dsr.ActorStaff, ID: "u2", Role: dsr.RolePrint}
+	person  = dsr.Actor{Kind: dsr.ActorIndividual, ID: "p-1"}
+)
+
+func service(t *testing.T, today string) (*Service, *memStore) {
+	t.Helper()
+	now, err := time.Parse(dsr.DateLayout, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := pnr.NewHasher([]byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := newStore()
+	return NewService(store, deadline.Calendar{}, h, func() time.Time { return now.Add(10 * time.Hour) }), store
+}
+
+func TestCreate(t *testing.T) {
+	tests := []struct {
+		name  string
+		req   Request
+		actor dsr.Actor
+		code  string
+		field string
+	}{
+		{"an officer registers a letter", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2025-03-05"}, officer, "", ""},
+		{"a person files in the e-service", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "198112189876", Channel: dsr.ChannelEService}, person, "", ""},
+		{"the print operator may not register", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter}, printer, dsr.EFORBIDDEN, ""},
+		{"no kind", Request{Subject: "811218-9876", Channel: dsr.ChannelLetter}, officer, dsr.EINVALID, "kinds"},
+		{"unknown kind", Request{Kinds: []dsr.Kind{"gossip"}, Subject: "811218-9876", Channel: dsr.ChannelLetter}, officer, dsr.EINVALID, "kinds"},
+		{"wrong check digit", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9875", Channel: dsr.ChannelLetter}, officer, dsr.EINVALID, "subject"},
+		{"malformed date", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2025-02-30"}, officer, dsr.EINVALID, "received_on"},
+		{"a date in the future", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2026-12-31"}, officer, dsr.EINVALID, "received_on"},
+		{"unknown channel", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: "fax"}, officer, dsr.EINVALID, "channel"},
+		{"unknown representative", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, Representative: &dsr.Representative{Role: "friend"}}, officer, dsr.EINVALID, "representative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, store := service(t, "2026-11-23")
+			c, created, err := s.Create(context.Background(), tt.req, tt.actor)
+			if tt.code != "" {
+				if dsr.ErrorCode(err) != tt.code || dsr.ErrorField(err) != tt.field {
+					t.Fatalf("error = %v, want %s on field %q", err, tt.code, tt.field)
+				}
+				if len(store.cases) != 0 || len(store.events) != 0 {
+					t.Error("a refused request left a case or an event behind")
+				}
+				if strings.Contains(dsr.ErrorMessage(err), "9876") || strings.Contains(dsr.ErrorMessage(err), "9875") {
+					t.Error("the error message repeats the identity number")
+				}
+				return
+			}
+			if err != nil || !created {
+				t.Fatalf("Create = %v, %t", err, created)
+			}
+			if c.SubjectPNR != "198112189876" || c.Status != dsr.StatusReceived {
+				t.Errorf("case = %+v", c)
+			}
+			if len(store.events) != 1 || store.events[0].Action != dsr.ActionCaseReceived || strings.Contains(store.events[0].Detail, "9876") {
+				t.Errorf("events = %+v, want one receipt without the identity number", store.events)
+			}
+		})
+	}
+}
+
+func TestCreateDeadlines(t *testing.T) {
+	s, _ := service(t, "2026-11-23")
+	c, _, err := s.Create(context.Background(), Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2025-03-05"}, officer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dsr.FormatDate(c.DueOn); got != "2025-04-07" {
+		t.Errorf("due_on = %s, want 2025-04-07 (IMY's example: 5 April is a Saturday)", got)
+	}
+}
+
+func TestCreateTwiceWithAKey(t *testing.T) {
+	s, store := service(t, "2026-11-23")
+	r := Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, Key: "k1"}
+	first, _, err := s.Create(context.Background(), r, officer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, created, err := s.Create(context.Background(), r, officer)
+	if err != nil || created || second.ID != first.ID || len(store.cases) != 1 {
+		t.Errorf("second Create = %v, created %t, %d cases", err, created, len(store.cases))
+	}
+}
+
+func TestExtend(t *testing.T) {
+	tests := []struct {
+		name   string
+		today  string
+		reason string
+		actor  dsr.Actor
+		code   string
+	}{
+		{"on the due date", "2025-04-07", "Många register", officer, ""},
+		{"the day after the due date", "2025-04-08", "Många register", officer, dsr.ECONFLICT},
+		{"without reasons", "2025-03-10", "  ", officer, dsr.EINVALID},
+		{"by the print operator", "2025-03-10", "Många register", printer, dsr.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, store := service(t, tt.today)
+			c, _, err := s.Create(context.Background(), Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2025-03-05"}, officer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Extend(context.Background(), c.ID, tt.reason, tt.actor)
+			if dsr.ErrorCode(err) != tt.code {
+				t.Fatalf("Extend error = %v, want %q", err, tt.code)
+			}
+			if tt.code != "" {
+				if store.cases[c.ID].ExtendedDueOn != nil {
+					t.Error("a refused extension changed the case")
+				}
+				return
+			}
+			if dsr.FormatDate(*got.ExtendedDueOn) != "2025-06-05" || got.ExtensionReason != tt.reason {
+				t.Errorf("extended = %+v", got)
+			}
+			if _, err := s.Extend(context.Background(), c.ID, tt.reason, tt.actor); dsr.ErrorCode(err) != dsr.ECONFLICT {
+				t.Errorf("a second extension = %v, want a conflict", err)
+			}
+		})
+	}
+}
+
+func TestReadsByPeopleAreAudited(t *testing.T) {
+	s, store := service(t, "2026-11-23")
+	c, _, err := s.Create(context.Background(), Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelEService}, person)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(context.Background(), c.ID, officer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(context.Background(), c.ID, person); dsr.ErrorCode(err) != dsr.EFORBIDDEN {
+		t.Errorf("a person reads any case through Get: %v", err)
+	}
+	if _, err := s.Receipt(context.Background(), c.ID, "197010632391", person); dsr.ErrorCode(err) != dsr.ENOTFOUND {
+		t.Errorf("another person's receipt = %v, want not found", err)
+	}
+	reads := 0
+	for _, e := range store.events {
+		if e.Action == dsr.ActionCaseRead && e.CaseID == c.ID {
+			reads++
+		}
+	}
+	if reads != 2 {
+		t.Errorf("%d audited reads, want 2 (the officer and the person asking for a receipt)", reads)
+	}
+}

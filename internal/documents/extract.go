@@ -1,0 +1,124 @@
+package documents
+
+import (
+	"strconv"
+
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pdf"
+)
+
+// extract draws the pages after the letter: whom the data concern, an index
+// of the registers, and one section per register.
+func (l *extractLayout) extract() {
+	d, t, e := l.d, l.t, l.e
+	d.SetWhere("extract")
+	d.NewPage()
+
+	d.Heading(t.extractTitle, titleSize)
+	d.Skip(2 * pdf.MM)
+
+	// The identity number is printed once, here: the extract is the person's
+	// own data, and the number tells them which person it is about. It is
+	// never on page 1, which shows through the envelope window.
+	concerns := e.Person.Name
+	if e.Person.PNR != "" {
+		concerns += ", " + e.Person.PNR.Display()
+	}
+	d.Labelled(t.concerns, concerns)
+	d.Labelled(t.generated, dsr.FormatDate(dsr.Day(e.GeneratedOn)))
+	d.Labelled(t.caseNumber, e.CaseNumber)
+
+	if len(e.Sections) > 0 {
+		d.Skip(4 * pdf.MM)
+		d.Subheading(t.index)
+		l.index()
+	}
+	for i := range e.Sections {
+		l.section(i+1, &e.Sections[i])
+	}
+}
+
+// index lists the registers with the number of items each contributed.
+func (l *extractLayout) index() {
+	d := l.d
+	const countW = 35 * pdf.MM
+	for i := range l.e.Sections {
+		s := &l.e.Sections[i]
+		d.SetFont(pdf.Regular, pdf.SmallSize)
+		lines := d.Wrap(strconv.Itoa(i+1)+". "+s.Register.Name.In(l.lang), pdf.TextWidth-countW)
+		d.Ensure(float64(len(lines)) * pdf.SmallLead)
+		d.TextRight(pdf.TextRight, pdf.Baseline(d.Y(), pdf.SmallLead, pdf.SmallSize), l.t.items(len(s.Rows)))
+		d.Lines(pdf.MarginLeft, lines, pdf.SmallLead)
+	}
+}
+
+// section draws one register: its name, the Art. 15(1) information about
+// it, the named recipients of its data and the data themselves.
+func (l *extractLayout) section(n int, s *dsr.Section) {
+	d, t, lang, reg := l.d, l.t, l.lang, &s.Register
+	d.SetWhere("register " + reg.ID)
+	name := reg.Name.In(lang)
+
+	d.Skip(7 * pdf.MM)
+	// Keep the heading with the first lines of the section, and rather
+	// start a page than leave a heading and a line or two at its foot.
+	d.Ensure(2*headingSize*1.3 + 8*pdf.SmallLead)
+	d.Heading(strconv.Itoa(n)+". "+name, headingSize)
+	d.Rule(pdf.MarginLeft, pdf.TextRight, d.Y()+0.5*pdf.MM)
+	d.Skip(3 * pdf.MM)
+
+	d.Labelled(t.purposes, reg.Purposes.In(lang))
+	d.Labelled(t.categories, reg.Categories.In(lang))
+	d.Labelled(t.recipients, reg.Recipients.In(lang))
+	if len(s.Recipients) > 0 {
+		rows := make([][]pdf.Cell, len(s.Recipients))
+		for i, r := range s.Recipients {
+			rows[i] = pdf.Cells(r.Organisation, r.OrgNumber, r.Benefit, r.Date, r.LegalBasis)
+		}
+		d.Skip(1 * pdf.MM)
+		d.Table(pdf.Table{Title: t.namedRecipients, Context: name, Headers: t.recipientCols[:], Rows: rows})
+		d.Skip(2 * pdf.MM)
+	}
+	d.Labelled(t.retention, reg.Retention.In(lang))
+	d.Labelled(t.legalBasis, reg.LegalBasis.In(lang))
+	d.Labelled(t.source, reg.Source.In(lang))
+	d.Labelled(t.automated, reg.AutomatedDecisions.In(lang))
+
+	d.Skip(2 * pdf.MM)
+	if len(s.Rows) == 0 {
+		d.Ensure(2 * pdf.SmallLead)
+		d.Subheading(t.data)
+		d.Paragraph(t.noData, pdf.Regular, pdf.SmallSize, pdf.SmallLead)
+		return
+	}
+	headers := make([]string, len(s.Columns))
+	for i, c := range s.Columns {
+		headers[i] = c.In(lang)
+	}
+	d.Table(pdf.Table{
+		Title:   t.data + " (" + group(len(s.Rows), t.thousands) + ")",
+		Context: name,
+		Headers: headers,
+		Rows:    cells(s.Rows, lang),
+	})
+}
+
+// cells writes the typed values of a register's rows for the page, in
+// lang; amounts and counts are numbers, which the table aligns right.
+func cells(rows [][]dsr.Value, lang string) [][]pdf.Cell {
+	n := 0
+	for _, r := range rows {
+		n += len(r)
+	}
+	all := make([]pdf.Cell, n) // one allocation for the cells of every row
+	out := make([][]pdf.Cell, len(rows))
+	for i, r := range rows {
+		row := all[:len(r):len(r)]
+		all = all[len(r):]
+		for c, v := range r {
+			row[c] = pdf.Cell{Text: v.Display(lang), Numeric: v.Numeric()}
+		}
+		out[i] = row
+	}
+	return out
+}

@@ -1,0 +1,256 @@
+package sqlitesource
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver
+
+	"dsrdesk/internal/catalogue"
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
+)
+
+// noSuchPNR is a well-formed number that is never in the population register
+// (the serial 000 is never issued); Open runs every query with it to check
+// the query against the database without touching anyone's data.
+const noSuchPNR = "190001010000"
+
+// register is one catalogue entry with its queries prepared.
+type register struct {
+	entry      catalogue.Entry
+	named      bool // Query names the person :pnr rather than ?
+	rows       *sql.Stmt
+	recNamed   bool      // RecipientsQuery names the person :pnr
+	recipients *sql.Stmt // nil when the register is not a disclosure log
+}
+
+// Source reads the agency's source registers from a SQLite database: the
+// population-register copy and every register in the catalogue it was
+// opened with. It only ever reads, and it returns what the database holds:
+// hiding a protected person's address is the job of the layer above. It is
+// safe for concurrent use.
+type Source struct {
+	db        *sql.DB
+	person    *sql.Stmt
+	registers []register
+	byID      map[string]int // index into registers
+}
+
+// Open opens the source database at path read-only and prepares the
+// catalogue's queries. It fails, naming the register, when a query does not
+// compile, does not return as many columns as the register declares, or
+// tries to write.
+func Open(path string, cat *catalogue.Catalogue) (*Source, error) {
+	if cat == nil {
+		return nil, errors.New("open source registers: no register catalogue")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open source registers: %w", err)
+	}
+	db, err := sql.Open("sqlite3", readOnlyDSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open source registers: %w", err)
+	}
+	s := &Source{db: db, byID: make(map[string]int, len(cat.Registers))}
+	if err := s.prepare(cat); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("open source registers: %w", err)
+	}
+	return s, nil
+}
+
+// readOnlyDSN is the DSN of a read-only, query-only connection. The path is
+// escaped because SQLite reads the DSN as a URI.
+func readOnlyDSN(path string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	return "file:" + esc + "?mode=ro&_query_only=true&_busy_timeout=5000"
+}
+
+func (s *Source) prepare(cat *catalogue.Catalogue) error {
+	ctx := context.Background()
+	var err error
+	s.person, err = s.db.PrepareContext(ctx,
+		`SELECT name, care_of, street, postcode, town, country, protection FROM population WHERE pnr = ?`)
+	if err != nil {
+		return fmt.Errorf("population register: %w", err)
+	}
+	for _, e := range cat.Registers {
+		r := register{entry: e, named: catalogue.NamesPNR(e.Query)}
+		if r.rows, err = s.db.PrepareContext(ctx, e.Query); err != nil {
+			return fmt.Errorf("register %q: query: %w", e.ID, err)
+		}
+		s.registers = append(s.registers, r) // appended now so that Close closes it
+		s.byID[e.ID] = len(s.registers) - 1
+		if err := s.check(ctx, r.rows, r.named, "query", len(e.Columns)); err != nil {
+			return fmt.Errorf("register %q: %w", e.ID, err)
+		}
+		if e.RecipientsQuery != "" {
+			named := catalogue.NamesPNR(e.RecipientsQuery)
+			st, err := s.db.PrepareContext(ctx, e.RecipientsQuery)
+			if err != nil {
+				return fmt.Errorf("register %q: recipients_query: %w", e.ID, err)
+			}
+			s.registers[len(s.registers)-1].recipients = st
+			s.registers[len(s.registers)-1].recNamed = named
+			if err := s.check(ctx, st, named, "recipients_query", 5); err != nil {
+				return fmt.Errorf("register %q: %w", e.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// check runs a query for a person who does not exist, to prove that it
+// binds the person, runs on a read-only connection and returns want columns.
+func (s *Source) check(ctx context.Context, st *sql.Stmt, named bool, field string, want int) error {
+	rows, err := st.QueryContext(ctx, pnrArg(named, noSuchPNR))
+	if err != nil {
+		return fmt.Errorf("%s: %w", field, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return fmt.Errorf("%s: %w", field, err)
+	}
+	if len(cols) != want {
+		return fmt.Errorf("%s returns %d columns, but the register declares %d", field, len(cols), want)
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", field, err)
+	}
+	return nil
+}
+
+func pnrArg(named bool, p string) any {
+	if named {
+		return sql.Named("pnr", p)
+	}
+	return p
+}
+
+// Close releases the prepared queries and the database.
+func (s *Source) Close() error {
+	for _, r := range s.registers {
+		if r.rows != nil {
+			_ = r.rows.Close()
+		}
+		if r.recipients != nil {
+			_ = r.recipients.Close()
+		}
+	}
+	if s.person != nil {
+		_ = s.person.Close()
+	}
+	return s.db.Close()
+}
+
+// Person returns what the population-register copy holds about p: name,
+// address and protection level, as stored. It returns an ENOTFOUND error,
+// whose message never contains the number, for anyone not in the register.
+// The address of a protected person is returned too, because the print route
+// needs to know that it exists; callers must use dsr.Person.AddressLines,
+// which drops it.
+func (s *Source) Person(ctx context.Context, p pnr.PNR) (dsr.Person, error) {
+	out := dsr.Person{PNR: p}
+	var prot string
+	err := s.person.QueryRowContext(ctx, string(p)).Scan(&out.Name, &out.CareOf, &out.Street, &out.Postcode, &out.Town, &out.Country, &prot)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dsr.Person{}, dsr.Errorf(dsr.ENOTFOUND, "registers.person_not_found", "The person is not in the population register.")
+	} else if err != nil {
+		return dsr.Person{}, fmt.Errorf("population register: %w", err)
+	}
+	out.Protection = dsr.Protection(prot)
+	return out, nil
+}
+
+// lookup returns the prepared register for e, which must be the entry of
+// that id in the catalogue the source was opened with.
+func (s *Source) lookup(e catalogue.Entry) (register, error) {
+	i, ok := s.byID[e.ID]
+	if !ok {
+		return register{}, fmt.Errorf("register %q is not in the catalogue the source was opened with", e.ID)
+	}
+	r := s.registers[i]
+	if e.Query != r.entry.Query || e.RecipientsQuery != r.entry.RecipientsQuery || len(e.Columns) != len(r.entry.Columns) {
+		return register{}, fmt.Errorf("register %q differs from the entry the source was opened with", e.ID)
+	}
+	return r, nil
+}
+
+// Rows runs e's query for p and returns the person's rows, in the order the
+// query gives them, each value typed by its column's format; an empty list
+// when the register holds nothing on the person.
+func (s *Source) Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([][]dsr.Value, error) {
+	r, err := s.lookup(e)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.rows.QueryContext(ctx, pnrArg(r.named, string(p)))
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	vals := make([]any, len(e.Columns))
+	ptrs := make([]any, len(e.Columns))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	out := [][]dsr.Value{}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("query: %w", err)
+		}
+		row := make([]dsr.Value, len(vals))
+		for i, v := range vals {
+			row[i] = toValue(v, e.Columns[i].Format)
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	return out, nil
+}
+
+// Recipients runs e's recipients query for p and returns each specific
+// disclosure of the person's data; an empty list when there is none. It is
+// an error to ask a register that has no recipients query.
+func (s *Source) Recipients(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([]dsr.Recipient, error) {
+	r, err := s.lookup(e)
+	if err != nil {
+		return nil, err
+	}
+	if r.recipients == nil {
+		return nil, fmt.Errorf("register %q has no recipients_query", e.ID)
+	}
+	rows, err := r.recipients.QueryContext(ctx, pnrArg(r.recNamed, string(p)))
+	if err != nil {
+		return nil, fmt.Errorf("recipients_query: %w", err)
+	}
+	defer rows.Close()
+	out := []dsr.Recipient{}
+	var org, orgNo, benefit, date, basis any
+	for rows.Next() {
+		if err := rows.Scan(&org, &orgNo, &benefit, &date, &basis); err != nil {
+			return nil, fmt.Errorf("recipients_query: %w", err)
+		}
+		out = append(out, dsr.Recipient{
+			Organisation: plain(org),
+			OrgNumber:    plain(orgNo),
+			Benefit:      plain(benefit),
+			Date:         toValue(date, catalogue.FormatDate).Display("sv"),
+			LegalBasis:   plain(basis),
+		})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("recipients_query: %w", err)
+	}
+	return out, nil
+}
