@@ -82,6 +82,7 @@ type demoPerson struct {
 // API, stop, verify the audit trail — and checks the process's log carries
 // no identity number.
 func TestCommandLifecycle(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	dsrdesk(t, "", "demo", "seed", "--data", data)
 	// Seeding again replaces the demo data cleanly.
@@ -210,6 +211,7 @@ func TestCommandLifecycle(t *testing.T) {
 
 // TestCommandErrors checks that mistakes on the command line are explained.
 func TestCommandErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"frobnicate"}, {"user"}, {"serve", "--no-such-flag"}} {
 		if out, err := runCmd("", args...); err == nil || out == "" {
 			t.Errorf("dsrdesk %v: %v %q", args, err, out)

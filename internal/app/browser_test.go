@@ -79,6 +79,7 @@ func (p page) value(sel string) string {
 // form 9352, receipt) and the officer's (sign in, open the case, assemble,
 // send) in a real browser.
 func TestBrowserIndividualAndOfficer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := page{t, browser(t)}
 	p := person(t, func(p demodata.DemoPerson) bool {
@@ -143,6 +144,7 @@ func TestBrowserIndividualAndOfficer(t *testing.T) {
 // TestBrowserEnglishAndBadLogin switches the interface to English and
 // checks that a wrong password re-renders the form with a message.
 func TestBrowserEnglishAndBadLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := page{t, browser(t)}
 	b.do("switch to English",

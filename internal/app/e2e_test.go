@@ -16,6 +16,7 @@ import (
 // TestAPIDigitalMailboxPath drives create → extract → PDF → send → mailbox
 // receipt over the API, then checks that a repeated send delivers nothing new.
 func TestAPIDigitalMailboxPath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := person(t, func(p demodata.DemoPerson) bool {
 		return p.DigitalMailbox && p.Protection == dsr.ProtectionNone && strings.Contains(p.Note, "LEFI")
@@ -100,6 +101,7 @@ func TestAPIDigitalMailboxPath(t *testing.T) {
 // person without a digital mailbox, and checks the protected person's letter
 // stays out of the ordinary batch.
 func TestAPIPrintPath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	paper := person(t, func(p demodata.DemoPerson) bool {
 		return !p.DigitalMailbox && p.Protection == dsr.ProtectionNone && strings.Contains(p.Note, "print batch")
@@ -205,6 +207,7 @@ func TestAPIPrintPath(t *testing.T) {
 
 // TestAPIErrors checks that bad input gets a precise error and changes nothing.
 func TestAPIErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := demodata.DemoPeople()[1]
 	wrongCheck := string(p.PNR)[2:11] + string('0'+(string(p.PNR)[11]-'0'+1)%10)
@@ -275,6 +278,7 @@ func TestAPIErrors(t *testing.T) {
 
 // TestAPIExtension checks the Art. 12(3) extension rule.
 func TestAPIExtension(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	p := demodata.DemoPeople()[1]
 	// Received 2026-10-31 → 30 November, a Monday: still open on 23 November.
@@ -345,6 +349,7 @@ func (e *env) checkAuditAndLogs() {
 // TestAPIIdempotencyKey checks that a create repeated with the same
 // Idempotency-Key (a client retrying after a lost answer) makes one case.
 func TestAPIIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	body := map[string]any{"kinds": []string{"access"}, "subject": string(demodata.DemoPeople()[1].PNR), "channel": "letter"}
 	post := func(key string) (int, caseResp) {

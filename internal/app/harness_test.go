@@ -72,6 +72,50 @@ func person(t testing.TB, pick func(demodata.DemoPerson) bool) demodata.DemoPers
 	return demodata.DemoPerson{}
 }
 
+// seeded is a data folder with the demo data, made once per test binary:
+// seeding hashes every demo user's password with argon2id (64 MiB each),
+// which is the slow part, so each test copies the folder instead.
+var (
+	seedOnce sync.Once
+	seedDir  string
+	seedErr  error
+)
+
+func seeded() (string, error) {
+	seedOnce.Do(func() {
+		if seedDir, seedErr = os.MkdirTemp("", "dsrdesk-seeded"); seedErr != nil {
+			return
+		}
+		cfg := config.Defaults()
+		cfg.DataDir = seedDir
+		cfg.MailboxURL = "http://127.0.0.1:1" // seeding sends nothing
+		seedErr = SeedDemo(context.Background(), cfg, zerolog.Nop(), func() time.Time { return testNow })
+	})
+	return seedDir, seedErr
+}
+
+// copySeeded copies the seeded demo data folder into dir.
+func copySeeded(t testing.TB, dir string) {
+	t.Helper()
+	src, err := seeded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -81,10 +125,7 @@ func newEnv(t testing.TB) *env {
 	now := func() time.Time { return testNow }
 	cfg := config.Defaults()
 	cfg.DataDir = dir
-	cfg.MailboxURL = "http://127.0.0.1:1" // replaced below; seeding sends nothing
-	if err := SeedDemo(ctx, cfg, log, now); err != nil {
-		t.Fatal(err)
-	}
+	copySeeded(t, dir)
 	accounts, err := mailbox.LoadAccounts(cfg.MailboxAccountsPath())
 	if err != nil {
 		t.Fatal(err)
@@ -250,4 +291,12 @@ func jsonDecode(t *testing.T, r io.Reader, v any) {
 	if err := json.NewDecoder(r).Decode(v); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seedDir != "" {
+		os.RemoveAll(seedDir)
+	}
+	os.Exit(code)
 }

@@ -12,6 +12,7 @@ import (
 // in web, SQL only in the stores, no I/O in the vocabulary, no wiring in cmd
 // and no adapter reaching up into a service.
 func TestLayering(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, "dsrdesk/...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)

@@ -59,6 +59,7 @@ func (e *env) staffClient(email, password string) *http.Client {
 // cross-site form post is refused without changing anything, and that an
 // individual sees only their own receipt.
 func TestPagesEnforceRolesAndOrigin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	users := DemoUsers()
 	officer := e.staffClient(users[0].Email, users[0].Password)
