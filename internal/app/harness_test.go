@@ -9,12 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"dsrdesk/internal/pdf/pdftest"
 
 	"github.com/rs/zerolog"
 
@@ -236,15 +237,7 @@ func (e *env) createCase(subject, channel, received string) caseResp {
 // pdfText extracts the text of a PDF with poppler's pdftotext.
 func pdfText(t *testing.T, pdf []byte, args ...string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "x.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", append(append([]string{"-layout"}, args...), path, "-")...).Output()
-	if err != nil {
-		t.Fatalf("pdftotext (install poppler-utils; `make test` does): %v", err)
-	}
-	return string(out)
+	return pdftest.Text(t, pdf, append([]string{"-layout"}, args...)...)
 }
 
 // pnrForms are the ways an identity number could leak into text.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -145,4 +146,55 @@ func TestPagesEnforceRolesAndOrigin(t *testing.T) {
 		t.Fatalf("oversized form: %d, want 413", resp.StatusCode)
 	}
 	e.checkAuditAndLogs()
+}
+
+// TestPagesFollowTheWorkflowInTheirLanguage: the case page offers only what
+// the workflow allows today, and a refusal reads in the page's language.
+func TestPagesFollowTheWorkflowInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	users := DemoUsers()
+	officer := e.staffClient(users[0].Email, users[0].Password)
+
+	// The demo's overdue case is first in the list: past its deadline, it
+	// can no longer be extended, and the page must not offer it.
+	_, list := e.get(officer, "/staff/cases")
+	overdue := list[strings.Index(list, "/staff/cases/")+len("/staff/cases/"):]
+	overdue = overdue[:strings.IndexByte(overdue, '"')]
+	if _, page := e.get(officer, "/staff/cases/"+overdue); !strings.Contains(page, "FÖRSENAT") || strings.Contains(page, "/extend") {
+		t.Fatal("the case page offers an extension after the deadline")
+	}
+	fresh := e.createCase(string(demodata.DemoPeople()[1].PNR), "letter", "2026-11-20")
+	if _, page := e.get(officer, "/staff/cases/"+fresh.ID); !strings.Contains(page, "/extend") || !strings.Contains(page, `id="assemble"`) {
+		t.Fatal("a new access request is not offered extension and assembly")
+	}
+
+	// An erasure request has no extract to assemble.
+	var erasure caseResp
+	if st, _ := e.call("POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"erasure"}, "subject": string(demodata.DemoPeople()[1].PNR), "channel": "letter"}, &erasure); st != http.StatusCreated {
+		t.Fatalf("erasure request: %d", st)
+	}
+	if _, page := e.get(officer, "/staff/cases/"+erasure.ID); strings.Contains(page, `id="assemble"`) || !strings.Contains(page, "/extend") {
+		t.Fatal("the erasure case page offers assembly, or no extension")
+	}
+	resp, page := e.form(officer, "/staff/cases/"+erasure.ID+"/assemble", nil, e.srv.URL)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "Bara en begäran om registerutdrag har ett utdrag att sammanställa.") {
+		t.Fatalf("assembling an erasure case: %d, want 409 in Swedish:\n%s", resp.StatusCode, page)
+	}
+	if resp, page := e.get(officer, "/staff/cases/0198a3f2-0000-7000-8000-000000000000"); resp.StatusCode != http.StatusNotFound || !strings.Contains(page, "Det finns inget ärende med det id:t.") {
+		t.Fatalf("unknown case: %d, want 404 in Swedish", resp.StatusCode)
+	}
+	e.get(officer, "/lang/en?next=/")
+	resp, page = e.form(officer, "/staff/cases/"+erasure.ID+"/assemble", nil, e.srv.URL)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "Only a request for a register extract has an extract to assemble.") {
+		t.Fatalf("assembling an erasure case in English: %d", resp.StatusCode)
+	}
+	// The API answers in English whatever the page language.
+	var apiErr struct {
+		Error struct{ Code, Message string }
+	}
+	st, raw := e.call("POST", "/api/v1/cases/"+erasure.ID+"/extract", e.officer, nil, nil)
+	if err := json.Unmarshal(raw, &apiErr); err != nil || st != http.StatusConflict || apiErr.Error.Code != "conflict" || apiErr.Error.Message != "Only a request for a register extract has an extract to assemble." {
+		t.Fatalf("API: %d %+v", st, apiErr)
+	}
 }

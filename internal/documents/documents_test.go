@@ -5,16 +5,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"dsrdesk/internal/pdf/pdftest"
 
 	ledong "github.com/ledongthuc/pdf"
 
@@ -28,7 +27,6 @@ const (
 	testPNR     = "198112189876"
 	testPNRShow = "19811218-9876"
 	testName    = "Åsa Öberg-Ängström"
-	pdftotext   = "/usr/bin/pdftotext"
 )
 
 func date(s string) time.Time {
@@ -155,33 +153,9 @@ func render(t *testing.T, e *dsr.Extract) ([]byte, int) {
 	return b, pages
 }
 
-// pdfToText runs pdftotext with args on the PDF and returns its output.
-func pdfToText(t *testing.T, doc []byte, args ...string) string {
-	t.Helper()
-	if _, err := os.Stat(pdftotext); err != nil {
-		t.Fatalf("pdftotext is needed to read the PDFs back (Debian poppler-utils): %v", err)
-	}
-	file := filepath.Join(t.TempDir(), "extract.pdf")
-	if err := os.WriteFile(file, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(pdftotext, append(append([]string{}, args...), file, "-")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-// pageTexts returns the text of every page, split at form feeds.
-func pageTexts(t *testing.T, doc []byte) []string {
-	t.Helper()
-	pages := strings.Split(pdfToText(t, doc, "-layout"), "\f")
-	return pages[:len(pages)-1] // pdftotext ends every page with a form feed
-}
-
 func TestExtractSwedish(t *testing.T) {
 	doc, pages := render(t, testExtract("sv"))
-	all := pdfToText(t, doc, "-layout")
+	all := pdftest.Text(t, doc, "-layout")
 	for _, want := range []string{
 		"Försäkringskassan",
 		testName,
@@ -215,7 +189,7 @@ func TestExtractSwedish(t *testing.T) {
 		t.Errorf("%d page footers in %d pages", n, pages)
 	}
 
-	perPage := pageTexts(t, doc)
+	perPage := pdftest.Pages(t, doc)
 	if len(perPage) != pages {
 		t.Fatalf("pdftotext reads %d pages; Extract reported %d", len(perPage), pages)
 	}
@@ -227,7 +201,7 @@ func TestExtractSwedish(t *testing.T) {
 
 	// The identity number never shows on the letter, which shows through
 	// the envelope window, and appears once in the extract, on page 2.
-	page1 := pdfToText(t, doc, "-layout", "-f", "1", "-l", "1")
+	page1 := pdftest.Text(t, doc, "-layout", "-f", "1", "-l", "1")
 	for _, form := range []string{testPNRShow, testPNR, testPNR[2:], "811218-9876"} {
 		if strings.Contains(page1, form) {
 			t.Errorf("page 1 shows the identity number as %q", form)
@@ -259,7 +233,7 @@ func TestExtractSwedish(t *testing.T) {
 
 func TestExtractEnglish(t *testing.T) {
 	doc, pages := render(t, testExtract("en"))
-	all := pdfToText(t, doc, "-layout")
+	all := pdftest.Text(t, doc, "-layout")
 	for _, want := range []string{
 		"Page 1 of " + strconv.Itoa(pages),
 		fmt.Sprintf("Page %d of %d", pages, pages),
@@ -285,12 +259,12 @@ func TestEmptyRegisterSaysSo(t *testing.T) {
 	e := testExtract("sv")
 	e.Sections[0].Rows = nil
 	doc, _ := render(t, e)
-	if all := pdfToText(t, doc, "-layout"); !strings.Contains(all, "Inga uppgifter registrerade.") {
+	if all := pdftest.Text(t, doc, "-layout"); !strings.Contains(all, "Inga uppgifter registrerade.") {
 		t.Error("a register without rows does not say that no data are recorded")
 	}
 	e.Lang = "en"
 	doc, _ = render(t, e)
-	if all := pdfToText(t, doc, "-layout"); !strings.Contains(all, "No data recorded.") {
+	if all := pdftest.Text(t, doc, "-layout"); !strings.Contains(all, "No data recorded.") {
 		t.Error("a register without rows does not say that no data are recorded (English)")
 	}
 }
@@ -302,7 +276,7 @@ func TestTablePaginates(t *testing.T) {
 	if pages <= 10 {
 		t.Fatalf("2,000 rows fit on %d pages; want more than 10", pages)
 	}
-	perPage := pageTexts(t, doc)
+	perPage := pdftest.Pages(t, doc)
 	rowLine := regexp.MustCompile(`(?m)^\s*\d{4}-\d{2}-\d{2}\s+\S`)
 	rows := 0
 	for n, p := range perPage[1:] { // page 1 is the letter
@@ -339,7 +313,7 @@ func TestLongCellsWrap(t *testing.T) {
 		[]dsr.Value{day("2026-03-03"), txt("Telefon"), txt("Sista raden")},
 	)
 	doc, _ := render(t, e)
-	all := pdfToText(t, doc, "-raw")
+	all := pdftest.Text(t, doc, "-raw")
 	for _, want := range []string{"ord0", "ord600", "ord1199", "Rad ett med tabb", "rad två", "Sista raden"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("wrapped cell text %q is missing", want)
@@ -348,14 +322,14 @@ func TestLongCellsWrap(t *testing.T) {
 	// Wrapped text stays inside the text area: nothing starts left of the
 	// margin, runs off the right edge or into the running header or the
 	// footer.
-	for _, w := range words(t, doc, 0) {
-		if w.xMin < pdf.MarginLeft-1 || w.xMax > pdf.TextRight+1 {
-			t.Errorf("page %d: %q at x %.0f–%.0f pt is outside the margins", w.page, w.text, w.xMin, w.xMax)
+	for _, w := range pdftest.Words(t, doc, 0) {
+		if w.XMin < pdf.MarginLeft-1 || w.XMax > pdf.TextRight+1 {
+			t.Errorf("page %d: %q at x %.0f–%.0f pt is outside the margins", w.Page, w.Text, w.XMin, w.XMax)
 		}
-		header := w.page > 1 && w.yMax < pdf.HeaderRule
-		footer := w.yMin > pdf.FooterRule
-		if !header && !footer && (w.page > 1 && w.yMin < pdf.ContentTop-1 || w.yMax > pdf.PageBottom+1) {
-			t.Errorf("page %d: %q at y %.0f–%.0f pt is outside the text area", w.page, w.text, w.yMin, w.yMax)
+		header := w.Page > 1 && w.YMax < pdf.HeaderRule
+		footer := w.YMin > pdf.FooterRule
+		if !header && !footer && (w.Page > 1 && w.YMin < pdf.ContentTop-1 || w.YMax > pdf.PageBottom+1) {
+			t.Errorf("page %d: %q at y %.0f–%.0f pt is outside the text area", w.Page, w.Text, w.YMin, w.YMax)
 		}
 	}
 }
@@ -399,59 +373,21 @@ func TestIdentityNumberNeverInWindow(t *testing.T) {
 	}
 }
 
-// word is one word of pdftotext -bbox output, in points from the top left.
-type word struct {
-	page                   int
-	xMin, yMin, xMax, yMax float64
-	text                   string
+func inside(w pdftest.Word, x, y, width, height float64) bool {
+	return w.XMin >= x && w.XMax <= x+width && w.YMin >= y && w.YMax <= y+height
 }
 
-var (
-	bboxPage = regexp.MustCompile(`<page |<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-)
-
-// words returns the words of page (1-based), or of every page for 0.
-func words(t *testing.T, doc []byte, page int) []word {
-	t.Helper()
-	args := []string{"-bbox"}
-	if page > 0 {
-		args = append(args, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page))
-	}
-	var out []word
-	p := max(page, 1) - 1
-	for _, m := range bboxPage.FindAllStringSubmatch(pdfToText(t, doc, args...), -1) {
-		if m[0] == "<page " {
-			p++
-			continue
-		}
-		w := word{page: p, text: html.UnescapeString(m[5])}
-		for i, f := range []*float64{&w.xMin, &w.yMin, &w.xMax, &w.yMax} {
-			v, err := strconv.ParseFloat(m[i+1], 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			*f = v
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
-func inside(w word, x, y, width, height float64) bool {
-	return w.xMin >= x && w.xMax <= x+width && w.yMin >= y && w.yMax <= y+height
-}
-
-func overlaps(w word, x, y, width, height float64) bool {
-	return w.xMax > x && w.xMin < x+width && w.yMax > y && w.yMin < y+height
+func overlaps(w pdftest.Word, x, y, width, height float64) bool {
+	return w.XMax > x && w.XMin < x+width && w.YMax > y && w.YMin < y+height
 }
 
 // windowWords returns the words on page 1 that would show through the
 // envelope window wherever it sits: 45–50 mm from the top, 45 mm high.
 func windowWords(t *testing.T, doc []byte) string {
 	var in []string
-	for _, w := range words(t, doc, 1) {
+	for _, w := range pdftest.Words(t, doc, 1) {
 		if overlaps(w, pdf.WindowLeft, pdf.WindowTop, pdf.WindowWidth, pdf.WindowHeight+5*pdf.MM) {
-			in = append(in, w.text)
+			in = append(in, w.Text)
 		}
 	}
 	return strings.Join(in, " ")
@@ -460,20 +396,20 @@ func windowWords(t *testing.T, doc []byte) string {
 func TestAddressBlockInWindow(t *testing.T) {
 	doc, _ := render(t, testExtract("sv"))
 	address := map[string]bool{"Åsa": false, "Öberg-Ängström": false, "c/o": false, "Storgatan": false, "831": false, "ÖSTERSUND": false}
-	for _, w := range words(t, doc, 1) {
-		if _, ok := address[w.text]; ok {
-			address[w.text] = true
+	for _, w := range pdftest.Words(t, doc, 1) {
+		if _, ok := address[w.Text]; ok {
+			address[w.Text] = true
 			// Inside both a window 45 mm and one 50 mm from the top.
 			if !inside(w, pdf.WindowLeft, 50*pdf.MM, pdf.WindowWidth, pdf.WindowHeight-5*pdf.MM) {
 				t.Errorf("%q at (%.1f, %.1f)–(%.1f, %.1f) mm is outside the envelope window",
-					w.text, w.xMin*25.4/72, w.yMin*25.4/72, w.xMax*25.4/72, w.yMax*25.4/72)
+					w.Text, w.XMin*25.4/72, w.YMin*25.4/72, w.XMax*25.4/72, w.YMax*25.4/72)
 			}
 		}
 		if overlaps(w, pdf.ClearLeft, pdf.ClearTop, pdf.ClearWidth, pdf.ClearHeight) {
-			t.Errorf("%q at (%.1f, %.1f) mm is in the print shop's clear zone", w.text, w.xMin*25.4/72, w.yMin*25.4/72)
+			t.Errorf("%q at (%.1f, %.1f) mm is in the print shop's clear zone", w.Text, w.XMin*25.4/72, w.YMin*25.4/72)
 		}
-		if w.xMin < 18*pdf.MM {
-			t.Errorf("%q starts %.1f mm from the left edge; the margin is at least 18 mm", w.text, w.xMin*25.4/72)
+		if w.XMin < 18*pdf.MM {
+			t.Errorf("%q starts %.1f mm from the left edge; the margin is at least 18 mm", w.Text, w.XMin*25.4/72)
 		}
 	}
 	for text, seen := range address {
@@ -491,7 +427,7 @@ func TestProtectedPersonShowsOnlyName(t *testing.T) {
 	e := testExtract("sv")
 	e.Person.Protection = dsr.ProtectionProtected
 	doc, _ := render(t, e)
-	page1 := pdfToText(t, doc, "-layout", "-f", "1", "-l", "1")
+	page1 := pdftest.Text(t, doc, "-layout", "-f", "1", "-l", "1")
 	if !strings.Contains(page1, testName) {
 		t.Errorf("page 1 does not name the person")
 	}
@@ -626,7 +562,7 @@ func TestLongInformationDoesNotLeaveEmptyPages(t *testing.T) {
 		e.Sections[i].Register.Source = text(long, long)
 	}
 	doc, pages := render(t, e)
-	texts := pageTexts(t, doc)
+	texts := pdftest.Pages(t, doc)
 	if len(texts) != pages {
 		t.Fatalf("%d page texts for %d pages", len(texts), pages)
 	}
@@ -651,12 +587,12 @@ func TestAmountsAlignRight(t *testing.T) {
 	e.Sections[0].Rows[3][2] = dsr.AmountValue(5) // "0,05 kr", much narrower than the rest
 	doc, _ := render(t, e)
 	var dateLeft, amountRight []float64
-	for _, w := range words(t, doc, 0) {
+	for _, w := range pdftest.Words(t, doc, 0) {
 		switch {
-		case regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(w.text) && w.page > 1 && w.yMin > pdf.HeaderRule:
-			dateLeft = append(dateLeft, w.xMin)
-		case w.text == "kr":
-			amountRight = append(amountRight, w.xMax)
+		case regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(w.Text) && w.Page > 1 && w.YMin > pdf.HeaderRule:
+			dateLeft = append(dateLeft, w.XMin)
+		case w.Text == "kr":
+			amountRight = append(amountRight, w.XMax)
 		}
 	}
 	if len(amountRight) != 40 {
@@ -680,7 +616,7 @@ func TestValuesAreWrittenForReading(t *testing.T) {
 	e.Sections[0].Columns = append(e.Sections[0].Columns, text("Belopp", "Amount"), text("Dagar", "Days"))
 	e.Sections[0].Rows[0] = append(e.Sections[0].Rows[0], dsr.AmountValue(123450), dsr.NumberValue(20480))
 	doc, _ := render(t, e)
-	all := pdfToText(t, doc, "-layout")
+	all := pdftest.Text(t, doc, "-layout")
 	for _, want := range []string{"1 234,50 kr", "20 480", "2026-01-12"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the extract does not contain %q", want)

@@ -4,18 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"html"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-const pdftotext = "/usr/bin/pdftotext"
+	"dsrdesk/internal/pdf/pdftest"
+)
 
 func newEngine(tb testing.TB) *Engine {
 	tb.Helper()
@@ -43,62 +39,6 @@ func bytesOf(t *testing.T, d *Document) ([]byte, int) {
 		t.Fatal(err)
 	}
 	return b, pages
-}
-
-// pdfToText runs pdftotext with args on the PDF and returns its output.
-func pdfToText(t *testing.T, doc []byte, args ...string) string {
-	t.Helper()
-	if _, err := os.Stat(pdftotext); err != nil {
-		t.Fatalf("pdftotext is needed to read the PDFs back (Debian poppler-utils): %v", err)
-	}
-	file := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(file, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(pdftotext, append(append([]string{}, args...), file, "-")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-// pageTexts returns the text of every page, split at form feeds.
-func pageTexts(t *testing.T, doc []byte) []string {
-	t.Helper()
-	pages := strings.Split(pdfToText(t, doc, "-layout"), "\f")
-	return pages[:len(pages)-1] // pdftotext ends every page with a form feed
-}
-
-// word is one word of pdftotext -bbox output, in points from the top left.
-type word struct {
-	page                   int
-	xMin, yMin, xMax, yMax float64
-	text                   string
-}
-
-var bboxWord = regexp.MustCompile(`<page |<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
-
-// words returns the words of every page.
-func words(t *testing.T, doc []byte) []word {
-	t.Helper()
-	var out []word
-	p := 0
-	for _, m := range bboxWord.FindAllStringSubmatch(pdfToText(t, doc, "-bbox"), -1) {
-		if m[0] == "<page " {
-			p++
-			continue
-		}
-		w := word{page: p, text: html.UnescapeString(m[5])}
-		for i, f := range []*float64{&w.xMin, &w.yMin, &w.xMax, &w.yMax} {
-			v, err := strconv.ParseFloat(m[i+1], 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			*f = v
-		}
-		out = append(out, w)
-	}
-	return out
 }
 
 // numberTable is a table of n rows: a date, a text and an amount.
@@ -133,7 +73,7 @@ func TestPageNumbersAndFurniture(t *testing.T) {
 			if pages < 3 {
 				t.Fatalf("%d pages, want the table to run over at least two", pages)
 			}
-			perPage := pageTexts(t, doc)
+			perPage := pdftest.Pages(t, doc)
 			if len(perPage) != pages {
 				t.Fatalf("pdftotext reads %d pages; Bytes reported %d", len(perPage), pages)
 			}
@@ -182,14 +122,14 @@ func TestNumericColumnsAlignRight(t *testing.T) {
 	doc, _ := bytesOf(t, d)
 
 	var amountRight, headerRight, codeLeft []float64
-	for _, w := range words(t, doc) {
+	for _, w := range pdftest.Words(t, doc, 0) {
 		switch {
-		case w.text == "kr":
-			amountRight = append(amountRight, w.xMax)
-		case w.text == "Belopp":
-			headerRight = append(headerRight, w.xMax)
-		case regexp.MustCompile(`^\d{4,}$`).MatchString(w.text) && w.yMin < FooterRule:
-			codeLeft = append(codeLeft, w.xMin)
+		case w.Text == "kr":
+			amountRight = append(amountRight, w.XMax)
+		case w.Text == "Belopp":
+			headerRight = append(headerRight, w.XMax)
+		case regexp.MustCompile(`^\d{4,}$`).MatchString(w.Text) && w.YMin < FooterRule:
+			codeLeft = append(codeLeft, w.XMin)
 		}
 	}
 	if len(amountRight) != 29 || len(headerRight) != 1 {
@@ -266,17 +206,17 @@ func TestAddressWindow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, w := range words(t, buf.Bytes()) {
-				if w.yMin > FooterRule {
+			for _, w := range pdftest.Words(t, buf.Bytes(), 0) {
+				if w.YMin > FooterRule {
 					continue
 				}
 				// Inside both a window 45 mm and one 50 mm from the top, and
 				// clear of the print shop's zone.
-				if w.xMin < WindowLeft || w.xMax > WindowLeft+WindowWidth || w.yMin < 50*MM || w.yMax > WindowTop+WindowHeight {
-					t.Errorf("%q at (%.1f, %.1f) mm is outside the window", w.text, w.xMin/MM, w.yMin/MM)
+				if w.XMin < WindowLeft || w.XMax > WindowLeft+WindowWidth || w.YMin < 50*MM || w.YMax > WindowTop+WindowHeight {
+					t.Errorf("%q at (%.1f, %.1f) mm is outside the window", w.Text, w.XMin/MM, w.YMin/MM)
 				}
-				if w.yMax > ClearTop && w.xMax > ClearLeft {
-					t.Errorf("%q is in the clear zone", w.text)
+				if w.YMax > ClearTop && w.XMax > ClearLeft {
+					t.Errorf("%q is in the clear zone", w.Text)
 				}
 			}
 		})
@@ -290,16 +230,16 @@ func TestLabelled(t *testing.T) {
 	d.Labelled("Källa", "  ")
 	d.Labelled("Automatiserat beslutsfattande", strings.Repeat("Inget automatiserat beslutsfattande. ", 20))
 	doc, _ := bytesOf(t, d)
-	all := pdfToText(t, doc, "-layout")
+	all := pdftest.Text(t, doc, "-layout")
 	if !strings.Contains(all, "Ändamål") || !strings.Contains(all, "Att handlägga ärenden.") {
 		t.Errorf("a labelled value is missing:\n%s", all)
 	}
 	if strings.Contains(all, "Källa") {
 		t.Error("an empty value was shown with its label")
 	}
-	for _, w := range words(t, doc) {
-		if w.text == "Inget" && w.xMin < valueLeft-1 {
-			t.Errorf("the value starts at %.0f pt, in the label column", w.xMin)
+	for _, w := range pdftest.Words(t, doc, 0) {
+		if w.Text == "Inget" && w.XMin < valueLeft-1 {
+			t.Errorf("the value starts at %.0f pt, in the label column", w.XMin)
 		}
 	}
 }
