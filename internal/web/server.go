@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -174,10 +175,14 @@ func (s *Server) errorText(e *dsr.Error, lang string) string {
 	if !ok {
 		return e.Message
 	}
-	if lang == "en" && t.EN == "" || t.In(lang) == "" {
+	text := t.In(lang)
+	if lang == "en" && t.EN == "" || text == "" {
 		return e.Message
 	}
-	return fmt.Sprintf(t.In(lang), e.Args...)
+	if !strings.Contains(text, "%") {
+		return text // a translation that leaves the arguments out
+	}
+	return fmt.Sprintf(text, e.Args...)
 }
 
 // Handler returns the HTTP handler with every route.
