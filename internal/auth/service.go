@@ -86,7 +86,7 @@ func (s *Service) AddUser(ctx context.Context, email, name string, role dsr.Role
 	case name == "":
 		return nil, dsr.FieldError("name", "user.name_missing", "Give the user's name.")
 	case !role.Valid():
-		return nil, dsr.FieldError("role", "user.role_unknown", "Role must be %s.", roleList())
+		return nil, dsr.FieldError("role", "user.role_unknown", "Role must be %s.", dsr.JoinOr(dsr.Roles))
 	case utf8.RuneCountInString(password) < 12:
 		return nil, dsr.FieldError("password", "user.password_short", "The password must be at least 12 characters.")
 	case len(password) > 1024:
@@ -268,12 +268,4 @@ func randomToken() (string, error) {
 		return "", errors.New("no randomness for a token")
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-func roleList() string {
-	parts := make([]string, len(dsr.Roles))
-	for i, r := range dsr.Roles {
-		parts[i] = string(r)
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

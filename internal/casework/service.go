@@ -79,7 +79,7 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 	if r.Key != "" {
 		key = actor.String() + ":" + r.Key // one person's key never finds another's case
 	}
-	detail := fmt.Sprintf("channel=%s kinds=%s received_on=%s due_on=%s", c.Channel, kindList(c.Kinds), dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.DueOn))
+	detail := fmt.Sprintf("channel=%s kinds=%s received_on=%s due_on=%s", c.Channel, dsr.Join(c.Kinds, ","), dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.DueOn))
 	if c.Representative != nil {
 		detail += " representative=" + c.Representative.Role
 	}
@@ -190,7 +190,7 @@ func (s *Service) List(ctx context.Context, status string, limit, offset int, ac
 	}
 	st := dsr.Status(status)
 	if status != "" && !st.Valid() {
-		return nil, 0, dsr.FieldError("status", "input.status_unknown", "Unknown status; use %s.", statusList())
+		return nil, 0, dsr.FieldError("status", "input.status_unknown", "Unknown status; use %s.", dsr.JoinOr(dsr.Statuses))
 	}
 	list, total, err := s.store.ListCases(ctx, dsr.CaseFilter{Status: st, Limit: limit, Offset: offset})
 	if err != nil {
@@ -287,20 +287,4 @@ func (s *Service) Overview(ctx context.Context, id string, actor dsr.Actor) (*Ov
 		return nil, err
 	}
 	return o, nil
-}
-
-func kindList(kinds []dsr.Kind) string {
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = `"` + string(k) + `"`
-	}
-	return "[" + strings.Join(parts, ",") + "]"
-}
-
-func statusList() string {
-	parts := make([]string, len(dsr.Statuses))
-	for i, st := range dsr.Statuses {
-		parts[i] = string(st)
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

@@ -178,3 +178,12 @@ func TestErrorHelpers(t *testing.T) {
 		t.Error("an internal error leaks its text")
 	}
 }
+
+func TestJoinOr(t *testing.T) {
+	if got := JoinOr(Statuses); got != "received, assembled, sent or closed" {
+		t.Errorf("JoinOr(Statuses) = %q", got)
+	}
+	if got := JoinOr([]Role{RoleAdmin}); got != "admin" {
+		t.Errorf("JoinOr of one = %q", got)
+	}
+}
