@@ -18,10 +18,7 @@ func (s *Server) login(c *gin.Context) {
 	email := c.PostForm("email")
 	token, u, err := s.auth.Login(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
 	if code := dsr.ErrorCode(err); code == dsr.EUNAUTHORIZED || code == dsr.EFORBIDDEN {
-		msg := s.text("login_failed", langOf(c))
-		if code == dsr.EFORBIDDEN {
-			msg = s.text("login_throttled", langOf(c))
-		}
+		msg := s.errorText(dsr.AsError(err), langOf(c))
 		s.render(c, status(code), "login", s.text("login_title", langOf(c)), loginPage{Email: email, Error: msg})
 		return
 	} else if err != nil {
