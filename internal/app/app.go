@@ -16,6 +16,7 @@ import (
 	"dsrdesk/internal/auth"
 	"dsrdesk/internal/casework"
 	"dsrdesk/internal/catalogue"
+	"dsrdesk/internal/changes"
 	"dsrdesk/internal/config"
 	"dsrdesk/internal/deadline"
 	"dsrdesk/internal/delivery"
@@ -41,6 +42,7 @@ type App struct {
 	Auth      *auth.Service
 	Cases     *casework.Service
 	Extracts  *extract.Service
+	Changes   *changes.Service
 	Delivery  *delivery.Service
 	Print     *printbatch.Service
 	Handler   http.Handler
@@ -124,7 +126,8 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	}
 	a := &App{Config: cfg, Store: db, Registers: src, Hasher: hasher}
 	a.Auth = auth.NewService(db, now, auth.Config{})
-	a.Cases = casework.NewService(db, deadline.Calendar{TreatEvesAsHolidays: cfg.TreatEvesAsHolidays}, hasher, now)
+	a.Cases = casework.NewService(db, deadline.Calendar{TreatEvesAsHolidays: cfg.TreatEvesAsHolidays}, hasher, cat, now)
+	a.Changes = changes.NewService(db, src, cat, renderer, now)
 	a.Extracts = extract.NewService(db, src, renderer, now)
 	mb := mailbox.NewClient(cfg.MailboxURL, cfg.SenderOrgNo, nil)
 	a.Delivery = delivery.NewService(db, src, mb, log, now)
@@ -138,7 +141,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		wcfg.DemoIdentities = demoIdentities
 	}
 	srv, err := web.New(wcfg, web.Services{
-		Auth: a.Auth, Cases: a.Cases, Extracts: a.Extracts, Delivery: a.Delivery, Print: a.Print, Forms: formSet,
+		Auth: a.Auth, Cases: a.Cases, Extracts: a.Extracts, Changes: a.Changes, Delivery: a.Delivery, Print: a.Print, Forms: formSet,
 	}, log, now)
 	if err != nil {
 		a.Close()

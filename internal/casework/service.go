@@ -9,7 +9,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"dsrdesk/internal/catalogue"
 	"dsrdesk/internal/deadline"
+	"dsrdesk/internal/exemptions"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/pnr"
 )
@@ -31,12 +33,14 @@ type Service struct {
 	store    Store
 	calendar deadline.Calendar
 	hasher   *pnr.Hasher
+	cat      *catalogue.Catalogue
 	now      func() time.Time
 }
 
-// NewService returns a casework service.
-func NewService(store Store, cal deadline.Calendar, hasher *pnr.Hasher, now func() time.Time) *Service {
-	return &Service{store: store, calendar: cal, hasher: hasher, now: now}
+// NewService returns a casework service; cat is the register catalogue a
+// request to change data is checked against.
+func NewService(store Store, cal deadline.Calendar, hasher *pnr.Hasher, cat *catalogue.Catalogue, now func() time.Time) *Service {
+	return &Service{store: store, calendar: cal, hasher: hasher, cat: cat, now: now}
 }
 
 // Request is a data-subject request as it arrives from any channel.
@@ -48,6 +52,7 @@ type Request struct {
 	ReceivedOn     string // YYYY-MM-DD; today when empty
 	Language       string
 	Representative *dsr.Representative
+	Change         dsr.ChangeRequest // for requests to rectify, complete, erase, restrict or object
 	Details        map[string]string
 	// Key, when set, identifies this submission: submitting it again
 	// returns the case it created instead of a second one.
@@ -100,7 +105,7 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 	var kinds []dsr.Kind
 	for _, k := range r.Kinds {
 		if !k.Valid() {
-			return nil, dsr.FieldError("kinds", "input.kind_unknown", "Unknown kind of request; use access, rectification, completion, erasure or restriction.")
+			return nil, dsr.FieldError("kinds", "input.kind_unknown", "Unknown kind of request; use %s.", dsr.JoinOr(dsr.Kinds))
 		}
 		if !seen[k] {
 			seen[k] = true
@@ -142,6 +147,9 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 			return nil, dsr.FieldError(k, "input.text_too_long", "The text is too long (at most %d characters).", maxDetail)
 		}
 	}
+	if err := s.checkChange(kinds, r.Change); err != nil {
+		return nil, err
+	}
 	if rep := r.Representative; rep != nil {
 		switch rep.Role {
 		case "guardian", "god_man", "forvaltare", "fullmakt", "framtidsfullmakt":
@@ -160,6 +168,7 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 		Representative: r.Representative,
 		Language:       lang,
 		Details:        r.Details,
+		Change:         r.Change,
 		ReceivedOn:     received,
 		TargetOn:       d.TargetOn,
 		DueOn:          d.DueOn,
@@ -287,4 +296,30 @@ func (s *Service) Overview(ctx context.Context, id string, actor dsr.Actor) (*Ov
 		return nil, err
 	}
 	return o, nil
+}
+
+// Limits on what a request to change data may carry.
+const (
+	maxChanges = 200
+	maxScope   = 50
+	maxValue   = 400
+)
+
+// checkChange validates what a request to change data asks for: its size
+// here, its content against the register catalogue in the engine.
+func (s *Service) checkChange(kinds []dsr.Kind, ch dsr.ChangeRequest) error {
+	switch {
+	case len(ch.Changes) > maxChanges:
+		return dsr.FieldError("changes", "input.changes_too_many", "Too many changes (at most %d).", maxChanges)
+	case len(ch.Scope) > maxScope:
+		return dsr.FieldError("scope", "input.scope_too_many", "Too many registers (at most %d).", maxScope)
+	case utf8.RuneCountInString(ch.Statement) > maxDetail:
+		return dsr.FieldError("statement", "input.text_too_long", "The text is too long (at most %d characters).", maxDetail)
+	}
+	for _, c := range ch.Changes {
+		if utf8.RuneCountInString(c.Value) > maxValue || len(c.Record) > 64 {
+			return dsr.FieldError("changes", "input.text_too_long", "The text is too long (at most %d characters).", maxValue)
+		}
+	}
+	return exemptions.Check(kinds, ch, s.cat)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"dsrdesk/internal/catalogue"
 	"dsrdesk/internal/deadline"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/pnr"
@@ -94,7 +95,11 @@ func service(t *testing.T, today string) (*Service, *memStore) {
 		t.Fatal(err)
 	}
 	store := newStore()
-	return NewService(store, deadline.Calendar{}, h, func() time.Time { return now.Add(10 * time.Hour) }), store
+	cat, err := catalogue.Parse("catalogue.json", catalogue.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewService(store, deadline.Calendar{}, h, cat, func() time.Time { return now.Add(10 * time.Hour) }), store
 }
 
 func TestCreate(t *testing.T) {
@@ -114,6 +119,10 @@ func TestCreate(t *testing.T) {
 		{"malformed date", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2025-02-30"}, officer, dsr.EINVALID, "received_on"},
 		{"a date in the future", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2026-12-31"}, officer, dsr.EINVALID, "received_on"},
 		{"unknown channel", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: "fax"}, officer, dsr.EINVALID, "channel"},
+		{"an erasure of chosen registers", Request{Kinds: []dsr.Kind{dsr.KindErasure}, Subject: "811218-9876", Channel: dsr.ChannelLetter, Change: dsr.ChangeRequest{Scope: []string{"kontakter", "paminnelser"}, Grounds: []string{dsr.GroundConsentWithdrawn}}}, officer, "", ""},
+		{"a rectification of a contact note", Request{Kinds: []dsr.Kind{dsr.KindRectify}, Subject: "811218-9876", Channel: dsr.ChannelLetter, Change: dsr.ChangeRequest{Changes: []dsr.Change{{Register: "kontakter", Field: "subject", Value: "Sjukanmälan"}}}}, officer, "", ""},
+		{"a change to a field that is not rectifiable", Request{Kinds: []dsr.Kind{dsr.KindRectify}, Subject: "811218-9876", Channel: dsr.ChannelLetter, Change: dsr.ChangeRequest{Changes: []dsr.Change{{Register: "utbetalningar", Field: "amount", Value: "1 kr"}}}}, officer, dsr.EINVALID, "changes"},
+		{"an unknown register in scope", Request{Kinds: []dsr.Kind{dsr.KindErasure}, Subject: "811218-9876", Channel: dsr.ChannelLetter, Change: dsr.ChangeRequest{Scope: []string{"bilstod"}}}, officer, dsr.EINVALID, "scope"},
 		{"unknown representative", Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, Representative: &dsr.Representative{Role: "friend"}}, officer, dsr.EINVALID, "representative"},
 	}
 	for _, tt := range tests {

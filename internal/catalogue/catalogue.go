@@ -40,6 +40,9 @@ const (
 // FormatDate, FormatSEK, FormatNumber or FormatCode; empty means FormatText).
 type Column struct {
 	dsr.Text
+	// Field names the column for changes: rectification items, the
+	// rules and their statements. Optional for a column nothing changes.
+	Field  string `json:"field,omitempty"`
 	Format string `json:"format,omitempty"`
 }
 
@@ -47,8 +50,9 @@ type Column struct {
 // (the embedded dsr.Register), the columns of its data and the queries that
 // select one person's rows from the source database.
 //
-// Query selects the person's rows, in the order they are shown, with exactly
-// len(Columns) result columns; it names the person with the parameter :pnr
+// Query selects the person's rows, in the order they are shown: first the
+// record's id in its register (never shown; changes name the record by it),
+// then exactly len(Columns) columns. It names the person with the parameter :pnr
 // (which it may use more than once) or with a single ?. The queries are SQL
 // for the source database; this package checks only what can be seen
 // without one, and the connector checks the rest when it opens. RecipientsQuery,
@@ -60,6 +64,7 @@ type Entry struct {
 	Columns         []Column `json:"columns"`
 	Query           string   `json:"query"`
 	RecipientsQuery string   `json:"recipients_query,omitempty"`
+	Rules           *Rules   `json:"rules"`
 }
 
 // Catalogue is the register catalogue: every source register a register
@@ -68,6 +73,12 @@ type Catalogue struct {
 	// Comment is free text for the operator who edits the file.
 	Comment   string  `json:"comment,omitempty"`
 	Registers []Entry `json:"registers"`
+	// RestrictionsQuery lists the person's restricted records: register id
+	// and record id. StatementsQuery lists the statements attached to the
+	// person's records: register id, record id, text and date. The extract
+	// marks the one and shows the other.
+	RestrictionsQuery string `json:"restrictions_query"`
+	StatementsQuery   string `json:"statements_query"`
 }
 
 // Lookup returns the catalogue entry with the given register id.
@@ -97,7 +108,14 @@ func Parse(name string, data []byte) (*Catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	cat := &Catalogue{Comment: top.comment, Registers: make([]Entry, 0, len(top.entries))}
+	cat := &Catalogue{Comment: top.comment, Registers: make([]Entry, 0, len(top.entries)),
+		RestrictionsQuery: top.restrictions, StatementsQuery: top.statements}
+	if err := checkQuery("restrictions_query", cat.RestrictionsQuery); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := checkQuery("statements_query", cat.StatementsQuery); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	seen := make(map[string]int, len(top.entries))
 	for i, raw := range top.entries {
 		var e Entry
@@ -115,6 +133,14 @@ func Parse(name string, data []byte) (*Catalogue, error) {
 		seen[e.ID] = i
 		cat.Registers = append(cat.Registers, e)
 	}
+	for _, e := range cat.Registers {
+		for _, via := range e.Rules.DisclosedVia {
+			log, ok := cat.Lookup(via)
+			if !ok || log.RecipientsQuery == "" {
+				return nil, fmt.Errorf("%s: register %q: rules.disclosed_via names %q, which is not a register with a recipients_query", name, e.ID, via)
+			}
+		}
+	}
 	return cat, nil
 }
 
@@ -125,7 +151,9 @@ type rawEntry struct {
 }
 
 type rawCatalogue struct {
-	comment string
+	comment      string
+	restrictions string
+	statements   string
 	entries []rawEntry
 }
 
@@ -163,6 +191,14 @@ func splitCatalogue(data []byte) (rawCatalogue, error) {
 			if err := dec.Decode(&out.comment); err != nil {
 				return fail(err)
 			}
+		case "restrictions_query":
+			if err := dec.Decode(&out.restrictions); err != nil {
+				return fail(err)
+			}
+		case "statements_query":
+			if err := dec.Decode(&out.statements); err != nil {
+				return fail(err)
+			}
 		case "registers":
 			haveRegisters = true
 			if tok, err := dec.Token(); err != nil {
@@ -183,7 +219,7 @@ func splitCatalogue(data []byte) (rawCatalogue, error) {
 				return fail(err)
 			}
 		default:
-			return rawCatalogue{}, fmt.Errorf("unknown field %q (the catalogue has \"comment\" and \"registers\")", key)
+			return rawCatalogue{}, fmt.Errorf("unknown field %q (the catalogue has \"comment\", \"registers\", \"restrictions_query\" and \"statements_query\")", key)
 		}
 	}
 	if _, err := dec.Token(); err != nil {
@@ -243,7 +279,17 @@ func (e *Entry) validate() error {
 			return err
 		}
 	}
-	return nil
+	seen := map[string]bool{}
+	for i, c := range e.Columns {
+		if c.Field == "" {
+			continue
+		}
+		if !validID(c.Field) || seen[c.Field] {
+			return fmt.Errorf("column %d: field %q must be a unique name of lower-case letters, digits, '-' or '_'", i+1, c.Field)
+		}
+		seen[c.Field] = true
+	}
+	return e.Rules.validate(e)
 }
 
 // checkQuery catches the mistakes that can be seen without a database.

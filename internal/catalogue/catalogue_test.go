@@ -37,7 +37,7 @@ func TestDefaultIsValid(t *testing.T) {
 			}
 		}
 	}
-	want := "folkbokforing formansbeslut utbetalningar kontakter lefi"
+	want := "folkbokforing formansbeslut utbetalningar kontakter paminnelser lefi lefi_prenumeration"
 	if got := strings.Join(ids, " "); got != want {
 		t.Errorf("registers = %s, want %s", got, want)
 	}
@@ -63,7 +63,8 @@ func entryJSON(id string, change func(map[string]any)) map[string]any {
 		"id":      id,
 		"name":    map[string]string{"sv": "Testregister", "en": "Test register"},
 		"columns": []map[string]string{{"sv": "Datum", "en": "Date", "format": "date"}},
-		"query":   "SELECT paid_on FROM payments WHERE pnr = :pnr",
+		"query":   "SELECT id, paid_on FROM payments WHERE pnr = :pnr",
+		"rules":   minimalRules(),
 	}
 	if change != nil {
 		change(e)
@@ -71,9 +72,22 @@ func entryJSON(id string, change func(map[string]any)) map[string]any {
 	return e
 }
 
+// minimalRules are the rules of a register whose data are never erased,
+// corrected or restricted: only completed with a statement.
+func minimalRules() map[string]any {
+	return map[string]any{
+		"basis":      []string{"c"},
+		"retention":  map[string]any{"years": 0, "rule": map[string]string{"sv": "Bevaras för alltid."}},
+		"erasure":    "never",
+		"statements": map[string]string{"annotate": "INSERT OR IGNORE INTO statements (key, register, record_id, pnr, text, added_on) VALUES (:key, 'x', :record, :pnr, :text, :today)"},
+	}
+}
+
 func catalogueJSON(t *testing.T, entries ...map[string]any) []byte {
 	t.Helper()
-	b, err := json.MarshalIndent(map[string]any{"registers": entries}, "", "  ")
+	b, err := json.MarshalIndent(map[string]any{"registers": entries,
+		"restrictions_query": "SELECT register, record_id FROM restrictions WHERE pnr = :pnr",
+		"statements_query":   "SELECT register, record_id, text, added_on FROM statements WHERE pnr = :pnr"}, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,9 +105,10 @@ func TestCatalogueValidation(t *testing.T) {
 		{"empty file", []byte(""), "registers.json: the file is empty"},
 		{"truncated", []byte(`{"registers": [`), "registers.json: invalid JSON at line 1, column 16: unexpected end of JSON input"},
 		{"no registers list", []byte(`{}`), `registers.json: the catalogue has no "registers" list`},
+		{"no restrictions query", []byte(`{"registers": [], "statements_query": "SELECT 1 WHERE :pnr"}`), `registers.json: restrictions_query is missing`},
 		{"not an object", []byte(`[]`), "registers.json: the catalogue must be a JSON object"},
 		{"registers not a list", []byte(`{"registers": {}}`), `registers.json: "registers" must be a list`},
-		{"unknown top-level field", []byte(`{"registers": [], "version": 2}`), `registers.json: unknown field "version" (the catalogue has "comment" and "registers")`},
+		{"unknown top-level field", []byte(`{"registers": [], "version": 2}`), `registers.json: unknown field "version" (the catalogue has "comment", "registers", "restrictions_query" and "statements_query")`},
 		{"trailing data", []byte(`{"registers": []} {}`), "registers.json: unexpected data after the catalogue object"},
 		{"duplicate id", catalogueJSON(t, entryJSON("betalningar", nil), entryJSON("kontakter", nil), entryJSON("betalningar", nil)),
 			`registers.json: register "betalningar": duplicate id (registers 1 and 3)`},
@@ -159,8 +174,8 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cat.Registers) != 5 {
-		t.Errorf("%d registers, want 5", len(cat.Registers))
+	if len(cat.Registers) != 7 {
+		t.Errorf("%d registers, want 7", len(cat.Registers))
 	}
 }
 
@@ -216,5 +231,67 @@ func TestNamesPNR(t *testing.T) {
 		if got := NamesPNR(tt.query); got != tt.want {
 			t.Errorf("NamesPNR(%q) = %t, want %t", tt.query, got, tt.want)
 		}
+	}
+}
+
+// TestRulesValidation: a catalogue whose rules are incomplete is refused,
+// naming the register and what is missing.
+func TestRulesValidation(t *testing.T) {
+	withRules := func(change func(r map[string]any)) []byte {
+		return catalogueJSON(t, entryJSON("kontakter", func(e map[string]any) {
+			e["columns"] = []map[string]string{{"sv": "Datum", "field": "on", "format": "date"}, {"sv": "Ärende", "field": "subject"}}
+			e["query"] = "SELECT id, contacted_on, subject FROM contacts WHERE pnr = :pnr"
+			r := minimalRules()
+			change(r)
+			e["rules"] = r
+		}))
+	}
+	stmts := func(r map[string]any) map[string]any {
+		m := map[string]any{}
+		for k, v := range r["statements"].(map[string]string) {
+			m[k] = v
+		}
+		r["statements"] = m
+		return m
+	}
+	tests := []struct {
+		name   string
+		change func(r map[string]any)
+		want   string
+	}{
+		{"no basis", func(r map[string]any) { delete(r, "basis") }, "rules.basis is missing (the Art. 6(1) points: a, c or e)"},
+		{"unknown basis", func(r map[string]any) { r["basis"] = []string{"f"} }, `rules.basis: unknown point "f" (use a, c or e)`},
+		{"no weeding rule", func(r map[string]any) { r["retention"] = map[string]any{"years": 0} }, "rules.retention.rule.sv is missing (the weeding rule a decision cites)"},
+		{"retention from a text column", func(r map[string]any) {
+			r["retention"] = map[string]any{"years": 2, "from": "subject", "rule": map[string]string{"sv": "Två år."}}
+		}, `rules.retention.from must name the field of a date column, not "subject"`},
+		{"erasure after retention without one", func(r map[string]any) { r["erasure"] = "after_retention" }, "rules.erasure is after_retention, but rules.retention.years is not set"},
+		{"unknown erasure", func(r map[string]any) { r["erasure"] = "sometimes" }, `rules.erasure must be yes, after_retention or never, not "sometimes"`},
+		{"erasable without a statement", func(r map[string]any) { r["erasure"] = "yes" }, "rules.statements.erase is missing: the register's data can be erased"},
+		{"rectifiable field that does not exist", func(r map[string]any) { r["rectifiable"] = []string{"colour"} }, `rules name the field "colour", which no column has`},
+		{"rectifiable without a statement", func(r map[string]any) { r["rectifiable"] = []string{"subject"} }, "rules.statements.correct.subject is missing: the field is rectifiable"},
+		{"restrictable without a statement", func(r map[string]any) { r["restrictable"] = true }, "rules.statements.restrict is missing: the register is restrictable"},
+		{"no statement to complete with", func(r map[string]any) { delete(r, "statements") }, "rules.statements.annotate is missing: a person may complete the register's data with a statement"},
+		{"official authority without an objection rule", func(r map[string]any) { r["basis"] = []string{"e"} }, "rules.objection must be stop or compelling: the data are held under Art. 6(1)(e)"},
+		{"compelling grounds not given", func(r map[string]any) { r["basis"] = []string{"e"}; r["objection"] = "compelling" }, "rules.compelling.sv is missing: an objection is met with compelling grounds"},
+		{"statement without the record", func(r map[string]any) {
+			r["erasure"] = "yes"
+			stmts(r)["erase"] = "DELETE FROM contacts WHERE pnr = :pnr"
+		}, "rules.statements.erase must name the person as :pnr and the record as :record"},
+		{"disclosed through a register that logs nothing", func(r map[string]any) { r["disclosed_via"] = []string{"kontakter"} },
+			`rules.disclosed_via names "kontakter", which is not a register with a recipients_query`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("registers.json", withRules(tt.change))
+			want := `registers.json: register "kontakter": ` + tt.want
+			if err == nil || err.Error() != want {
+				t.Errorf("error\n got %v\nwant %s", err, want)
+			}
+		})
+	}
+	if _, err := Parse("registers.json", catalogueJSON(t, entryJSON("utan", func(e map[string]any) { delete(e, "rules") }))); err == nil ||
+		!strings.Contains(err.Error(), `register "utan": rules are missing`) {
+		t.Errorf("a register without rules: %v", err)
 	}
 }

@@ -77,11 +77,21 @@ func (s *Service) SendAnswer(ctx context.Context, caseID string, actor dsr.Actor
 	}
 	addressee := dsr.Addressee{Kind: dsr.AddresseeSubject, Name: c.SubjectName}
 	l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeAnswer, addressee))
-	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
-		l, err = s.writeAnswer(ctx, c, addressee, actor)
-	}
-	if err != nil {
+	switch {
+	case err == nil && l.Status != dsr.LetterPending:
+		return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil // sent before: the same answer
+	case err != nil && dsr.ErrorCode(err) != dsr.ENOTFOUND:
 		return Result{}, err
+	}
+	if err := c.Check(dsr.ActSend, dsr.Day(s.now())); err != nil {
+		return Result{}, err
+	}
+	if l == nil {
+		// An access request is answered with its extract; a decision
+		// letter is written when the decision is carried out.
+		if l, err = s.writeAnswer(ctx, c, addressee, actor); err != nil {
+			return Result{}, err
+		}
 	}
 	return s.deliver(ctx, c, l, actor)
 }
@@ -89,8 +99,8 @@ func (s *Service) SendAnswer(ctx context.Context, caseID string, actor dsr.Actor
 // writeAnswer stores the answer letter of an access case: its assembled
 // extract, addressed from the population register.
 func (s *Service) writeAnswer(ctx context.Context, c *dsr.Case, addressee dsr.Addressee, actor dsr.Actor) (*dsr.Letter, error) {
-	if err := c.Check(dsr.ActSend, dsr.Day(s.now())); err != nil {
-		return nil, err
+	if !c.Has(dsr.KindAccess) {
+		return nil, dsr.Errorf(dsr.ECONFLICT, "case.not_executed", "The decision must be carried out before the answer can be sent.")
 	}
 	person, err := s.population.Person(ctx, c.SubjectPNR)
 	if err != nil {
@@ -183,7 +193,7 @@ func (s *Service) deliver(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor
 // workflow says.
 func (s *Service) settle(ctx context.Context, l *dsr.Letter, ch dsr.DeliveryChannel, receipt, reason string, actor dsr.Actor, log zerolog.Logger) (Result, error) {
 	l, err := s.store.SettleLetter(ctx, l.ID, ch, receipt, func(c *dsr.Case, l *dsr.Letter) ([]dsr.AuditEvent, error) {
-		if l.Purpose == dsr.PurposeAnswer {
+		if l.Purpose == dsr.PurposeAnswer && c.Can(dsr.ActSend, dsr.Day(s.now())) {
 			c.Status = c.Next(dsr.ActSend)
 		}
 		action := dsr.ActionLetterQueued

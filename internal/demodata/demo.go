@@ -19,6 +19,7 @@ type DemoPerson struct {
 	Protection     dsr.Protection `json:"protection"`
 	Postcode       string         `json:"postcode"`
 	GuardianPNR    pnr.PNR        `json:"guardian_pnr,omitempty"` // for a child: a guardian, also a demo person
+	LEFIRecipients int            `json:"lefi_recipients"`        // distinct organisations in the LEFI Online disclosure log
 	Note           string         `json:"note,omitempty"`         // what the person is there to demonstrate
 }
 
@@ -34,6 +35,11 @@ func DemoPeople() []DemoPerson {
 		if r.Protection.Protected() {
 			out[i].Postcode = ""
 		}
+		orgs := map[string]bool{}
+		for _, d := range r.disclosures {
+			orgs[d.orgNo] = true
+		}
+		out[i].LEFIRecipients = len(orgs)
 	}
 	return out
 }
@@ -46,6 +52,8 @@ type demoRecord struct {
 	decisions                     []decisionRow
 	contacts                      []contactRow
 	disclosures                   []disclosureRow
+	subscriptions                 []subscriptionRow
+	reminders                     []reminderRow
 	payments                      []paymentRow // besides those derived from decisions
 }
 
@@ -65,17 +73,26 @@ type contactRow struct{ on, channel, subject string }
 
 type disclosureRow struct{ on, recipient, orgNo, benefit, basis, purpose string }
 
+type subscriptionRow struct{ subscriber, orgNo, benefit, since, basis string }
+
+type reminderRow struct{ email, topic, since string }
+
 // The recipients of LEFI Online disclosures. The organisation numbers are the
 // public ones of these organisations.
 const (
-	folksam           = "Folksam ömsesidig sakförsäkring"
-	folksamOrgNo      = "502006-1585"
-	skandia           = "Försäkringsaktiebolaget Skandia (publ)"
-	skandiaOrgNo      = "502017-3083"
-	arbetsformedling  = "Arbetsförmedlingen"
-	arbetsformOrgNo   = "202100-2114"
-	basisConsent      = "Samtycke från den försäkrade (12 kap. 2 § OSL)"
-	basisDutyDisclose = "Uppgiftsskyldighet (10 kap. 28 § OSL)"
+	folksam          = "Folksam ömsesidig sakförsäkring"
+	folksamOrgNo     = "502006-1585"
+	skandia          = "Försäkringsaktiebolaget Skandia (publ)"
+	skandiaOrgNo     = "502017-3083"
+	arbetsformedling = "Arbetsförmedlingen"
+	arbetsformOrgNo  = "202100-2114"
+	alecta           = "Alecta Tjänstepension ömsesidigt"
+	alectaOrgNo      = "502014-6865"
+	// An insurer receives data through LEFI Online to coordinate its
+	// benefits with the social insurance, without the person's consent.
+	basisInsurer = "Samordning av förmåner (110 kap. 39 § socialförsäkringsbalken)"
+	// An authority receives them under the agency's duty to disclose.
+	basisAuthority = "Förordningen (1980:995) om skyldighet för Försäkringskassan att lämna uppgifter till andra myndigheter"
 )
 
 // longHistoryPayments is how many daily payments the long-history person has:
@@ -145,21 +162,30 @@ func demoRecords() []demoRecord {
 		},
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19900817986"), Name: "Elin Lefiström", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "21145",
-				Note: "LEFI Online disclosures to two insurers (Folksam, Skandia) and one authority (Arbetsförmedlingen)."},
+				Note: "LEFI Online disclosures to two insurers (Folksam, Skandia) and one authority (Arbetsförmedlingen); LEFI Prenumeration subscribers; an e-mail reminder on consent and contact notes past their retention, so that erasing everything gives a mix of erased, kept and referred data."},
 			street: "Exempelgatan 5", town: "MALMÖ", account: "****3308",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2024-09-16", "2024-09-02", "2024-12-31", 1023, "Beviljad"},
 				{"Sjukpenning", "2025-01-20", "2025-01-01", "2025-03-31", 1023, "Beviljad (förlängning)"},
 			},
 			contacts: []contactRow{
+				{"2021-05-17", "Telefon", "Fråga om bostadsbidrag"},
+				{"2022-08-29", "Servicekontor", "Hjälp att logga in på Mina sidor"},
 				{"2024-09-03", "Mina sidor", "Sjukanmälan"},
-				{"2024-10-01", "Telefon", "Samtycke till utlämnande till försäkringsbolag"},
+				{"2024-10-01", "Telefon", "Fråga om utlämnande till försäkringsbolag"},
 			},
 			disclosures: []disclosureRow{
-				{"2024-10-03", folksam, folksamOrgNo, "Sjukpenning", basisConsent, "Handläggning av skadeanmälan om sjukförsäkring"},
-				{"2024-11-18", skandia, skandiaOrgNo, "Sjukpenning", basisConsent, "Prövning av rätt till ersättning från sjukförsäkring genom arbetsgivaren"},
-				{"2025-02-04", folksam, folksamOrgNo, "Sjukpenning", basisConsent, "Uppföljning av pågående skadeärende"},
-				{"2025-03-10", arbetsformedling, arbetsformOrgNo, "Sjukpenning", basisDutyDisclose, "Planering av arbetslivsinriktade insatser"},
+				{"2024-10-03", folksam, folksamOrgNo, "Sjukpenning", basisInsurer, "Handläggning av skadeanmälan om sjukförsäkring"},
+				{"2024-11-18", skandia, skandiaOrgNo, "Sjukpenning", basisInsurer, "Prövning av rätt till ersättning från sjukförsäkring genom arbetsgivaren"},
+				{"2025-02-04", folksam, folksamOrgNo, "Sjukpenning", basisInsurer, "Uppföljning av pågående skadeärende"},
+				{"2025-03-10", arbetsformedling, arbetsformOrgNo, "Sjukpenning", basisAuthority, "Planering av arbetslivsinriktade insatser"},
+			},
+			subscriptions: []subscriptionRow{
+				{folksam, folksamOrgNo, "Sjukpenning", "2024-10-03", basisInsurer},
+				{alecta, alectaOrgNo, "Sjukpenning", "2024-11-01", basisInsurer},
+			},
+			reminders: []reminderRow{
+				{"elin.lefistrom@example.se", "Påminnelse om att skicka in läkarintyg", "2024-09-03"},
 			},
 		},
 		{

@@ -79,6 +79,52 @@ CREATE TABLE lefi_disclosures (
 	purpose          TEXT NOT NULL
 );
 CREATE INDEX lefi_disclosures_pnr ON lefi_disclosures (pnr, disclosed_on);
+
+-- LEFI Prenumeration: organisations that receive changes to the benefit data
+-- they subscribe to.
+CREATE TABLE lefi_subscriptions (
+	id                INTEGER PRIMARY KEY,
+	pnr               TEXT NOT NULL REFERENCES population (pnr),
+	subscriber        TEXT NOT NULL,
+	subscriber_org_no TEXT NOT NULL,
+	benefit           TEXT NOT NULL,
+	since             TEXT NOT NULL,
+	legal_basis       TEXT NOT NULL
+);
+CREATE INDEX lefi_subscriptions_pnr ON lefi_subscriptions (pnr);
+
+-- E-mail reminders the person asked for: processed on consent.
+CREATE TABLE reminders (
+	id    INTEGER PRIMARY KEY,
+	pnr   TEXT NOT NULL REFERENCES population (pnr),
+	email TEXT NOT NULL,
+	topic TEXT NOT NULL,
+	since TEXT NOT NULL
+);
+CREATE INDEX reminders_pnr ON reminders (pnr);
+
+-- Restricted records (GDPR Art. 18): while a record is here it is only stored.
+CREATE TABLE restrictions (
+	register  TEXT NOT NULL,
+	record_id TEXT NOT NULL,
+	pnr       TEXT NOT NULL,
+	ground    TEXT NOT NULL,
+	since     TEXT NOT NULL,
+	PRIMARY KEY (register, record_id)
+) WITHOUT ROWID;
+CREATE INDEX restrictions_pnr ON restrictions (pnr);
+
+-- Supplementary statements attached to records (GDPR Art. 16). key makes
+-- attaching the same statement twice attach it once.
+CREATE TABLE statements (
+	key       TEXT PRIMARY KEY,
+	register  TEXT NOT NULL,
+	record_id TEXT NOT NULL,
+	pnr       TEXT NOT NULL,
+	text      TEXT NOT NULL,
+	added_on  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX statements_pnr ON statements (pnr);
 `
 
 // rowsPerTx is how many rows go into one insert transaction.
@@ -142,7 +188,7 @@ func build(ctx context.Context, path string) error {
 	}
 
 	recs := demoRecords()
-	var population, decisionRows, payments, contacts, disclosures [][]any
+	var population, decisionRows, payments, contacts, disclosures, subscriptions, reminders [][]any
 	for _, r := range recs {
 		population = append(population, []any{string(r.PNR), r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection)})
 		for _, d := range r.decisions {
@@ -163,6 +209,12 @@ func build(ctx context.Context, path string) error {
 		for _, d := range r.disclosures {
 			disclosures = append(disclosures, []any{string(r.PNR), d.on, d.recipient, d.orgNo, d.benefit, d.basis, d.purpose})
 		}
+		for _, s := range r.subscriptions {
+			subscriptions = append(subscriptions, []any{string(r.PNR), s.subscriber, s.orgNo, s.benefit, s.since, s.basis})
+		}
+		for _, m := range r.reminders {
+			reminders = append(reminders, []any{string(r.PNR), m.email, m.topic, m.since})
+		}
 	}
 
 	for _, t := range []struct {
@@ -174,6 +226,8 @@ func build(ctx context.Context, path string) error {
 		{`INSERT INTO payments (pnr, paid_on, benefit, amount_sek, account_masked) VALUES (?, ?, ?, ?, ?)`, payments},
 		{`INSERT INTO contacts (pnr, contacted_on, channel, subject) VALUES (?, ?, ?, ?)`, contacts},
 		{`INSERT INTO lefi_disclosures (pnr, disclosed_on, recipient, recipient_org_no, benefit, legal_basis, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)`, disclosures},
+		{`INSERT INTO lefi_subscriptions (pnr, subscriber, subscriber_org_no, benefit, since, legal_basis) VALUES (?, ?, ?, ?, ?, ?)`, subscriptions},
+		{`INSERT INTO reminders (pnr, email, topic, since) VALUES (?, ?, ?, ?)`, reminders},
 	} {
 		if err := insertAll(ctx, db, t.insert, t.rows); err != nil {
 			return err

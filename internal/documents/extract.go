@@ -7,6 +7,38 @@ import (
 	"dsrdesk/internal/pdf"
 )
 
+// extractLayout is one extract being laid out.
+type extractLayout struct {
+	*letter
+	e *dsr.Extract
+}
+
+// coverLetter draws page 1: the letterhead and the letter that explains
+// the extract and the person's rights (Art. 15(1)(e) and (f)).
+func (l *extractLayout) coverLetter() {
+	t, e := l.t, l.e
+	l.d.SetWhere("cover letter")
+	// The lines of dsr.Person.AddressLines: never the identity number, and
+	// for a protected person only the name.
+	l.firstPage(letterhead{
+		date:       e.GeneratedOn,
+		caseNumber: e.CaseNumber,
+		address:    e.Person.AddressLines(),
+		header:     t.extractTitle + "  " + dsr.FormatDate(dsr.Day(e.GeneratedOn)),
+	})
+	l.d.SetWhere("cover letter")
+
+	l.title(t.heading)
+	received := dsr.FormatDate(dsr.Day(e.ReceivedOn))
+	generated := dsr.FormatDate(dsr.Day(e.GeneratedOn))
+	l.bodyParagraph(t.received(received, generated, len(e.Sections)))
+	l.bodyParagraph(t.contents)
+	l.bodyHeading(t.rightsH)
+	l.bodyParagraph(t.rights)
+	l.bodyParagraph(t.imy)
+	l.questions(t.aboutExtract, e.CaseNumber)
+}
+
 // extract draws the pages after the letter: whom the data concern, an index
 // of the registers, and one section per register.
 func (l *extractLayout) extract() {
@@ -20,11 +52,7 @@ func (l *extractLayout) extract() {
 	// The identity number is printed once, here: the extract is the person's
 	// own data, and the number tells them which person it is about. It is
 	// never on page 1, which shows through the envelope window.
-	concerns := e.Person.Name
-	if e.Person.PNR != "" {
-		concerns += ", " + e.Person.PNR.Display()
-	}
-	d.Labelled(t.concerns, concerns)
+	d.Labelled(t.concerns, concerns(e.Person))
 	d.Labelled(t.generated, dsr.FormatDate(dsr.Day(e.GeneratedOn)))
 	d.Labelled(t.caseNumber, e.CaseNumber)
 
@@ -58,14 +86,7 @@ func (l *extractLayout) section(n int, s *dsr.Section) {
 	d, t, lang, reg := l.d, l.t, l.lang, &s.Register
 	d.SetWhere("register " + reg.ID)
 	name := reg.Name.In(lang)
-
-	d.Skip(7 * pdf.MM)
-	// Keep the heading with the first lines of the section, and rather
-	// start a page than leave a heading and a line or two at its foot.
-	d.Ensure(2*headingSize*1.3 + 8*pdf.SmallLead)
-	d.Heading(strconv.Itoa(n)+". "+name, headingSize)
-	d.Rule(pdf.MarginLeft, pdf.TextRight, d.Y()+0.5*pdf.MM)
-	d.Skip(3 * pdf.MM)
+	l.sectionHeading(n, name, 8*pdf.SmallLead)
 
 	d.Labelled(t.purposes, reg.Purposes.In(lang))
 	d.Labelled(t.categories, reg.Categories.In(lang))

@@ -2,8 +2,8 @@ package documents
 
 import "dsrdesk/internal/pdf"
 
-// The top of the cover letter: sender at the left, date and case number in
-// the information column at the right, above the envelope window.
+// The top of page 1 of every letter: sender at the left, date and case
+// number in the information column at the right, above the envelope window.
 const (
 	senderBaseline = 20 * pdf.MM
 	returnBaseline = 26 * pdf.MM
@@ -12,9 +12,9 @@ const (
 	infoRowHeight  = 10 * pdf.MM
 )
 
-// The rest of the cover letter: the body starts below the print shop's
-// clear zone, and the first page keeps room for the agency's contact
-// details above the footer.
+// The rest of page 1: the body starts below the print shop's clear zone,
+// and the page keeps room for the agency's contact details above the
+// footer.
 const (
 	bodyTop         = pdf.ClearTop + pdf.ClearHeight + 7*pdf.MM // 122 mm
 	firstPageBottom = 262 * pdf.MM

@@ -8,11 +8,11 @@ import (
 
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/pdf"
-	"dsrdesk/internal/pnr"
 )
 
-// Renderer renders register extracts as PDF. Its fonts are parsed once, by
-// NewRenderer; one Renderer may be used by any number of goroutines at once.
+// Renderer renders dsrdesk's letters as PDF: register extracts, decisions
+// and Art. 19 notices. Its fonts are parsed once, by NewRenderer; one
+// Renderer may be used by any number of goroutines at once.
 type Renderer struct {
 	engine *pdf.Engine
 }
@@ -31,32 +31,19 @@ func NewRenderer() (*Renderer, error) {
 // number of pages. The document is built in memory and written only when it
 // is complete, so nothing reaches w if rendering fails.
 func (r *Renderer) Extract(w io.Writer, e *dsr.Extract) (pages int, err error) {
-	d, err := r.render(e)
-	if err != nil {
-		return 0, err
-	}
-	if pages, err = d.Write(w); err != nil {
-		return 0, fmt.Errorf("render extract: %w", err)
-	}
-	return pages, nil
+	d, err := r.renderExtract(e)
+	return write(w, "extract", d, err)
 }
 
 // ExtractBytes is Extract into memory: it returns the PDF and its number of
 // pages.
 func (r *Renderer) ExtractBytes(e *dsr.Extract) ([]byte, int, error) {
-	d, err := r.render(e)
-	if err != nil {
-		return nil, 0, err
-	}
-	b, pages, err := d.Bytes()
-	if err != nil {
-		return nil, 0, fmt.Errorf("render extract: %w", err)
-	}
-	return b, pages, nil
+	d, err := r.renderExtract(e)
+	return bytesOf("extract", d, err)
 }
 
-// render lays out the whole extract.
-func (r *Renderer) render(e *dsr.Extract) (*pdf.Document, error) {
+// renderExtract lays out the whole extract.
+func (r *Renderer) renderExtract(e *dsr.Extract) (*pdf.Document, error) {
 	switch {
 	case e == nil:
 		return nil, errors.New("render extract: no extract")
@@ -64,37 +51,39 @@ func (r *Renderer) render(e *dsr.Extract) (*pdf.Document, error) {
 		return nil, errors.New("render extract: the extract has no name for the address block")
 	case e.GeneratedOn.IsZero() || e.ReceivedOn.IsZero():
 		return nil, errors.New("render extract: the extract needs the date it was generated and the date the request was received")
-	case pnr.LooksLike(e.CaseNumber):
-		// The case number is on every page, page 1 included, which shows
-		// through the envelope window (RULES §6).
-		return nil, errors.New("render extract: the case number holds something shaped like an identity number")
 	}
-	lang := "sv"
-	if e.Lang == "en" {
-		lang = "en"
-	}
-	t := textsFor(lang)
-	d, err := r.engine.New(pdf.Setup{
-		Lang:    lang,
-		Title:   t.extractTitle,
-		Author:  agencyName,
-		Created: e.GeneratedOn,
-		Footer:  t.caseNumber + " " + e.CaseNumber,
-	})
+	lang := langOf(e.Lang)
+	l, err := r.newLetter(lang, e.CaseNumber, textsFor(lang).extractTitle, e.GeneratedOn)
 	if err != nil {
 		return nil, fmt.Errorf("render extract: %w", err)
 	}
-	l := &extractLayout{d: d, e: e, t: t, lang: lang}
-	l.coverLetter()
-	l.extract()
-	return d, nil
+	x := &extractLayout{letter: l, e: e}
+	x.coverLetter()
+	x.extract()
+	return l.d, nil
 }
 
-// extractLayout is one extract being laid out. Its document keeps the first
-// error; render's caller gets it from Write or Bytes.
-type extractLayout struct {
-	d    *pdf.Document
-	e    *dsr.Extract
-	t    *texts
-	lang string
+// write writes a document laid out without error (err) to w and returns
+// its number of pages; what names the document in errors.
+func write(w io.Writer, what string, d *pdf.Document, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	pages, err := d.Write(w)
+	if err != nil {
+		return 0, fmt.Errorf("render %s: %w", what, err)
+	}
+	return pages, nil
+}
+
+// bytesOf is write into memory: the PDF and its number of pages.
+func bytesOf(what string, d *pdf.Document, err error) ([]byte, int, error) {
+	if err != nil {
+		return nil, 0, err
+	}
+	b, pages, err := d.Bytes()
+	if err != nil {
+		return nil, 0, fmt.Errorf("render %s: %w", what, err)
+	}
+	return b, pages, nil
 }

@@ -18,9 +18,11 @@ const (
 	dpoEmail      = "dataskyddsombud@forsakringskassan.se"
 )
 
-// texts is every fixed string of the extract in one language, but for the
-// page numbers and the "(forts.)" of a continued table, which the engine
-// writes. The letter is written out in full per language rather than
+// texts is, in one language, every fixed string that all letters share
+// (letterhead, IMY, questions, greeting) and every one of the extract, but
+// for the page numbers and the "(forts.)" of a continued table, which the
+// engine writes. The decision's and the notice's own strings are in
+// decisiontexts.go. The letter is written out in full per language rather than
 // assembled from fragments: Swedish and English do not share a sentence
 // structure.
 type texts struct {
@@ -33,8 +35,10 @@ type texts struct {
 	rights   string
 	imy      string
 	contactH string
-	contact  func(caseNumber string) string
+	contact  func(about, caseNumber string) string
 	regards  string
+
+	aboutExtract string // what contact asks questions about
 
 	contactLabels [3]string // postal address, telephone, website
 	phone         string
@@ -77,12 +81,14 @@ var swedish = texts{
 	imy: "Om du anser att vi behandlar dina personuppgifter i strid med dataskyddsförordningen har du rätt " +
 		"att lämna klagomål till Integritetsskyddsmyndigheten (IMY), Box 8114, 104 20 Stockholm, imy.se.",
 	contactH: "Frågor",
-	contact: func(caseNumber string) string {
-		return "Om du har frågor om utdraget eller om hur vi behandlar dina personuppgifter kan du kontakta " +
+	contact: func(about, caseNumber string) string {
+		return "Om du har frågor om " + about + " eller om hur vi behandlar dina personuppgifter kan du kontakta " +
 			"Försäkringskassans dataskyddsombud på " + dpoEmail + " eller ringa oss på " + agencyPhoneSV +
 			". Ange ärendenummer " + caseNumber + "."
 	},
 	regards: "Med vänlig hälsning",
+
+	aboutExtract: "utdraget",
 
 	contactLabels: [3]string{"Postadress", "Telefon", "Webbplats"},
 	phone:         agencyPhoneSV,
@@ -141,12 +147,14 @@ var english = texts{
 		"Regulation, you have the right to lodge a complaint with the Swedish Authority for Privacy " +
 		"Protection (Integritetsskyddsmyndigheten, IMY), Box 8114, 104 20 Stockholm, Sweden, imy.se.",
 	contactH: "Questions",
-	contact: func(caseNumber string) string {
-		return "If you have questions about this extract or about how we process your personal data, please " +
+	contact: func(about, caseNumber string) string {
+		return "If you have questions about " + about + " or about how we process your personal data, please " +
 			"contact Försäkringskassan's data protection officer at " + dpoEmail + " or call us on " +
 			agencyPhoneEN + ". Please quote case number " + caseNumber + "."
 	},
 	regards: "Kind regards",
+
+	aboutExtract: "this extract",
 
 	contactLabels: [3]string{"Postal address", "Telephone", "Website"},
 	phone:         agencyPhoneEN,

@@ -96,3 +96,13 @@ func VerifyChain(events []AuditEvent) (int, error) {
 	}
 	return len(events), nil
 }
+
+// The audited actions of requests to change data.
+const (
+	ActionCaseEvaluated  AuditAction = "case.evaluated"
+	ActionItemOverridden AuditAction = "item.overridden"
+	ActionItemsExecuted  AuditAction = "items.executed"
+	ActionValueCorrected AuditAction = "item.corrected"
+	ActionNotified       AuditAction = "art19.notified"
+	ActionCaseExecuted   AuditAction = "case.executed"
+)

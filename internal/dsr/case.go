@@ -16,10 +16,11 @@ const (
 	KindComplete    Kind = "completion"
 	KindErasure     Kind = "erasure"
 	KindRestriction Kind = "restriction"
+	KindObjection   Kind = "objection"
 )
 
 // Kinds lists every request kind in display order.
-var Kinds = []Kind{KindAccess, KindRectify, KindComplete, KindErasure, KindRestriction}
+var Kinds = []Kind{KindAccess, KindRectify, KindComplete, KindErasure, KindRestriction, KindObjection}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool {
@@ -60,12 +61,14 @@ type Status string
 const (
 	StatusReceived  Status = "received"  // registered, nothing done yet
 	StatusAssembled Status = "assembled" // the extract has been put together
+	StatusEvaluated Status = "evaluated" // every affected item has a proposed outcome
+	StatusExecuted  Status = "executed"  // the decided changes are made in the registers
 	StatusSent      Status = "sent"      // the answer left: delivered digitally or queued for print
 	StatusClosed    Status = "closed"    // nothing more to do
 )
 
 // Statuses lists every case status in order.
-var Statuses = []Status{StatusReceived, StatusAssembled, StatusSent, StatusClosed}
+var Statuses = []Status{StatusReceived, StatusAssembled, StatusEvaluated, StatusExecuted, StatusSent, StatusClosed}
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
@@ -87,6 +90,15 @@ type Representative struct {
 	Name string `json:"name"`
 }
 
+// ChangeRequest is what a request to rectify, complete, erase, restrict or
+// object asks for, beyond its kinds.
+type ChangeRequest struct {
+	Scope     []string `json:"scope,omitempty"`     // register ids; empty means all
+	Changes   []Change `json:"changes,omitempty"`   // rectification: the right values
+	Statement string   `json:"statement,omitempty"` // completion: the supplementary statement
+	Grounds   []string `json:"grounds,omitempty"`   // Art. 17(1) and 18(1) grounds (GroundNoLongerNecessary …)
+}
+
 // Case is one data-subject request and everything decided about it.
 type Case struct {
 	ID              string
@@ -99,6 +111,7 @@ type Case struct {
 	Representative  *Representative
 	Language        string // "sv" or "en": the language of letters
 	Details         map[string]string
+	Change          ChangeRequest // what a request to change data asks for
 	ReceivedOn      time.Time
 	TargetOn        time.Time
 	DueOn           time.Time

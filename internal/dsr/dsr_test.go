@@ -39,6 +39,17 @@ func TestWorkflow(t *testing.T) {
 		{"no second extension", access, StatusReceived, &ext, ActExtend, onDue, "case.already_extended", ""},
 		{"no extension of an answered case", access, StatusSent, nil, ActExtend, onDue, "case.answered", ""},
 		{"close an answered case", access, StatusSent, nil, ActClose, after, "", StatusClosed},
+		{"evaluate an erasure request", erasure, StatusReceived, nil, ActEvaluate, onDue, "", StatusEvaluated},
+		{"evaluate it again", erasure, StatusEvaluated, nil, ActEvaluate, onDue, "", StatusEvaluated},
+		{"override an outcome", erasure, StatusEvaluated, nil, ActDecide, onDue, "", StatusEvaluated},
+		{"no override before an evaluation", erasure, StatusReceived, nil, ActDecide, onDue, "case.not_evaluated", ""},
+		{"no execution before an evaluation", erasure, StatusReceived, nil, ActExecute, onDue, "case.not_evaluated", ""},
+		{"execute the decision", erasure, StatusEvaluated, nil, ActExecute, onDue, "", StatusExecuted},
+		{"no evaluation once executed", erasure, StatusExecuted, nil, ActEvaluate, onDue, "case.executed", ""},
+		{"the decision letter leaves after execution", erasure, StatusExecuted, nil, ActSend, onDue, "", StatusSent},
+		{"no letter before execution", erasure, StatusEvaluated, nil, ActSend, onDue, "case.not_executed", ""},
+		{"an access request has no items", access, StatusReceived, nil, ActEvaluate, onDue, "case.no_items", ""},
+		{"an objection is evaluated too", []Kind{KindObjection}, StatusReceived, nil, ActEvaluate, onDue, "", StatusEvaluated},
 		{"a closed case allows nothing", access, StatusClosed, nil, ActClose, after, "case.action_refused", ""},
 	}
 	for _, tt := range tests {
@@ -180,7 +191,7 @@ func TestErrorHelpers(t *testing.T) {
 }
 
 func TestJoinOr(t *testing.T) {
-	if got := JoinOr(Statuses); got != "received, assembled, sent or closed" {
+	if got := JoinOr(Statuses); got != "received, assembled, evaluated, executed, sent or closed" {
 		t.Errorf("JoinOr(Statuses) = %q", got)
 	}
 	if got := JoinOr([]Role{RoleAdmin}); got != "admin" {

@@ -45,7 +45,24 @@ type Section struct {
 	Register   Register
 	Columns    []Text
 	Rows       [][]Value   // typed until laid out
+	RecordIDs  []string    // each row's record id in its register, parallel to Rows; never shown
+	Restricted []bool      // parallel to Rows: the record is restricted and only stored (Art. 18)
+	Statements []Statement // supplementary statements attached to the person's records (Art. 16)
 	Recipients []Recipient // specific recipients, when the register is a disclosure log
+}
+
+// Statement is a supplementary statement attached to a record.
+type Statement struct {
+	RecordID string
+	Text     string
+	On       string // YYYY-MM-DD
+}
+
+// Mark is a restriction or a statement as a source register lists it: the
+// register and the record it belongs to.
+type Mark struct {
+	Register string
+	Statement
 }
 
 // Extract is a register extract (Art. 15) ready to be rendered.

@@ -37,12 +37,16 @@ var (
 		StatusAssembled: {ActAssemble: StatusAssembled, ActExtend: stay, ActSend: StatusSent, ActClose: StatusClosed},
 		StatusSent:      {ActClose: StatusClosed},
 	}
-	// changeFlow: the requests to change data (Art. 16–18, 21). Their
-	// evaluation and execution steps are not built yet; a case can be
-	// extended and closed.
+	// changeFlow: the requests to change data (Art. 16–18, 21). Every
+	// affected item is evaluated (again, until the decision is carried
+	// out), the data-protection officer may override an outcome, the
+	// decision is executed in the registers, and the decision letter is
+	// sent.
 	changeFlow = flow{
-		StatusReceived: {ActExtend: stay, ActClose: StatusClosed},
-		StatusSent:     {ActClose: StatusClosed},
+		StatusReceived:  {ActEvaluate: StatusEvaluated, ActExtend: stay, ActClose: StatusClosed},
+		StatusEvaluated: {ActEvaluate: StatusEvaluated, ActDecide: stay, ActExecute: StatusExecuted, ActExtend: stay, ActClose: StatusClosed},
+		StatusExecuted:  {ActSend: StatusSent, ActExtend: stay},
+		StatusSent:      {ActClose: StatusClosed},
 	}
 	workflow = map[Kind]flow{
 		KindAccess:      accessFlow,
@@ -50,6 +54,7 @@ var (
 		KindComplete:    changeFlow,
 		KindErasure:     changeFlow,
 		KindRestriction: changeFlow,
+		KindObjection:   changeFlow,
 	}
 )
 
@@ -116,7 +121,22 @@ func (c *Case) refusal(a Action) error {
 		}
 		return Errorf(ECONFLICT, "case.extract_closed", "The case is %s; its extract can no longer be assembled.", c.Status)
 	case ActSend:
+		if !c.Has(KindAccess) {
+			return Errorf(ECONFLICT, "case.not_executed", "The decision must be carried out before the answer can be sent.")
+		}
 		return Errorf(ECONFLICT, "case.not_assembled", "The extract must be assembled before the answer can be sent.")
+	case ActEvaluate:
+		if c.Status == StatusExecuted || c.Status.Answered() {
+			return Errorf(ECONFLICT, "case.executed", "The decision has been carried out; the request can no longer be evaluated.")
+		}
+		return Errorf(ECONFLICT, "case.no_items", "Only a request to rectify, complete, erase, restrict or object has items to evaluate.")
+	case ActExecute, ActDecide:
+		if c.Status == StatusReceived {
+			return Errorf(ECONFLICT, "case.not_evaluated", "The request must be evaluated first.")
+		}
+		if c.Status == StatusExecuted || c.Status.Answered() {
+			return Errorf(ECONFLICT, "case.executed", "The decision has been carried out; the request can no longer be evaluated.")
+		}
 	case ActExtend:
 		return Errorf(ECONFLICT, "case.answered", "The case has already been answered.")
 	}

@@ -19,8 +19,15 @@ type Connector interface {
 	// does not contain the number.
 	Person(ctx context.Context, p pnr.PNR) (dsr.Person, error)
 	// Rows returns p's rows in the register e, in the order they are
-	// shown, one value per column of e, typed by the column's format.
-	Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([][]dsr.Value, error)
+	// shown, one value per column of e, typed by the column's format, and
+	// the id of each row's record.
+	Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) (ids []string, rows [][]dsr.Value, err error)
+	// Marks returns p's restricted records and the statements attached
+	// to p's records, across every register.
+	Marks(ctx context.Context, p pnr.PNR) (restricted, statements []dsr.Mark, err error)
+	// Apply carries changes out in the register e, all or none; running
+	// them again has the same result.
+	Apply(ctx context.Context, e catalogue.Entry, p pnr.PNR, ops ...dsr.Op) error
 	// Recipients returns each specific disclosure of p's data that the
 	// register e logs; it is asked only for entries with a RecipientsQuery.
 	Recipients(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([]dsr.Recipient, error)
@@ -86,16 +93,47 @@ func (r *Registers) Sections(ctx context.Context, p pnr.PNR) ([]dsr.Section, err
 		return nil, err
 	}
 	mask := newAddressMask(person)
+	restricted, statements, err := r.conn.Marks(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]dsr.Section, 0, len(r.cat.Registers))
 	for _, e := range r.cat.Registers {
 		sec, err := r.section(ctx, e, p, mask)
 		if err != nil {
 			return nil, fmt.Errorf("register %q: %w", e.ID, err)
 		}
+		marked := map[string]bool{}
+		for _, m := range restricted {
+			if m.Register == e.ID {
+				marked[m.RecordID] = true
+			}
+		}
+		sec.Restricted = make([]bool, len(sec.RecordIDs))
+		for i, id := range sec.RecordIDs {
+			sec.Restricted[i] = marked[id]
+		}
+		for _, m := range statements {
+			if m.Register == e.ID {
+				sec.Statements = append(sec.Statements, dsr.Statement{RecordID: m.RecordID, Text: mask.text(m.Text), On: m.On})
+			}
+		}
 		out = append(out, sec)
 	}
 	return out, nil
 }
+
+// Apply carries changes out in the register with the given id, all or none.
+func (r *Registers) Apply(ctx context.Context, register string, p pnr.PNR, ops ...dsr.Op) error {
+	e, ok := r.cat.Lookup(register)
+	if !ok {
+		return fmt.Errorf("apply: no register %q in the catalogue", register)
+	}
+	return r.conn.Apply(ctx, e, p, ops...)
+}
+
+// Catalogue is the register catalogue the registers are read with.
+func (r *Registers) Catalogue() *catalogue.Catalogue { return r.cat }
 
 func (r *Registers) section(ctx context.Context, e catalogue.Entry, p pnr.PNR, mask *addressMask) (dsr.Section, error) {
 	cols := make([]dsr.Text, len(e.Columns))
@@ -104,10 +142,14 @@ func (r *Registers) section(ctx context.Context, e catalogue.Entry, p pnr.PNR, m
 	}
 	sec := dsr.Section{Register: e.Register, Columns: cols}
 
-	rows, err := r.conn.Rows(ctx, e, p)
+	ids, rows, err := r.conn.Rows(ctx, e, p)
 	if err != nil {
 		return sec, err
 	}
+	if len(ids) != len(rows) {
+		return sec, fmt.Errorf("%d record ids for %d rows", len(ids), len(rows))
+	}
+	sec.RecordIDs = ids
 	sec.Rows = make([][]dsr.Value, 0, len(rows))
 	for i, row := range rows {
 		if len(row) != len(cols) {

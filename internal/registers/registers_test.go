@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,9 +169,20 @@ func (f *fakeConnector) Person(ctx context.Context, p pnr.PNR) (dsr.Person, erro
 	return f.PersonFn(ctx, p)
 }
 
-func (f *fakeConnector) Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([][]dsr.Value, error) {
-	return f.RowsFn(ctx, e, p)
+func (f *fakeConnector) Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([]string, [][]dsr.Value, error) {
+	rows, err := f.RowsFn(ctx, e, p)
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = fmt.Sprint(i + 1)
+	}
+	return ids, rows, err
 }
+
+func (f *fakeConnector) Marks(context.Context, pnr.PNR) (restricted, statements []dsr.Mark, err error) {
+	return nil, nil, nil
+}
+
+func (f *fakeConnector) Apply(context.Context, catalogue.Entry, pnr.PNR, ...dsr.Op) error { return nil }
 
 func (f *fakeConnector) Recipients(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([]dsr.Recipient, error) {
 	return f.RecipientsFn(ctx, e, p)
@@ -382,7 +395,7 @@ func TestSectionsHideProtectedAddress(t *testing.T) {
 		Register: dsr.Register{ID: "adresslogg", Name: dsr.Text{SV: "Adresslogg"}},
 		Columns: []catalogue.Column{{Text: dsr.Text{SV: "Gata"}}, {Text: dsr.Text{SV: "Postnummer"}, Format: catalogue.FormatCode},
 			{Text: dsr.Text{SV: "Ort"}, Format: catalogue.FormatDate}, {Text: dsr.Text{SV: "Adress"}}},
-		Query: `SELECT street, substr(postcode, 1, 3) || ' ' || substr(postcode, 4), town,
+		Query: `SELECT '1', street, substr(postcode, 1, 3) || ' ' || substr(postcode, 4), town,
 			street || ', ' || postcode || ' ' || town FROM population WHERE pnr = :pnr`,
 	})
 	regs := mustOpen(t, dir, cat)
@@ -478,10 +491,10 @@ func TestSectionsNameLEFIRecipients(t *testing.T) {
 		t.Errorf("%d disclosures, want 4", len(lefi.Rows))
 	}
 	want := []dsr.Recipient{
-		{Organisation: "Arbetsförmedlingen", OrgNumber: "202100-2114", Benefit: "Sjukpenning", Date: "2025-03-10", LegalBasis: "Uppgiftsskyldighet (10 kap. 28 § OSL)"},
-		{Organisation: "Folksam ömsesidig sakförsäkring", OrgNumber: "502006-1585", Benefit: "Sjukpenning", Date: "2025-02-04", LegalBasis: "Samtycke från den försäkrade (12 kap. 2 § OSL)"},
-		{Organisation: "Försäkringsaktiebolaget Skandia (publ)", OrgNumber: "502017-3083", Benefit: "Sjukpenning", Date: "2024-11-18", LegalBasis: "Samtycke från den försäkrade (12 kap. 2 § OSL)"},
-		{Organisation: "Folksam ömsesidig sakförsäkring", OrgNumber: "502006-1585", Benefit: "Sjukpenning", Date: "2024-10-03", LegalBasis: "Samtycke från den försäkrade (12 kap. 2 § OSL)"},
+		{Organisation: "Arbetsförmedlingen", OrgNumber: "202100-2114", Benefit: "Sjukpenning", Date: "2025-03-10", LegalBasis: "Förordningen (1980:995) om skyldighet för Försäkringskassan att lämna uppgifter till andra myndigheter"},
+		{Organisation: "Folksam ömsesidig sakförsäkring", OrgNumber: "502006-1585", Benefit: "Sjukpenning", Date: "2025-02-04", LegalBasis: "Samordning av förmåner (110 kap. 39 § socialförsäkringsbalken)"},
+		{Organisation: "Försäkringsaktiebolaget Skandia (publ)", OrgNumber: "502017-3083", Benefit: "Sjukpenning", Date: "2024-11-18", LegalBasis: "Samordning av förmåner (110 kap. 39 § socialförsäkringsbalken)"},
+		{Organisation: "Folksam ömsesidig sakförsäkring", OrgNumber: "502006-1585", Benefit: "Sjukpenning", Date: "2024-10-03", LegalBasis: "Samordning av förmåner (110 kap. 39 § socialförsäkringsbalken)"},
 	}
 	if !reflect.DeepEqual(lefi.Recipients, want) {
 		t.Errorf("recipients\n got %+v\nwant %+v", lefi.Recipients, want)
@@ -537,11 +550,23 @@ func TestAddedRegisterShowsUp(t *testing.T) {
 		"retention":           map[string]string{"sv": "Gallras enligt myndighetens gallringsbeslut."},
 		"automated_decisions": map[string]string{"sv": "Inget automatiserat beslutsfattande."},
 		"columns": []map[string]string{
-			{"sv": "Beviljat", "en": "Granted on", "format": "date"},
-			{"sv": "Bidrag", "en": "Grant"},
+			{"sv": "Beviljat", "en": "Granted on", "field": "granted_on", "format": "date"},
+			{"sv": "Bidrag", "en": "Grant", "field": "kind"},
 			{"sv": "Belopp", "en": "Amount", "format": "sek"},
 		},
-		"query": "SELECT granted_on, kind, amount FROM car_grants WHERE pnr = ? ORDER BY granted_on",
+		"query": "SELECT rowid, granted_on, kind, amount FROM car_grants WHERE pnr = ? ORDER BY granted_on",
+		"rules": map[string]any{
+			"basis":        []string{"c"},
+			"retention":    map[string]any{"years": 10, "from": "granted_on", "rule": map[string]string{"sv": "Tio år enligt gallringsbeslutet."}},
+			"erasure":      "after_retention",
+			"archiving":    true,
+			"restrictable": true,
+			"statements": map[string]string{
+				"erase":    "DELETE FROM car_grants WHERE rowid = :record AND pnr = :pnr",
+				"restrict": "INSERT OR IGNORE INTO restrictions (register, record_id, pnr, ground, since) VALUES ('bilstod', :record, :pnr, :ground, :today)",
+				"annotate": "INSERT OR IGNORE INTO statements (key, register, record_id, pnr, text, added_on) VALUES (:key, 'bilstod', :record, :pnr, :text, :today)",
+			},
+		},
 	})
 	b, err := json.MarshalIndent(file, "", "  ")
 	if err != nil {
@@ -588,5 +613,65 @@ func BenchmarkSectionsLongHistory(b *testing.B) {
 		if _, err := regs.Sections(ctx, p); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestChangesShowInTheNextExtract: erasing, correcting, restricting and
+// completing records change the source registers for real, the next read
+// shows it, and running each change again changes nothing more.
+func TestChangesShowInTheNextExtract(t *testing.T) {
+	ctx := context.Background()
+	dir := mustSeed(t)
+	regs := mustOpen(t, dir, mustLoad(t, dir))
+	p := demo(t, "LEFI").PNR
+	before, err := regs.Sections(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contacts := section(t, before, "kontakter")
+	if len(contacts.Rows) != 4 || len(contacts.RecordIDs) != 4 {
+		t.Fatalf("contacts %d rows, %d ids", len(contacts.Rows), len(contacts.RecordIDs))
+	}
+	oldest, corrected := contacts.RecordIDs[3], contacts.RecordIDs[0]
+	payments := section(t, before, "utbetalningar")
+	restricted := payments.RecordIDs[0]
+	decision := section(t, before, "formansbeslut").RecordIDs[0]
+	ops := []struct {
+		register string
+		op       dsr.Op
+	}{
+		{"kontakter", dsr.Op{Kind: dsr.OpErase, Record: oldest}},
+		{"kontakter", dsr.Op{Kind: dsr.OpCorrect, Record: corrected, Field: "subject", Value: "Fråga om utlämnande till Skandia"}},
+		{"utbetalningar", dsr.Op{Kind: dsr.OpRestrict, Record: restricted, Ground: "18.1.a", Today: "2026-11-23"}},
+		{"formansbeslut", dsr.Op{Kind: dsr.OpAnnotate, Record: decision, Text: "Jag var sjuk hela perioden.", Key: "item-1", Today: "2026-11-23"}},
+	}
+	for round := range 2 { // the second round repeats every change: nothing more may happen
+		for _, o := range ops {
+			if err := regs.Apply(ctx, o.register, p, o.op); err != nil {
+				t.Fatalf("round %d: %s %s: %v", round+1, o.register, o.op.Kind, err)
+			}
+		}
+	}
+	after, err := regs.Sections(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := section(t, after, "kontakter")
+	if len(c.Rows) != 3 || slices.Contains(c.RecordIDs, oldest) {
+		t.Errorf("the erased contact is still there: %v", c.RecordIDs)
+	}
+	if c.Rows[0][2].Text != "Fråga om utlämnande till Skandia" {
+		t.Errorf("the corrected subject reads %q", c.Rows[0][2].Text)
+	}
+	u := section(t, after, "utbetalningar")
+	if !u.Restricted[0] || slices.Contains(u.Restricted[1:], true) {
+		t.Errorf("restricted = %v, want only the first payment", u.Restricted)
+	}
+	f := section(t, after, "formansbeslut")
+	if len(f.Statements) != 1 || f.Statements[0] != (dsr.Statement{RecordID: decision, Text: "Jag var sjuk hela perioden.", On: "2026-11-23"}) {
+		t.Errorf("statements = %+v, want the one statement, attached once", f.Statements)
+	}
+	if err := regs.Apply(ctx, "lefi_prenumeration", p, dsr.Op{Kind: dsr.OpErase, Record: "1"}); err == nil {
+		t.Error("erasing from a register that declares no erase statement was accepted")
 	}
 }

@@ -12,17 +12,20 @@ import (
 )
 
 const caseColumns = `id, number, kinds, status, channel, subject_pnr, subject_name, representative, language, details,
-	received_on, target_on, due_on, extended_due_on, extension_reason, created_at, updated_at`
+	received_on, target_on, due_on, extended_due_on, extension_reason, created_at, updated_at, change_request`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCase(s scanner) (*dsr.Case, error) {
 	var c dsr.Case
-	var kinds, details, received, target, due, created, updated string
+	var kinds, details, received, target, due, created, updated, change string
 	var rep, extended sql.NullString
 	if err := s.Scan(&c.ID, &c.Number, &kinds, &c.Status, &c.Channel, &c.SubjectPNR, &c.SubjectName, &rep, &c.Language, &details,
-		&received, &target, &due, &extended, &c.ExtensionReason, &created, &updated); err != nil {
+		&received, &target, &due, &extended, &c.ExtensionReason, &created, &updated, &change); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(change), &c.Change); err != nil {
+		return nil, fmt.Errorf("case %s change request: %w", c.ID, err)
 	}
 	if err := json.Unmarshal([]byte(kinds), &c.Kinds); err != nil {
 		return nil, fmt.Errorf("case %s kinds: %w", c.ID, err)
@@ -107,11 +110,15 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 		if c.ExtendedDueOn != nil {
 			ext = sql.NullString{String: dsr.FormatDate(*c.ExtendedDueOn), Valid: true}
 		}
+		change, err := json.Marshal(c.Change)
+		if err != nil {
+			return fmt.Errorf("encode change request: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, subject_hmac, request_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
 			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), ext, c.ExtensionReason,
-			fmtTime(now), fmtTime(now), subjectHMAC, key); err != nil {
+			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key); err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
 		ev.Detail = "number=" + c.Number + " " + ev.Detail

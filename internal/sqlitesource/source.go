@@ -25,8 +25,10 @@ type register struct {
 	entry      catalogue.Entry
 	named      bool // Query names the person :pnr rather than ?
 	rows       *sql.Stmt
-	recNamed   bool      // RecipientsQuery names the person :pnr
-	recipients *sql.Stmt // nil when the register is not a disclosure log
+	recNamed   bool                 // RecipientsQuery names the person :pnr
+	recipients *sql.Stmt            // nil when the register is not a disclosure log
+	changes    map[string]*sql.Stmt // the rules' statements, on the writing connection
+	sources    map[string]string    // and their SQL, to see which parameters each takes
 }
 
 // Source reads the agency's source registers from a SQLite database: the
@@ -35,10 +37,13 @@ type register struct {
 // hiding a protected person's address is the job of the layer above. It is
 // safe for concurrent use.
 type Source struct {
-	db        *sql.DB
-	person    *sql.Stmt
-	registers []register
-	byID      map[string]int // index into registers
+	db           *sql.DB // read-only
+	w            *sql.DB // one connection that carries decisions out
+	person       *sql.Stmt
+	restrictions *sql.Stmt
+	statements   *sql.Stmt
+	registers    []register
+	byID         map[string]int // index into registers
 }
 
 // Open opens the source database at path read-only and prepares the
@@ -56,7 +61,13 @@ func Open(path string, cat *catalogue.Catalogue) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open source registers: %w", err)
 	}
-	s := &Source{db: db, byID: make(map[string]int, len(cat.Registers))}
+	w, err := sql.Open("sqlite3", writeDSN(path))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open source registers: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	s := &Source{db: db, w: w, byID: make(map[string]int, len(cat.Registers))}
 	if err := s.prepare(cat); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("open source registers: %w", err)
@@ -79,6 +90,18 @@ func (s *Source) prepare(cat *catalogue.Catalogue) error {
 	if err != nil {
 		return fmt.Errorf("population register: %w", err)
 	}
+	if s.restrictions, err = s.db.PrepareContext(ctx, cat.RestrictionsQuery); err != nil {
+		return fmt.Errorf("restrictions_query: %w", err)
+	}
+	if err := s.check(ctx, s.restrictions, true, "restrictions_query", 2, "2 (register and record id)"); err != nil {
+		return err
+	}
+	if s.statements, err = s.db.PrepareContext(ctx, cat.StatementsQuery); err != nil {
+		return fmt.Errorf("statements_query: %w", err)
+	}
+	if err := s.check(ctx, s.statements, true, "statements_query", 4, "4 (register, record id, text and date)"); err != nil {
+		return err
+	}
 	for _, e := range cat.Registers {
 		r := register{entry: e, named: catalogue.NamesPNR(e.Query)}
 		if r.rows, err = s.db.PrepareContext(ctx, e.Query); err != nil {
@@ -86,9 +109,22 @@ func (s *Source) prepare(cat *catalogue.Catalogue) error {
 		}
 		s.registers = append(s.registers, r) // appended now so that Close closes it
 		s.byID[e.ID] = len(s.registers) - 1
-		if err := s.check(ctx, r.rows, r.named, "query", len(e.Columns)); err != nil {
+		if err := s.check(ctx, r.rows, r.named, "query", 1+len(e.Columns), fmt.Sprintf("%d (the record id, then the register's %d columns)", 1+len(e.Columns), len(e.Columns))); err != nil {
 			return fmt.Errorf("register %q: %w", e.ID, err)
 		}
+		changes, err := s.prepareChanges(ctx, e)
+		s.registers[len(s.registers)-1].changes = changes
+		if err != nil {
+			return fmt.Errorf("register %q: %w", e.ID, err)
+		}
+		sources := map[string]string{}
+		if e.Rules != nil {
+			sources[dsr.OpErase], sources[dsr.OpRestrict], sources[dsr.OpAnnotate] = e.Rules.Statements.Erase, e.Rules.Statements.Restrict, e.Rules.Statements.Annotate
+			for f, q := range e.Rules.Statements.Correct {
+				sources[dsr.OpCorrect+"."+f] = q
+			}
+		}
+		s.registers[len(s.registers)-1].sources = sources
 		if e.RecipientsQuery != "" {
 			named := catalogue.NamesPNR(e.RecipientsQuery)
 			st, err := s.db.PrepareContext(ctx, e.RecipientsQuery)
@@ -97,7 +133,7 @@ func (s *Source) prepare(cat *catalogue.Catalogue) error {
 			}
 			s.registers[len(s.registers)-1].recipients = st
 			s.registers[len(s.registers)-1].recNamed = named
-			if err := s.check(ctx, st, named, "recipients_query", 5); err != nil {
+			if err := s.check(ctx, st, named, "recipients_query", 5, "5 (organisation, organisation number, benefit, date and legal basis)"); err != nil {
 				return fmt.Errorf("register %q: %w", e.ID, err)
 			}
 		}
@@ -107,7 +143,7 @@ func (s *Source) prepare(cat *catalogue.Catalogue) error {
 
 // check runs a query for a person who does not exist, to prove that it
 // binds the person, runs on a read-only connection and returns want columns.
-func (s *Source) check(ctx context.Context, st *sql.Stmt, named bool, field string, want int) error {
+func (s *Source) check(ctx context.Context, st *sql.Stmt, named bool, field string, want int, wantText string) error {
 	rows, err := st.QueryContext(ctx, pnrArg(named, noSuchPNR))
 	if err != nil {
 		return fmt.Errorf("%s: %w", field, err)
@@ -118,7 +154,7 @@ func (s *Source) check(ctx context.Context, st *sql.Stmt, named bool, field stri
 		return fmt.Errorf("%s: %w", field, err)
 	}
 	if len(cols) != want {
-		return fmt.Errorf("%s returns %d columns, but the register declares %d", field, len(cols), want)
+		return fmt.Errorf("%s returns %d columns, but must return %s", field, len(cols), wantText)
 	}
 	for rows.Next() {
 	}
@@ -144,11 +180,16 @@ func (s *Source) Close() error {
 		if r.recipients != nil {
 			_ = r.recipients.Close()
 		}
+		for _, st := range r.changes {
+			_ = st.Close()
+		}
 	}
-	if s.person != nil {
-		_ = s.person.Close()
+	for _, st := range []*sql.Stmt{s.person, s.restrictions, s.statements} {
+		if st != nil {
+			_ = st.Close()
+		}
 	}
-	return s.db.Close()
+	return errors.Join(s.db.Close(), s.w.Close())
 }
 
 // Person returns what the population-register copy holds about p: name,
@@ -185,38 +226,40 @@ func (s *Source) lookup(e catalogue.Entry) (register, error) {
 }
 
 // Rows runs e's query for p and returns the person's rows, in the order the
-// query gives them, each value typed by its column's format; an empty list
-// when the register holds nothing on the person.
-func (s *Source) Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([][]dsr.Value, error) {
+// query gives them, each value typed by its column's format, with the id of
+// each row's record; empty lists when the register holds nothing on the
+// person.
+func (s *Source) Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([]string, [][]dsr.Value, error) {
 	r, err := s.lookup(e)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rows, err := r.rows.QueryContext(ctx, pnrArg(r.named, string(p)))
 	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+		return nil, nil, fmt.Errorf("query: %w", err)
 	}
 	defer rows.Close()
-	vals := make([]any, len(e.Columns))
-	ptrs := make([]any, len(e.Columns))
+	vals := make([]any, 1+len(e.Columns))
+	ptrs := make([]any, len(vals))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	out := [][]dsr.Value{}
+	ids, out := []string{}, [][]dsr.Value{}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("query: %w", err)
+			return nil, nil, fmt.Errorf("query: %w", err)
 		}
-		row := make([]dsr.Value, len(vals))
-		for i, v := range vals {
+		row := make([]dsr.Value, len(e.Columns))
+		for i, v := range vals[1:] {
 			row[i] = toValue(v, e.Columns[i].Format)
 		}
+		ids = append(ids, plain(vals[0]))
 		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+		return nil, nil, fmt.Errorf("query: %w", err)
 	}
-	return out, nil
+	return ids, out, nil
 }
 
 // Recipients runs e's recipients query for p and returns each specific

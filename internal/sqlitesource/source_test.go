@@ -68,6 +68,10 @@ func day(y int, m time.Month, d int) dsr.Value {
 
 func TestOpenChecksQueries(t *testing.T) {
 	dir := mustSeed(t)
+	defaults, err := catalogue.Parse("default", catalogue.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
 	db := filepath.Join(dir, demodata.DatabaseFile)
 	entry := func(query string, cols int) catalogue.Entry {
 		e := catalogue.Entry{Register: dsr.Register{ID: "prov", Name: dsr.Text{SV: "Prov"}}, Query: query}
@@ -81,23 +85,28 @@ func TestOpenChecksQueries(t *testing.T) {
 		entry catalogue.Entry
 		want  string
 	}{
-		{"too few columns", entry(`SELECT paid_on, benefit FROM payments WHERE pnr = :pnr`, 3),
-			`open source registers: register "prov": query returns 2 columns, but the register declares 3`},
+		{"too few columns", entry(`SELECT id, paid_on, benefit FROM payments WHERE pnr = :pnr`, 3),
+			`open source registers: register "prov": query returns 3 columns, but must return 4 (the record id, then the register's 3 columns)`},
 		{"no such table", entry(`SELECT x FROM nosuch WHERE pnr = :pnr`, 1),
 			`open source registers: register "prov": query: no such table: nosuch`},
-		{"two positional parameters", entry(`SELECT paid_on FROM payments WHERE pnr = ? OR pnr = ?`, 1),
+		{"two positional parameters", entry(`SELECT id, paid_on FROM payments WHERE pnr = ? OR pnr = ?`, 1),
 			`open source registers: register "prov": query: sql: expected 2 arguments, got 1`},
 		{"writes", entry(`DELETE FROM payments WHERE pnr = :pnr RETURNING id`, 1),
 			`open source registers: register "prov": query: attempt to write a readonly database`},
 		{"recipients with the wrong shape", func() catalogue.Entry {
-			e := entry(`SELECT paid_on FROM payments WHERE pnr = :pnr`, 1)
+			e := entry(`SELECT id, paid_on FROM payments WHERE pnr = :pnr`, 1)
 			e.RecipientsQuery = `SELECT recipient FROM lefi_disclosures WHERE pnr = :pnr`
 			return e
-		}(), `open source registers: register "prov": recipients_query returns 1 columns, but the register declares 5`},
+		}(), `open source registers: register "prov": recipients_query returns 1 columns, but must return 5 (organisation, organisation number, benefit, date and legal basis)`},
+		{"a change statement on a table that does not exist", func() catalogue.Entry {
+			e := entry(`SELECT id, paid_on FROM payments WHERE pnr = :pnr`, 1)
+			e.Rules = &catalogue.Rules{Statements: catalogue.Statements{Erase: `DELETE FROM nosuch WHERE id = :record AND pnr = :pnr`}}
+			return e
+		}(), `open source registers: register "prov": rules.statements.erase: no such table: nosuch`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := Open(db, &catalogue.Catalogue{Registers: []catalogue.Entry{tt.entry}})
+			src, err := Open(db, &catalogue.Catalogue{Registers: []catalogue.Entry{tt.entry}, RestrictionsQuery: defaults.RestrictionsQuery, StatementsQuery: defaults.StatementsQuery})
 			if err == nil {
 				_ = src.Close()
 				t.Fatal("no error")
@@ -152,7 +161,7 @@ func TestRowsAreTyped(t *testing.T) {
 	ctx := context.Background()
 	src, cat := mustOpen(t, mustSeed(t))
 	asa := demodata.DemoPeople()[0]
-	dec, err := src.Rows(ctx, entry(t, cat, "formansbeslut"), asa.PNR)
+	_, dec, err := src.Rows(ctx, entry(t, cat, "formansbeslut"), asa.PNR)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +170,7 @@ func TestRowsAreTyped(t *testing.T) {
 		t.Errorf("latest decision %+v, want %+v", dec[0], want)
 	}
 	child := demo(t, "child")
-	none, err := src.Rows(ctx, entry(t, cat, "formansbeslut"), child.PNR)
+	_, none, err := src.Rows(ctx, entry(t, cat, "formansbeslut"), child.PNR)
 	if err != nil || none == nil || len(none) != 0 {
 		t.Errorf("the child's decisions = %+v, %v; want an empty list", none, err)
 	}
@@ -174,7 +183,7 @@ func TestRecipients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := dsr.Recipient{Organisation: "Arbetsförmedlingen", OrgNumber: "202100-2114", Benefit: "Sjukpenning", Date: "2025-03-10", LegalBasis: "Uppgiftsskyldighet (10 kap. 28 § OSL)"}
+	want := dsr.Recipient{Organisation: "Arbetsförmedlingen", OrgNumber: "202100-2114", Benefit: "Sjukpenning", Date: "2025-03-10", LegalBasis: "Förordningen (1980:995) om skyldighet för Försäkringskassan att lämna uppgifter till andra myndigheter"}
 	if len(recs) != 4 || recs[0] != want {
 		t.Errorf("recipients %+v, want 4, newest %+v", recs, want)
 	}
@@ -193,12 +202,12 @@ func TestRowsOnlyForTheOpenedCatalogue(t *testing.T) {
 	p := pnr.Complete("19850314982")
 	other := entry(t, cat, "utbetalningar")
 	other.ID = "nosuch"
-	if _, err := src.Rows(ctx, other, p); err == nil || !strings.Contains(err.Error(), `register "nosuch" is not in the catalogue`) {
+	if _, _, err := src.Rows(ctx, other, p); err == nil || !strings.Contains(err.Error(), `register "nosuch" is not in the catalogue`) {
 		t.Errorf("unknown register: error %v", err)
 	}
 	changed := entry(t, cat, "utbetalningar")
 	changed.Query = `SELECT paid_on, benefit, amount_sek, pnr FROM payments WHERE pnr = :pnr`
-	if _, err := src.Rows(ctx, changed, p); err == nil || !strings.Contains(err.Error(), "differs from the entry") {
+	if _, _, err := src.Rows(ctx, changed, p); err == nil || !strings.Contains(err.Error(), "differs from the entry") {
 		t.Errorf("changed query: error %v", err)
 	}
 }

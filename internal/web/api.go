@@ -64,7 +64,13 @@ func bindJSON(c *gin.Context, v any) error {
 }
 
 type createCaseBody struct {
-	Kinds          []dsr.Kind          `json:"kinds"`
+	Kinds []dsr.Kind `json:"kinds"`
+	Scope *struct {
+		Registers []string `json:"registers"`
+	} `json:"scope"`
+	Changes        []dsr.Change        `json:"changes"`
+	Statement      string              `json:"statement"`
+	Grounds        []string            `json:"grounds"`
 	Subject        string              `json:"subject"`
 	SubjectName    string              `json:"subject_name"`
 	Channel        dsr.Channel         `json:"channel"`
@@ -80,10 +86,15 @@ func (s *Server) apiCreateCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var scope []string
+	if body.Scope != nil {
+		scope = body.Scope.Registers
+	}
 	cs, created, err := s.cases.Create(c.Request.Context(), casework.Request{
 		Kinds: body.Kinds, Subject: body.Subject, SubjectName: body.SubjectName, Channel: body.Channel,
 		ReceivedOn: body.ReceivedOn, Language: body.Language, Representative: body.Representative, Details: body.Details,
-		Key: c.GetHeader("Idempotency-Key"),
+		Key:    c.GetHeader("Idempotency-Key"),
+		Change: dsr.ChangeRequest{Scope: scope, Changes: body.Changes, Statement: body.Statement, Grounds: body.Grounds},
 	}, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
@@ -177,4 +188,110 @@ func (s *Server) apiCreateBatch(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": b.ID, "letters": len(b.Letters)})
+}
+
+// itemJSON is the API shape of an affected item. Its value is the person's
+// own data, shown only to staff.
+type itemJSON struct {
+	ID         string      `json:"id"`
+	Kind       dsr.Kind    `json:"kind"`
+	Register   string      `json:"register"`
+	Record     string      `json:"record"`
+	Field      string      `json:"field"`
+	Value      string      `json:"value"`
+	Requested  string      `json:"requested,omitempty"`
+	Outcome    dsr.Outcome `json:"outcome"`
+	Ground     string      `json:"ground"`
+	Reason     string      `json:"ground_text"`
+	Proposed   dsr.Outcome `json:"proposed"`
+	Overridden bool        `json:"overridden"`
+	Override   string      `json:"override_reason,omitempty"`
+	Executed   bool        `json:"executed"`
+}
+
+func itemsJSON(items []dsr.Item, lang string) []itemJSON {
+	out := make([]itemJSON, 0, len(items))
+	for _, it := range items {
+		out = append(out, itemJSON{ID: it.ID, Kind: it.Kind, Register: it.Register, Record: it.Record, Field: it.Field, Value: it.Value,
+			Requested: it.Requested, Outcome: it.Outcome, Ground: it.Ground.Cite, Reason: it.Ground.Text.In(lang), Proposed: it.Proposed,
+			Overridden: it.Overridden(), Override: it.Reason, Executed: it.ExecutedAt != nil})
+	}
+	return out
+}
+
+func (s *Server) apiEvaluate(c *gin.Context) {
+	items, err := s.changes.Evaluate(c.Request.Context(), c.Param("id"), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": itemsJSON(items, "en")})
+}
+
+func (s *Server) apiItems(c *gin.Context) {
+	items, err := s.changes.Items(c.Request.Context(), c.Param("id"), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": itemsJSON(items, "en")})
+}
+
+func (s *Server) apiOverride(c *gin.Context) {
+	var body struct {
+		Outcome dsr.Outcome `json:"outcome"`
+		Reason  string      `json:"reason"`
+	}
+	if err := bindJSON(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	it, err := s.changes.Override(c.Request.Context(), c.Param("id"), c.Param("item"), body.Outcome, body.Reason, staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, itemsJSON([]dsr.Item{*it}, "en")[0])
+}
+
+func (s *Server) apiExecute(c *gin.Context) {
+	ex, err := s.changes.Execute(c.Request.Context(), c.Param("id"), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	type executed struct {
+		ID      string      `json:"id"`
+		Outcome dsr.Outcome `json:"outcome"`
+	}
+	type notified struct {
+		Recipient string `json:"recipient"`
+		OrgNo     string `json:"org_no"`
+		Status    string `json:"status"`
+		Reason    string `json:"reason,omitempty"`
+	}
+	out := struct {
+		Executed      []executed `json:"executed"`
+		Notifications []notified `json:"notifications"`
+	}{Executed: []executed{}, Notifications: []notified{}}
+	for _, it := range ex.Items {
+		if it.ExecutedAt != nil {
+			out.Executed = append(out.Executed, executed{ID: it.ID, Outcome: it.Outcome})
+		}
+	}
+	for _, n := range ex.Notifications {
+		out.Notifications = append(out.Notifications, notified{Recipient: n.Recipient, OrgNo: n.OrgNumber, Status: n.Status, Reason: n.Reason})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// letterPDF serves the answer of a case: the extract or the decision letter.
+func (s *Server) letterPDF(c *gin.Context) {
+	pdf, err := s.changes.Letter(c.Request.Context(), c.Param("id"), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `inline; filename="brev.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"dsrdesk/internal/casework"
+	"dsrdesk/internal/changes"
 	"dsrdesk/internal/delivery"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/forms"
@@ -45,6 +46,15 @@ type Cases interface {
 type Extracts interface {
 	Assemble(ctx context.Context, caseID string, actor dsr.Actor) (dsr.ExtractSummary, error)
 	PDF(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, dsr.ExtractSummary, error)
+}
+
+// Changes evaluates, decides and executes requests to change data.
+type Changes interface {
+	Evaluate(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Item, error)
+	Items(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Item, error)
+	Override(ctx context.Context, caseID, itemID string, outcome dsr.Outcome, reason string, actor dsr.Actor) (*dsr.Item, error)
+	Execute(ctx context.Context, caseID string, actor dsr.Actor) (changes.Execution, error)
+	Letter(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error)
 }
 
 // Delivery writes and sends letters.
@@ -88,6 +98,7 @@ type Server struct {
 	auth     Auth
 	cases    Cases
 	extracts Extracts
+	changes  Changes
 	delivery Delivery
 	print    Print
 	forms    map[string]*forms.Form
@@ -100,6 +111,7 @@ type Services struct {
 	Auth     Auth
 	Cases    Cases
 	Extracts Extracts
+	Changes  Changes
 	Delivery Delivery
 	Print    Print
 	Forms    map[string]*forms.Form
@@ -114,7 +126,7 @@ func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*S
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 1 << 20
 	}
-	s := &Server{cfg: cfg, log: log, now: now, auth: svc.Auth, cases: svc.Cases, extracts: svc.Extracts,
+	s := &Server{cfg: cfg, log: log, now: now, auth: svc.Auth, cases: svc.Cases, extracts: svc.Extracts, changes: svc.Changes,
 		delivery: svc.Delivery, print: svc.Print, forms: svc.Forms, pages: map[string]map[string]*template.Template{}}
 	b, err := fs.ReadFile(assets.FS, "i18n.json")
 	if err != nil {
