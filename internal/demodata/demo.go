@@ -165,6 +165,7 @@ func demoRecords() []demoRecord {
 				Note: "LEFI Online disclosures to two insurers (Folksam, Skandia) and one authority (Arbetsförmedlingen); LEFI Prenumeration subscribers; an e-mail reminder on consent and contact notes past their retention, so that erasing everything gives a mix of erased, kept and referred data."},
 			street: "Exempelgatan 5", town: "MALMÖ", account: "****3308",
 			decisions: []decisionRow{
+				{"Sjukpenning", "2015-03-02", "2015-02-16", "2015-03-31", 890, "Beviljad"},
 				{"Sjukpenning", "2024-09-16", "2024-09-02", "2024-12-31", 1023, "Beviljad"},
 				{"Sjukpenning", "2025-01-20", "2025-01-01", "2025-03-31", 1023, "Beviljad (förlängning)"},
 			},

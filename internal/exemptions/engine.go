@@ -108,7 +108,7 @@ func keptUnder(rules *catalogue.Rules) string {
 func erasure(e catalogue.Entry, row []dsr.Value, req Request, today time.Time) (dsr.Outcome, dsr.Ground) {
 	rules := e.Rules
 	if rules.ReferTo != nil {
-		return dsr.OutcomeRefer, dsr.Ground{Cite: "GDPR Art. 17(3)(b); " + e.LegalBasis.SV, Text: dsr.Text{
+		return dsr.OutcomeRefer, dsr.Ground{Cite: "GDPR Art. 17(3)(b)", Text: dsr.Text{
 			SV: fmt.Sprintf("Uppgifterna är en kopia av ett register som %s ansvarar för och behövs för att handlägga dina ärenden. Försäkringskassan kan inte radera dem i källan; vänd dig till %s.", rules.ReferTo.SV, rules.ReferTo.SV),
 			EN: fmt.Sprintf("The data are a copy of a register kept by %s and are needed to handle your matters. Försäkringskassan cannot erase them at the source; please contact %s.", rules.ReferTo.In("en"), rules.ReferTo.In("en")),
 		}}
@@ -126,24 +126,21 @@ func erasure(e catalogue.Entry, row []dsr.Value, req Request, today time.Time) (
 			EN: "The data are no longer needed and can be erased.",
 		}}
 	case catalogue.ErasureAfterRetention:
-		end, known := retentionEnd(e, row)
-		if known && today.After(end) {
+		// The ground is the same for every record it covers (a decision
+		// letter lists each ground once); the record's own date is in
+		// its value.
+		if end, known := retentionEnd(e, row); known && today.After(end) {
 			return dsr.OutcomeErase, dsr.Ground{Cite: "GDPR Art. 17(1)(a)", Text: dsr.Text{
-				SV: fmt.Sprintf("Bevarandetiden gick ut %s: %s Uppgifterna raderas.", dsr.FormatDate(end), rules.Retention.Rule.SV),
-				EN: fmt.Sprintf("The retention period ended on %s: %s The data are erased.", dsr.FormatDate(end), rules.Retention.Rule.In("en")),
+				SV: "Bevarandetiden har gått ut: " + rules.Retention.Rule.SV + " Uppgifterna behövs inte längre och raderas.",
+				EN: "The retention period has ended: " + rules.Retention.Rule.In("en") + " The data are no longer needed and are erased.",
 			}}
 		}
-		var until dsr.Text
-		if known {
-			until = dsr.Text{SV: " Uppgifterna sparas till och med " + dsr.FormatDate(end) + ".", EN: " The data are kept until " + dsr.FormatDate(end) + "."}
-		}
-		return dsr.OutcomeKeep, keep(e, until)
 	}
-	return dsr.OutcomeKeep, keep(e, dsr.Text{})
+	return dsr.OutcomeKeep, keep(e)
 }
 
 // keep is the ground for keeping data the agency must keep.
-func keep(e catalogue.Entry, until dsr.Text) dsr.Ground {
+func keep(e catalogue.Entry) dsr.Ground {
 	rules := e.Rules
 	archive := dsr.Text{}
 	if rules.Archiving {
@@ -152,9 +149,9 @@ func keep(e catalogue.Entry, until dsr.Text) dsr.Ground {
 			EN: " The records are public documents that the Archives Act (1990:782) requires the agency to keep.",
 		}
 	}
-	return dsr.Ground{Cite: keptUnder(rules) + "; " + e.LegalBasis.SV, Text: dsr.Text{
-		SV: "Försäkringskassan måste spara uppgifterna för att fullgöra sina uppgifter enligt lag (" + e.LegalBasis.SV + ")." + archive.SV + " " + rules.Retention.Rule.SV + until.SV,
-		EN: "Försäkringskassan must keep the data to carry out its tasks under the law (" + e.LegalBasis.In("en") + ")." + archive.EN + " " + rules.Retention.Rule.In("en") + until.EN,
+	return dsr.Ground{Cite: keptUnder(rules), Text: dsr.Text{
+		SV: "Försäkringskassan måste spara uppgifterna för att fullgöra sina uppgifter enligt lag (" + e.LegalBasis.SV + ")." + archive.SV + " " + rules.Retention.Rule.SV,
+		EN: "Försäkringskassan must keep the data to carry out its tasks under the law (" + e.LegalBasis.In("en") + ")." + archive.EN + " " + rules.Retention.Rule.In("en"),
 	}}
 }
 
@@ -172,7 +169,7 @@ func retentionEnd(e catalogue.Entry, row []dsr.Value) (end time.Time, known bool
 // restriction decides one record of a restriction request.
 func restriction(e catalogue.Entry, req Request) (dsr.Outcome, dsr.Ground) {
 	if !e.Rules.Restrictable {
-		return dsr.OutcomeKeep, dsr.Ground{Cite: "GDPR Art. 18(2), Art. 6(1)(c); " + e.LegalBasis.SV, Text: dsr.Text{
+		return dsr.OutcomeKeep, dsr.Ground{Cite: "GDPR Art. 18(2), Art. 6(1)(c)", Text: dsr.Text{
 			SV: "Uppgifterna kan inte begränsas: myndigheten är skyldig enligt lag att behandla dem (" + e.LegalBasis.SV + ").",
 			EN: "The data cannot be restricted: the agency is obliged by law to process them (" + e.LegalBasis.In("en") + ").",
 		}}
@@ -199,12 +196,12 @@ func objection(e catalogue.Entry) (dsr.Outcome, dsr.Ground) {
 	rules := e.Rules
 	switch {
 	case rules.HasBasis("c"):
-		return dsr.OutcomeKeep, dsr.Ground{Cite: "GDPR Art. 21(1), Art. 6(1)(c); " + e.LegalBasis.SV, Text: dsr.Text{
+		return dsr.OutcomeKeep, dsr.Ground{Cite: "GDPR Art. 21(1), Art. 6(1)(c)", Text: dsr.Text{
 			SV: "Rätten att invända gäller inte här: Försäkringskassan är skyldig enligt lag att behandla uppgifterna (" + e.LegalBasis.SV + ").",
 			EN: "The right to object does not apply here: Försäkringskassan is obliged by law to process the data (" + e.LegalBasis.In("en") + ").",
 		}}
 	case rules.HasBasis("e") && rules.Objection == catalogue.ObjectionCompelling:
-		return dsr.OutcomeKeep, dsr.Ground{Cite: "GDPR Art. 21(1): tvingande berättigade skäl; " + e.LegalBasis.SV, Text: dsr.Text{
+		return dsr.OutcomeKeep, dsr.Ground{Cite: "GDPR Art. 21(1) (tvingande berättigade skäl)", Text: dsr.Text{
 			SV: "Det finns tvingande berättigade skäl att fortsätta behandlingen: " + rules.Compelling.SV,
 			EN: "There are compelling legitimate grounds to continue the processing: " + rules.Compelling.In("en"),
 		}}

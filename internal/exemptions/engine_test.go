@@ -75,10 +75,10 @@ func TestEvaluateOutcomesAndGrounds(t *testing.T) {
 		// Erasure (Art. 17).
 		{"population data are referred to Skatteverket", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-23", "folkbokforing", dsr.OutcomeRefer, "17(3)(b)", "vänd dig till Skatteverket"},
 		{"a decision inside its ten years is kept for the archives", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-21", "formansbeslut", dsr.OutcomeKeep, "17(3)(b), (d)", "arkivlagen"},
-		{"on its last day of retention a decision is still kept", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-22", "formansbeslut", dsr.OutcomeKeep, "17(3)(b), (d)", "till och med 2026-11-22"},
-		{"the day after its retention a decision is erased", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-23", "formansbeslut", dsr.OutcomeErase, "17(1)(a)", "Bevarandetiden gick ut 2026-11-22"},
-		{"a contact inside two years is kept, no archiving", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-23", "kontakter", dsr.OutcomeKeep, "GDPR Art. 17(3)(b);", "Kontakter gallras efter två år."},
-		{"a contact past two years is erased", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-24", "kontakter", dsr.OutcomeErase, "17(1)(a)", "gick ut 2026-11-23"},
+		{"on its last day of retention a decision is still kept", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-22", "formansbeslut", dsr.OutcomeKeep, "17(3)(b), (d)", "Akter gallras efter tio år."},
+		{"the day after its retention a decision is erased", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-23", "formansbeslut", dsr.OutcomeErase, "17(1)(a)", "Bevarandetiden har gått ut: Akter gallras efter tio år."},
+		{"a contact inside two years is kept, no archiving", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-23", "kontakter", dsr.OutcomeKeep, "GDPR Art. 17(3)(b)", "Kontakter gallras efter två år."},
+		{"a contact past two years is erased", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-24", "kontakter", dsr.OutcomeErase, "17(1)(a)", "Kontakter gallras efter två år."},
 		{"consent withdrawn: erased", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-23", "paminnelser", dsr.OutcomeErase, "17(1)(b)", "samtycke"},
 		{"a log the agency must keep is kept", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-23", "lefi", dsr.OutcomeKeep, "17(3)(b)", "Loggen sparas."},
 		// Restriction (Art. 18).
@@ -90,6 +90,7 @@ func TestEvaluateOutcomesAndGrounds(t *testing.T) {
 		// Objection (Art. 21(1)).
 		{"data under official authority: processing stops", Request{Kinds: []dsr.Kind{dsr.KindObjection}}, "2026-11-23", "kontakter", dsr.OutcomeStop, "21(1)", "upphör"},
 		{"compelling legitimate grounds are cited", Request{Kinds: []dsr.Kind{dsr.KindObjection}}, "2026-11-23", "folkbokforing", dsr.OutcomeKeep, "tvingande berättigade skäl", "Adressen behövs"},
+		{"the kept ground names the legal basis", Request{Kinds: []dsr.Kind{dsr.KindErasure}}, "2026-11-21", "formansbeslut", dsr.OutcomeKeep, "17(3)(b), (d)", "Art. 6.1 c och e; SFB"},
 		{"data under a legal obligation are outside Art. 21", Request{Kinds: []dsr.Kind{dsr.KindObjection}}, "2026-11-23", "formansbeslut", dsr.OutcomeKeep, "6(1)(c)", "gäller inte"},
 		// Rectification and completion (Art. 16).
 		{"a rectifiable field is corrected", Request{Kinds: []dsr.Kind{dsr.KindRectify}, Changes: []dsr.Change{{Register: "kontakter", Field: "subject", Value: "Sjukanmälan för barn"}}}, "2026-11-23", "kontakter", dsr.OutcomeRectify, "Art. 16", "rättas"},

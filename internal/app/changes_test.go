@@ -1,0 +1,251 @@
+package app
+
+import (
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"dsrdesk/internal/demodata"
+	"dsrdesk/internal/dsr"
+)
+
+type itemResp struct {
+	ID         string `json:"id"`
+	Register   string `json:"register"`
+	Record     string `json:"record"`
+	Field      string `json:"field"`
+	Value      string `json:"value"`
+	Outcome    string `json:"outcome"`
+	Ground     string `json:"ground"`
+	Proposed   string `json:"proposed"`
+	Overridden bool   `json:"overridden"`
+	Executed   bool   `json:"executed"`
+}
+
+type executeResp struct {
+	Executed []struct {
+		ID      string `json:"id"`
+		Outcome string `json:"outcome"`
+	} `json:"executed"`
+	Notifications []struct {
+		Recipient string `json:"recipient"`
+		OrgNo     string `json:"org_no"`
+		Status    string `json:"status"`
+	} `json:"notifications"`
+}
+
+// extractCounts assembles a fresh register extract of the person and
+// returns the number of items per register.
+func (e *env) extractCounts(subject string) map[string]int {
+	e.t.Helper()
+	c := e.createCase(subject, "letter", "2026-11-20")
+	var out struct {
+		Registers []struct {
+			Name  string `json:"name"`
+			Items int    `json:"items"`
+		} `json:"registers"`
+	}
+	if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/extract", e.officer, nil, &out); st != http.StatusOK {
+		e.t.Fatalf("extract: %d %s", st, raw)
+	}
+	counts := map[string]int{}
+	for _, r := range out.Registers {
+		counts[r.Name] = r.Items
+	}
+	return counts
+}
+
+// TestAPIEraseEverything walks an erasure of all data for the person whose
+// data went to insurers and an authority through LEFI: a mix of erased,
+// kept and referred items, carried out in the registers, every recipient
+// told, a decision letter that gives the grounds and the appeal, and a
+// second execution that changes nothing.
+func TestAPIEraseEverything(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	elin := string(person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR)
+	before := e.extractCounts(elin)
+
+	var c caseResp
+	if st, raw := e.call("POST", "/api/v1/cases", e.officer, map[string]any{
+		"kinds": []string{"erasure"}, "subject": elin, "channel": "letter", "received_on": "2026-11-16", "grounds": []string{dsr.GroundConsentWithdrawn},
+	}, &c); st != http.StatusCreated {
+		t.Fatalf("register: %d %s", st, raw)
+	}
+	var ev struct{ Items []itemResp }
+	if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/evaluation", e.officer, nil, &ev); st != http.StatusOK {
+		t.Fatalf("evaluation: %d %s", st, raw)
+	}
+	outcomes := map[string]map[string]int{}
+	for _, it := range ev.Items {
+		if outcomes[it.Register] == nil {
+			outcomes[it.Register] = map[string]int{}
+		}
+		outcomes[it.Register][it.Outcome]++
+		if it.Outcome == "keep" && !strings.Contains(it.Ground, "17(3)") {
+			t.Errorf("kept item %s cites %q, not Art. 17(3)", it.ID, it.Ground)
+		}
+		if strings.Contains(it.Value, elin[2:8]) {
+			t.Errorf("an item's value carries the identity number")
+		}
+	}
+	want := map[string]map[string]int{
+		"folkbokforing":      {"refer": 1},
+		"formansbeslut":      {"erase": 1, "keep": 2},
+		"utbetalningar":      {"erase": 2, "keep": 7},
+		"kontakter":          {"erase": 4},
+		"paminnelser":        {"erase": 1},
+		"lefi":               {"keep": 4},
+		"lefi_prenumeration": {"keep": 2},
+	}
+	if !reflect.DeepEqual(outcomes, want) {
+		t.Fatalf("outcomes per register\n got %v\nwant %v", outcomes, want)
+	}
+
+	var ex executeResp
+	if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/execute", e.officer, nil, &ex); st != http.StatusOK {
+		t.Fatalf("execute: %d %s", st, raw)
+	}
+	if len(ex.Executed) != len(ev.Items) {
+		t.Errorf("%d items executed, want all %d", len(ex.Executed), len(ev.Items))
+	}
+	told := map[string]string{}
+	for _, n := range ex.Notifications {
+		told[n.OrgNo] = n.Status
+	}
+	wantTold := map[string]string{"502006-1585": "queued", "502017-3083": "queued", "202100-2114": "queued", "502014-6865": "queued"}
+	if !reflect.DeepEqual(told, wantTold) {
+		t.Errorf("Art. 19 notifications %v, want every LEFI recipient and subscriber %v", told, wantTold)
+	}
+	var again executeResp
+	e.call("POST", "/api/v1/cases/"+c.ID+"/execute", e.officer, nil, &again)
+	if !reflect.DeepEqual(again, ex) {
+		t.Errorf("a second execution answered differently:\n%+v\n%+v", again, ex)
+	}
+
+	after := e.extractCounts(elin)
+	for reg, diff := range map[string]int{"Förmånsbeslut": -1, "Utbetalningar": -2, "Kontakter med Försäkringskassan": -4, "Påminnelser via e-post": -1,
+		"LEFI Online – utlämnade uppgifter": 0, "Folkbokföringsuppgifter (kopia från Skatteverket)": 0} {
+		if after[reg] != before[reg]+diff {
+			t.Errorf("%s: %d items after, %d before; want a change of %d", reg, after[reg], before[reg], diff)
+		}
+	}
+
+	st, pdf := e.call("GET", "/api/v1/cases/"+c.ID+"/letter.pdf", e.officer, nil, nil)
+	if st != http.StatusOK {
+		t.Fatalf("letter.pdf: %d", st)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	for _, must := range []string{"Integritetsskyddsmyndigheten", "förvaltningsrätt", "tre veckor", "17(3)(b), (d)", "17(1)(a)", "17(1)(b)",
+		"Folksam", "Alecta", "Arbetsförmedlingen", "Skatteverket"} {
+		if !strings.Contains(text, must) {
+			t.Errorf("the decision letter does not say %q", must)
+		}
+	}
+	var sent struct{ Channel, Receipt string }
+	if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/send", e.officer, nil, &sent); st != http.StatusOK || sent.Channel != "digital_mailbox" {
+		t.Fatalf("send: %d %s", st, raw)
+	}
+	var got caseResp
+	e.call("GET", "/api/v1/cases/"+c.ID, e.officer, nil, &got)
+	if got.Status != "sent" {
+		t.Errorf("status after sending = %s", got.Status)
+	}
+	e.checkAuditAndLogs()
+}
+
+// TestAPIChangeRequestErrors: bad input to the change API gets a precise
+// error and leaves the store and the registers as they were.
+func TestAPIChangeRequestErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	elin := string(person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR)
+	before := e.extractCounts(elin)
+	var total struct{ Total int }
+	e.call("GET", "/api/v1/cases", e.officer, nil, &total)
+
+	rectify := func(change map[string]any) map[string]any {
+		return map[string]any{"kinds": []string{"rectification"}, "subject": elin, "channel": "letter", "changes": []map[string]any{change}}
+	}
+	for _, tt := range []struct {
+		name  string
+		body  map[string]any
+		field string
+	}{
+		{"unknown register", rectify(map[string]any{"register": "bilstod", "field": "x", "value": "y"}), "changes"},
+		{"unknown field", rectify(map[string]any{"register": "kontakter", "field": "colour", "value": "y"}), "changes"},
+		{"a field that is not rectifiable", rectify(map[string]any{"register": "utbetalningar", "field": "amount", "value": "1 000 kr"}), "changes"},
+		{"unknown register in scope", map[string]any{"kinds": []string{"erasure"}, "subject": elin, "channel": "letter", "scope": map[string]any{"registers": []string{"bilstod"}}}, "scope"},
+		{"a ground of another kind", map[string]any{"kinds": []string{"erasure"}, "subject": elin, "channel": "letter", "grounds": []string{"18.1.a"}}, "grounds"},
+	} {
+		var er errResp
+		st, raw := e.call("POST", "/api/v1/cases", e.officer, tt.body, nil)
+		jsonDecode(t, strings.NewReader(string(raw)), &er)
+		if st != http.StatusBadRequest || er.Error.Code != "invalid" || er.Error.Field != tt.field || er.Error.Message == "" {
+			t.Errorf("%s: %d %s, want 400 on %s", tt.name, st, raw, tt.field)
+		}
+	}
+	var after struct{ Total int }
+	e.call("GET", "/api/v1/cases", e.officer, nil, &after)
+	if after.Total != total.Total || total.Total == 0 {
+		t.Errorf("%d cases after refused requests, want %d", after.Total, total.Total)
+	}
+
+	var c caseResp
+	e.call("POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"erasure"}, "subject": elin, "channel": "letter"}, &c)
+	expect := func(name, method, path, token string, body any, status int, code, field string) {
+		t.Helper()
+		var er errResp
+		st, raw := e.call(method, path, token, body, nil)
+		jsonDecode(t, strings.NewReader(string(raw)), &er)
+		if st != status || er.Error.Code != code || er.Error.Field != field {
+			t.Errorf("%s: %d %s, want %d %s %q", name, st, raw, status, code, field)
+		}
+	}
+	expect("execute before an evaluation", "POST", "/api/v1/cases/"+c.ID+"/execute", e.officer, nil, http.StatusConflict, "conflict", "")
+	var ev struct{ Items []itemResp }
+	e.call("POST", "/api/v1/cases/"+c.ID+"/evaluation", e.officer, nil, &ev)
+	var kept string
+	for _, it := range ev.Items {
+		if it.Register == "formansbeslut" && it.Outcome == "keep" {
+			kept = it.ID
+		}
+	}
+	path := "/api/v1/cases/" + c.ID + "/items/" + kept + "/outcome"
+	expect("an officer overrides", "POST", path, e.officer, map[string]any{"outcome": "erase", "reason": "x"}, http.StatusForbidden, "forbidden", "")
+	expect("an override without a reason", "POST", path, e.dpo, map[string]any{"outcome": "erase", "reason": "  "}, http.StatusBadRequest, "invalid", "reason")
+	expect("an unknown outcome", "POST", path, e.dpo, map[string]any{"outcome": "shred", "reason": "x"}, http.StatusBadRequest, "invalid", "outcome")
+	expect("an outcome the register cannot carry out", "POST", "/api/v1/cases/"+c.ID+"/items/"+ev.Items[0].ID+"/outcome", e.dpo,
+		map[string]any{"outcome": "erase", "reason": "Uppgiften är felaktig."}, http.StatusBadRequest, "invalid", "outcome")
+	expect("an unknown item", "POST", "/api/v1/cases/"+c.ID+"/items/0198a3f2-0000-7000-8000-000000000000/outcome", e.dpo,
+		map[string]any{"outcome": "erase", "reason": "x"}, http.StatusNotFound, "not_found", "")
+	var items struct{ Items []itemResp }
+	e.call("GET", "/api/v1/cases/"+c.ID+"/items", e.officer, nil, &items)
+	if !reflect.DeepEqual(items.Items, ev.Items) {
+		t.Error("a refused override changed an item")
+	}
+	if got := e.extractCounts(elin); !reflect.DeepEqual(got, before) {
+		t.Errorf("the registers changed: %v, before %v", got, before)
+	}
+
+	// The DPO's override, with its reason, is what gets carried out.
+	var it itemResp
+	if st, raw := e.call("POST", path, e.dpo, map[string]any{"outcome": "erase", "reason": "Beslutet gäller en förmån som aldrig betalades ut."}, &it); st != http.StatusOK ||
+		it.Outcome != "erase" || it.Proposed != "keep" || !it.Overridden {
+		t.Fatalf("override: %d %s", st, raw)
+	}
+	var ex executeResp
+	e.call("POST", "/api/v1/cases/"+c.ID+"/execute", e.officer, nil, &ex)
+	if got := e.extractCounts(elin); got["Förmånsbeslut"] != before["Förmånsbeslut"]-2 {
+		t.Errorf("after the override %d decisions are left of %d, want two fewer", got["Förmånsbeslut"], before["Förmånsbeslut"])
+	}
+	events, _ := e.app.Store.AuditEvents(t.Context(), c.ID)
+	var overridden bool
+	for _, ev := range events {
+		overridden = overridden || ev.Action == dsr.ActionItemOverridden && strings.Contains(ev.Detail, "proposed=keep") && strings.Contains(ev.Detail, "aldrig betalades ut")
+	}
+	if !overridden {
+		t.Error("the override, the proposal and the reason are not in the audit trail")
+	}
+}
