@@ -11,8 +11,8 @@ import (
 
 	"dsrdesk/internal/catalogue"
 	"dsrdesk/internal/deadline"
-	"dsrdesk/internal/exemptions"
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/exemptions"
 	"dsrdesk/internal/pnr"
 )
 
@@ -24,6 +24,8 @@ type Store interface {
 	UpdateCase(ctx context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error)
 	ExtractSummary(ctx context.Context, caseID string) (*dsr.ExtractSummary, error)
 	CaseLetters(ctx context.Context, caseID string) ([]dsr.Letter, error)
+	Items(ctx context.Context, caseID string) ([]dsr.Item, error)
+	Notifications(ctx context.Context, caseID string) ([]dsr.Notification, error)
 	AuditEvents(ctx context.Context, caseID string) ([]dsr.AuditEvent, error)
 	Record(ctx context.Context, events ...dsr.AuditEvent) error
 }
@@ -265,6 +267,8 @@ type Overview struct {
 	Allowed []dsr.Action        // what the workflow allows today
 	Extract *dsr.ExtractSummary // nil until assembled
 	Letters []dsr.Letter
+	Items   []dsr.Item // a request to change data: every affected item, once evaluated
+	Notes   []dsr.Notification
 	Audit   []dsr.AuditEvent
 }
 
@@ -290,6 +294,12 @@ func (s *Service) Overview(ctx context.Context, id string, actor dsr.Actor) (*Ov
 		return nil, err
 	}
 	if o.Letters, err = s.store.CaseLetters(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.Items, err = s.store.Items(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.Notes, err = s.store.Notifications(ctx, id); err != nil {
 		return nil, err
 	}
 	if o.Audit, err = s.store.AuditEvents(ctx, id); err != nil {

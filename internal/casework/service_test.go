@@ -70,6 +70,10 @@ func (m *memStore) ExtractSummary(context.Context, string) (*dsr.ExtractSummary,
 	return nil, dsr.Errorf(dsr.ENOTFOUND, "extract.not_assembled", "none")
 }
 func (m *memStore) CaseLetters(context.Context, string) ([]dsr.Letter, error) { return nil, nil }
+func (m *memStore) Items(context.Context, string) ([]dsr.Item, error)         { return nil, nil }
+func (m *memStore) Notifications(context.Context, string) ([]dsr.Notification, error) {
+	return nil, nil
+}
 func (m *memStore) AuditEvents(context.Context, string) ([]dsr.AuditEvent, error) {
 	return m.events, nil
 }

@@ -30,6 +30,7 @@ type Store interface {
 	LetterByKey(ctx context.Context, key string) (*dsr.Letter, error)
 	LetterPDF(ctx context.Context, letterID string) ([]byte, error)
 	ExtractPDF(ctx context.Context, caseID string, events ...dsr.AuditEvent) ([]byte, dsr.ExtractSummary, error)
+	Record(ctx context.Context, events ...dsr.AuditEvent) error
 }
 
 // Registers are the agency's source registers.

@@ -623,3 +623,34 @@ func TestValuesAreWrittenForReading(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractMarksRestrictionsAndStatements: after a decision is carried
+// out, a restricted record is marked as restricted and a supplementary
+// statement is shown with the register it belongs to, in both languages.
+func TestExtractMarksRestrictionsAndStatements(t *testing.T) {
+	for _, tt := range []struct{ lang, marker, heading string }{
+		{"sv", "Begränsad (sparas bara)", "Dina kompletterande yttranden"},
+		{"en", "Restricted (only stored)", "Your supplementary statements"},
+	} {
+		e := testExtract(tt.lang)
+		s := paymentsSection(3)
+		s.RecordIDs = []string{"1", "2", "3"}
+		s.Restricted = []bool{false, true, false}
+		s.Statements = []dsr.Statement{{RecordID: "2", Text: "Jag var sjuk hela perioden, även den 3 mars.", On: "2026-11-23"}}
+		e.Sections = append(e.Sections, s)
+		pdf, _ := render(t, e)
+		text := strings.Join(strings.Fields(pdftest.Text(t, pdf)), " ")
+		if strings.Count(text, tt.marker) != 1 {
+			t.Errorf("%s: the restricted record is marked %d times, want once", tt.lang, strings.Count(text, tt.marker))
+		}
+		if !strings.Contains(text, tt.heading) || !strings.Contains(text, "Jag var sjuk hela perioden, även den 3 mars.") || !strings.Contains(text, "2026-11-23") {
+			t.Errorf("%s: the statement is not shown", tt.lang)
+		}
+	}
+	// A register with nothing restricted has no restriction column.
+	e := testExtract("sv")
+	pdf, _ := render(t, e)
+	if strings.Contains(pdftest.Text(t, pdf), "Begränsning") {
+		t.Error("an extract with nothing restricted has a restriction column")
+	}
+}

@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"slices"
 	"strconv"
 
 	"dsrdesk/internal/dsr"
@@ -116,12 +117,32 @@ func (l *extractLayout) section(n int, s *dsr.Section) {
 	for i, c := range s.Columns {
 		headers[i] = c.In(lang)
 	}
+	rows := cells(s.Rows, lang)
+	if slices.Contains(s.Restricted, true) {
+		// Restricted records (Art. 18) are marked in a column of their own.
+		headers = append(headers, t.restrictedCol)
+		for i := range rows {
+			mark := ""
+			if i < len(s.Restricted) && s.Restricted[i] {
+				mark = t.restricted
+			}
+			rows[i] = append(rows[i], pdf.Cell{Text: mark})
+		}
+	}
 	d.Table(pdf.Table{
 		Title:   t.data + " (" + group(len(s.Rows), t.thousands) + ")",
 		Context: name,
 		Headers: headers,
-		Rows:    cells(s.Rows, lang),
+		Rows:    rows,
 	})
+	if len(s.Statements) > 0 {
+		// Supplementary statements the person attached (Art. 16).
+		d.Skip(2 * pdf.MM)
+		d.Subheading(t.statements)
+		for _, st := range s.Statements {
+			d.Labelled(st.On, st.Text)
+		}
+	}
 }
 
 // cells writes the typed values of a register's rows for the page, in

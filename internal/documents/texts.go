@@ -56,6 +56,9 @@ type texts struct {
 	recipientCols   [5]string
 	data            string
 	noData          string
+	restrictedCol   string // the column that marks restricted records
+	restricted      string
+	statements      string // the heading of the person's supplementary statements
 }
 
 var swedish = texts{
@@ -117,6 +120,9 @@ var swedish = texts{
 	recipientCols:   [5]string{"Mottagare", "Organisationsnummer", "Förmån", "Datum", "Rättslig grund"},
 	data:            "Registrerade uppgifter",
 	noData:          "Inga uppgifter registrerade.",
+	restrictedCol:   "Begränsning",
+	restricted:      "Begränsad (sparas bara)",
+	statements:      "Dina kompletterande yttranden",
 }
 
 var english = texts{
@@ -183,6 +189,9 @@ var english = texts{
 	recipientCols:   [5]string{"Recipient", "Organisation number", "Benefit", "Date", "Legal basis"},
 	data:            "Recorded data",
 	noData:          "No data recorded.",
+	restrictedCol:   "Restriction",
+	restricted:      "Restricted (only stored)",
+	statements:      "Your supplementary statements",
 }
 
 // textsFor returns the texts for lang: English for "en", Swedish otherwise,

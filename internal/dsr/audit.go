@@ -106,3 +106,7 @@ const (
 	ActionNotified       AuditAction = "art19.notified"
 	ActionCaseExecuted   AuditAction = "case.executed"
 )
+
+// ActionOwnDataRead records that a person signed in with e-ID was shown
+// their own data (the rectification form shows what can be corrected).
+const ActionOwnDataRead AuditAction = "registers.own_data_read"

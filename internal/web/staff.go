@@ -52,10 +52,20 @@ type (
 		Overdue int
 	}
 	casePage struct {
-		O        *casework.Overview
-		PNR      string
-		DaysLeft int
-		Overdue  bool
+		O           *casework.Overview
+		PNR         string
+		DaysLeft    int
+		Overdue     bool
+		Items       []dsr.Item // the first maxItemsShown
+		ItemCount   int
+		Tally       []outcomeCount
+		CanOverride bool
+		Outcomes    []dsr.Outcome
+		Executed    bool
+	}
+	outcomeCount struct {
+		Outcome dsr.Outcome
+		N       int
 	}
 	printPage struct {
 		Queued    int
@@ -91,9 +101,22 @@ func (s *Server) casePage(c *gin.Context) {
 		return
 	}
 	now := s.now()
-	s.render(c, http.StatusOK, "case", o.Case.Number, casePage{
+	p := casePage{
 		O: o, PNR: o.Case.SubjectPNR.Display(), DaysLeft: o.Case.DaysLeft(now), Overdue: o.Case.Overdue(now),
-	})
+		ItemCount: len(o.Items), CanOverride: dsr.Can(staffActor(c), dsr.PermOverride) && o.Can(dsr.ActDecide), Outcomes: dsr.Outcomes,
+	}
+	p.Items = o.Items[:min(len(o.Items), maxItemsShown)]
+	counts := map[dsr.Outcome]int{}
+	for _, it := range o.Items {
+		counts[it.Outcome]++
+		p.Executed = p.Executed || it.ExecutedAt != nil
+	}
+	for _, out := range dsr.Outcomes {
+		if counts[out] > 0 {
+			p.Tally = append(p.Tally, outcomeCount{out, counts[out]})
+		}
+	}
+	s.render(c, http.StatusOK, "case", o.Case.Number, p)
 }
 
 func (s *Server) assemblePage(c *gin.Context) {
@@ -184,4 +207,33 @@ func safeName(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// maxItemsShown bounds the item table of a case page; the decision letter
+// and the API carry every item.
+const maxItemsShown = 300
+
+func (s *Server) evaluatePage(c *gin.Context) {
+	if _, err := s.changes.Evaluate(c.Request.Context(), c.Param("id"), staffActor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=evaluated")
+}
+
+func (s *Server) executePage(c *gin.Context) {
+	if _, err := s.changes.Execute(c.Request.Context(), c.Param("id"), staffActor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=executed")
+}
+
+func (s *Server) overridePage(c *gin.Context) {
+	_, err := s.changes.Override(c.Request.Context(), c.Param("id"), c.Param("item"), dsr.Outcome(c.PostForm("outcome")), c.PostForm("reason"), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=overridden#item-"+safeName(c.Param("item")))
 }
