@@ -55,6 +55,7 @@ lint: vet
 bench:
 	$(GO) test -run '^$$' -bench ExtractLongHistory -benchtime 5x ./internal/app/
 	$(GO) test -run '^$$' -bench APICreateCase -benchtime 3000x ./internal/app/
+	$(GO) test -run '^$$' -bench EraseLongHistory -benchtime 3x ./internal/app/
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/pdf/ ./internal/documents/ ./internal/registers/ ./internal/demodata/ ./internal/printzip/
 
 clean:

@@ -34,7 +34,7 @@ CREATE TABLE notifications (
     org_no     TEXT NOT NULL,
     recipient  TEXT NOT NULL,
     status     TEXT NOT NULL CHECK (status IN ('queued', 'impossible')),
-    reason     TEXT NOT NULL DEFAULT '',
+    reason     TEXT NOT NULL DEFAULT '{}', -- JSON dsr.Text
     letter_id  TEXT REFERENCES letters (id),
     created_at TEXT NOT NULL,
     PRIMARY KEY (case_id, org_no)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"dsrdesk/internal/casework"
 	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/dsr"
 )
@@ -100,4 +101,46 @@ func BenchmarkAPICreateCase(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "cases/s")
+}
+
+// BenchmarkEraseLongHistory evaluates, executes and writes the decision
+// letter of an erasure of everything for the demo person with more than
+// 20,000 payments: every record checked against its register's rules, the
+// records past their retention erased in the source registers, every item
+// recorded, and a decision letter listing every item. Each round starts
+// from a fresh copy of the demo data, which is not timed.
+func BenchmarkEraseLongHistory(b *testing.B) {
+	long := person(b, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "Long history") })
+	officer := dsr.Actor{Kind: dsr.ActorStaff, ID: "bench", Role: dsr.RoleOfficer}
+	ctx := context.Background()
+	var items, pages int
+	resetPeakRSS()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		copySeeded(b, dir)
+		a := openDir(b, dir)
+		c, _, err := a.Cases.Create(ctx, casework.Request{Kinds: []dsr.Kind{dsr.KindErasure}, Subject: string(long.PNR), Channel: dsr.ChannelLetter}, officer)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		evaluated, err := a.Changes.Evaluate(ctx, c.ID, officer)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := a.Changes.Execute(ctx, c.ID, officer); err != nil {
+			b.Fatal(err)
+		}
+		pdf, err := a.Changes.Letter(ctx, c.ID, officer)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		items, pages = len(evaluated), bytes.Count(pdf, []byte("/Type /Page\n"))+bytes.Count(pdf, []byte("/Type /Page "))
+		a.Close()
+	}
+	b.ReportMetric(float64(items), "items")
+	b.ReportMetric(float64(pages), "pages")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 }

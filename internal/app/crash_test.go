@@ -33,7 +33,7 @@ func (c crashingRegisters) Apply(ctx context.Context, register string, p pnr.PNR
 	return nil
 }
 
-func openDir(t *testing.T, dir string) *App {
+func openDir(t testing.TB, dir string) *App {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.MailboxURL = dir, "http://127.0.0.1:1"

@@ -401,9 +401,12 @@ func (s *Service) notify(ctx context.Context, c *dsr.Case, person dsr.Person, it
 }
 
 func (s *Service) notifyOne(ctx context.Context, c *dsr.Case, person dsr.Person, rec dsr.Recipient, changed []dsr.Item, today time.Time, actor dsr.Actor) error {
-	n := dsr.Notification{Recipient: rec.Organisation, OrgNumber: rec.OrgNumber, Status: "queued"}
+	n := dsr.Notification{Recipient: rec.Organisation, OrgNumber: rec.OrgNumber, Status: dsr.NotifyQueued}
 	if rec.OrgNumber == "" {
-		n.Status, n.Reason = "impossible", "the disclosure log names no organisation number, so the recipient cannot be identified"
+		n.Status, n.Reason = dsr.NotifyImpossible, dsr.Text{
+			SV: "Utlämnandeloggen saknar organisationsnummer, så mottagaren kan inte identifieras och underrättas.",
+			EN: "The disclosure log names no organisation number, so the recipient cannot be identified and told.",
+		}
 		_, err := s.store.SaveNotification(ctx, c.ID, n, "", dsr.Event(actor, dsr.ActionNotified, c.ID, "recipient="+rec.Organisation+" status=impossible"))
 		return err
 	}

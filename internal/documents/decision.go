@@ -287,9 +287,9 @@ func (l *decisionLayout) recipients() {
 	rows := make([][]pdf.Cell, len(l.dec.Notifications))
 	for i, n := range l.dec.Notifications {
 		status := dt.notified
-		if n.Status == "impossible" {
+		if n.Status == dsr.NotifyImpossible {
 			status = dt.notNotified
-			if r := strings.TrimSpace(n.Reason); r != "" {
+			if r := strings.TrimSpace(n.Reason.In(langOf(l.dec.Lang))); r != "" {
 				status += ": " + r
 			}
 		}

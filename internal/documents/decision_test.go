@@ -75,7 +75,7 @@ func testDecision(lang string) *dsr.Decision {
 		Items:      []dsr.DecisionItem{kept, referred, rectified, erased},
 		Notifications: []dsr.Notification{
 			{Recipient: "Folksam ömsesidig sakförsäkring", OrgNumber: "502006-1585", Status: "queued"},
-			{Recipient: "Länsförsäkringar Jämtland", OrgNumber: "593200-3397", Status: "impossible", Reason: "Bolaget har gått upp i ett annat bolag."},
+			{Recipient: "Länsförsäkringar Jämtland", OrgNumber: "593200-3397", Status: dsr.NotifyImpossible, Reason: dsr.Text{SV: "Bolaget har gått upp i ett annat bolag.", EN: "The company has merged into another."}},
 		},
 	}
 }
@@ -209,7 +209,7 @@ func TestDecisionEnglish(t *testing.T) {
 		"(3) GDPR Art. 17(1)(a) "+groundNotNeeded.Text.EN,
 		"(4) GDPR Art. 16; 18 § folkbokföringslagen "+groundPopulation.Text.EN,
 		"Folksam ömsesidig sakförsäkring 502006-1585 Told of the change",
-		"Länsförsäkringar Jämtland 593200-3397 Not told: Bolaget har gått upp i ett annat bolag.",
+		"Länsförsäkringar Jämtland 593200-3397 Not told: The company has merged into another.",
 		"Integritetsskyddsmyndigheten, IMY), Box 8114, 104 20 Stockholm, Sweden, imy.se",
 		"How to appeal",
 		"administrative court (förvaltningsrätten)",

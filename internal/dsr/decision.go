@@ -15,9 +15,15 @@ type DecisionItem struct {
 type Notification struct {
 	Recipient string // organisation name
 	OrgNumber string
-	Status    string // "queued" (a notice letter is on its way) or "impossible"
-	Reason    string // why a notice is impossible or disproportionate
+	Status    string // NotifyQueued or NotifyImpossible
+	Reason    Text   // why a notice is impossible or disproportionate
 }
+
+// The statuses of a notification.
+const (
+	NotifyQueued     = "queued"     // a notice letter is written and on its way
+	NotifyImpossible = "impossible" // the reason is recorded instead
+)
 
 // Decision is the answer to a request to change data (Art. 16–18, 21): what
 // was asked, every item with its outcome and legal ground, and the

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -141,8 +142,12 @@ func (db *DB) SaveNotification(ctx context.Context, caseID string, n dsr.Notific
 		if letterID != "" {
 			letter = sql.NullString{String: letterID, Valid: true}
 		}
+		reason, err := json.Marshal(n.Reason)
+		if err != nil {
+			return fmt.Errorf("encode reason: %w", err)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO notifications (case_id, org_no, recipient, status, reason, letter_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, caseID, n.OrgNumber, n.Recipient, n.Status, n.Reason, letter, fmtTime(db.now()))
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, caseID, n.OrgNumber, n.Recipient, n.Status, string(reason), letter, fmtTime(db.now()))
 		if err != nil {
 			return fmt.Errorf("save notification: %w", err)
 		}
@@ -165,8 +170,12 @@ func (db *DB) Notifications(ctx context.Context, caseID string) ([]dsr.Notificat
 	out := []dsr.Notification{}
 	for rows.Next() {
 		var n dsr.Notification
-		if err := rows.Scan(&n.Recipient, &n.OrgNumber, &n.Status, &n.Reason); err != nil {
+		var reason string
+		if err := rows.Scan(&n.Recipient, &n.OrgNumber, &n.Status, &reason); err != nil {
 			return nil, fmt.Errorf("scan notification: %w", err)
+		}
+		if err := json.Unmarshal([]byte(reason), &n.Reason); err != nil {
+			return nil, fmt.Errorf("notification reason: %w", err)
 		}
 		out = append(out, n)
 	}

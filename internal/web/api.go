@@ -280,7 +280,7 @@ func (s *Server) apiExecute(c *gin.Context) {
 		}
 	}
 	for _, n := range ex.Notifications {
-		out.Notifications = append(out.Notifications, notified{Recipient: n.Recipient, OrgNo: n.OrgNumber, Status: n.Status, Reason: n.Reason})
+		out.Notifications = append(out.Notifications, notified{Recipient: n.Recipient, OrgNo: n.OrgNumber, Status: n.Status, Reason: n.Reason.EN})
 	}
 	c.JSON(http.StatusOK, out)
 }
