@@ -114,7 +114,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		src.Close()
 		return nil, err
 	}
-	formSet, err := forms.Load(formfiles.FS)
+	formSet, err := forms.Load(formfiles.FS, registerChoices(cat))
 	if err != nil {
 		src.Close()
 		return nil, err
@@ -154,6 +154,16 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 // Close releases the stores.
 func (a *App) Close() error {
 	return errors.Join(a.Registers.Close(), a.Store.Close())
+}
+
+// registerChoices are the registers a form lets the person choose: every
+// register of the catalogue, by its name, in the catalogue's order.
+func registerChoices(cat *catalogue.Catalogue) []forms.Option {
+	out := make([]forms.Option, 0, len(cat.Registers))
+	for _, e := range cat.Registers {
+		out = append(out, forms.Option{Value: e.ID, Label: e.Name})
+	}
+	return out
 }
 
 // demoIdentities are the people the demo's test e-ID offers.

@@ -249,3 +249,60 @@ func TestAPIChangeRequestErrors(t *testing.T) {
 		t.Error("the override, the proposal and the reason are not in the audit trail")
 	}
 }
+
+// TestAPIAddItem: an officer adds a record the evaluation did not include;
+// the engine proposes its outcome like any other.
+func TestAPIAddItem(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	elin := person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR
+	var c caseResp
+	e.call("POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"erasure"}, "subject": string(elin), "channel": "letter",
+		"scope": map[string]any{"registers": []string{"kontakter"}}}, &c)
+	path := "/api/v1/cases/" + c.ID + "/items"
+	if st, _ := e.call("POST", path, e.officer, map[string]any{"register": "utbetalningar", "record": "1"}, nil); st != http.StatusConflict {
+		t.Errorf("adding before an evaluation: %d, want 409", st)
+	}
+	var ev struct{ Items []itemResp }
+	e.call("POST", "/api/v1/cases/"+c.ID+"/evaluation", e.officer, nil, &ev)
+	if len(ev.Items) != 4 {
+		t.Fatalf("%d items for the contacts, want 4", len(ev.Items))
+	}
+	secs, err := e.app.Registers.Sections(t.Context(), elin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oldest string
+	for _, s := range secs {
+		if s.Register.ID == "utbetalningar" {
+			oldest = s.RecordIDs[len(s.RecordIDs)-1] // payments are listed newest first
+		}
+	}
+	var it itemResp
+	if st, raw := e.call("POST", path, e.officer, map[string]any{"register": "utbetalningar", "record": oldest}, &it); st != http.StatusCreated ||
+		it.Outcome != "erase" || it.Proposed != "erase" || !strings.Contains(it.Ground, "17(1)(a)") {
+		t.Fatalf("added item: %d %s", st, raw)
+	}
+	for _, bad := range []struct {
+		body   map[string]any
+		status int
+		field  string
+	}{
+		{map[string]any{"register": "utbetalningar", "record": oldest}, http.StatusConflict, ""},
+		{map[string]any{"register": "utbetalningar", "record": "999999"}, http.StatusBadRequest, "record"},
+		{map[string]any{"register": "bilstod", "record": "1"}, http.StatusBadRequest, "register"},
+		{map[string]any{"register": "kontakter", "record": "1", "field": "contacted_on", "value": "2020-01-01"}, http.StatusBadRequest, "changes"},
+	} {
+		var er errResp
+		st, raw := e.call("POST", path, e.officer, bad.body, nil)
+		jsonDecode(t, strings.NewReader(string(raw)), &er)
+		if st != bad.status || er.Error.Field != bad.field {
+			t.Errorf("%v: %d %s, want %d on %q", bad.body, st, raw, bad.status, bad.field)
+		}
+	}
+	var items struct{ Items []itemResp }
+	e.call("GET", path, e.officer, nil, &items)
+	if len(items.Items) != 5 {
+		t.Errorf("%d items after adding one, want 5", len(items.Items))
+	}
+}

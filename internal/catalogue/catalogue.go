@@ -154,7 +154,7 @@ type rawCatalogue struct {
 	comment      string
 	restrictions string
 	statements   string
-	entries []rawEntry
+	entries      []rawEntry
 }
 
 // splitCatalogue reads the top-level object, keeping each register entry

@@ -23,6 +23,7 @@ type Store interface {
 	SaveItems(ctx context.Context, caseID string, items []dsr.Item, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
 	Items(ctx context.Context, caseID string) ([]dsr.Item, error)
 	UpdateItem(ctx context.Context, caseID, itemID string, decide func(*dsr.Case, *dsr.Item) ([]dsr.AuditEvent, error)) (*dsr.Item, error)
+	AddItem(ctx context.Context, it dsr.Item, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
 	MarkExecuted(ctx context.Context, caseID string, itemIDs []string, events ...dsr.AuditEvent) error
 	SaveNotification(ctx context.Context, caseID string, n dsr.Notification, letterID string, ev dsr.AuditEvent) (bool, error)
 	Notifications(ctx context.Context, caseID string) ([]dsr.Notification, error)
@@ -525,4 +526,74 @@ func (s *Service) Items(ctx context.Context, caseID string, actor dsr.Actor) ([]
 		return nil, err
 	}
 	return s.store.Items(ctx, caseID)
+}
+
+// NewItem is an item an officer adds to an evaluation: a record the engine
+// did not find, or, with a value, a value the person says is wrong.
+type NewItem struct {
+	Register string
+	Record   string
+	Field    string // with Value: the field of a rectification
+	Value    string // the right value, for a rectification
+}
+
+// AddItem adds an item the engine did not find to an evaluated case; the
+// engine proposes its outcome and cites the ground, as for the others.
+func (s *Service) AddItem(ctx context.Context, caseID string, n NewItem, actor dsr.Actor) (*dsr.Item, error) {
+	c, err := s.caseFor(ctx, caseID, actor, dsr.PermHandle)
+	if err != nil {
+		return nil, err
+	}
+	today := dsr.Day(s.now())
+	if err := c.Check(dsr.ActDecide, today); err != nil {
+		return nil, err
+	}
+	regs, err := s.registersOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	req := exemptions.Request{Scope: []string{n.Register}, Grounds: c.Change.Grounds, Statement: c.Change.Statement}
+	switch {
+	case n.Value != "":
+		req.Kinds = []dsr.Kind{dsr.KindRectify}
+		req.Changes = []dsr.Change{{Register: n.Register, Record: n.Record, Field: n.Field, Value: n.Value}}
+		if err := exemptions.Check(req.Kinds, dsr.ChangeRequest{Changes: req.Changes}, s.cat); err != nil {
+			return nil, err
+		}
+	default:
+		for _, k := range c.Kinds {
+			if k != dsr.KindAccess && k != dsr.KindRectify {
+				req.Kinds = append(req.Kinds, k)
+			}
+		}
+		if _, ok := s.cat.Lookup(n.Register); !ok {
+			return nil, dsr.FieldError("register", "change.unknown_register", "There is no register %q.", n.Register)
+		}
+	}
+	items, err := exemptions.Evaluate(req, regs, today)
+	if err != nil {
+		return nil, err
+	}
+	var found *dsr.Item
+	for i := range items {
+		if items[i].Register == n.Register && items[i].Record == n.Record {
+			found = &items[i]
+			break
+		}
+	}
+	if found == nil {
+		return nil, dsr.FieldError("record", "item.no_record", "The register %s holds no such record about the person.", n.Register)
+	}
+	found.ID, found.CaseID = uuid.Must(uuid.NewV7()).String(), caseID
+	err = s.store.AddItem(ctx, *found, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		if err := c.Check(dsr.ActDecide, today); err != nil {
+			return nil, err
+		}
+		detail := fmt.Sprintf("item=%s register=%s record=%s field=%s proposed=%s", found.ID, found.Register, found.Record, found.Field, found.Proposed)
+		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionItemAdded, c.ID, detail)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return found, nil
 }

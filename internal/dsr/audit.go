@@ -110,3 +110,6 @@ const (
 // ActionOwnDataRead records that a person signed in with e-ID was shown
 // their own data (the rectification form shows what can be corrected).
 const ActionOwnDataRead AuditAction = "registers.own_data_read"
+
+// ActionItemAdded records an item an officer added to an evaluation.
+const ActionItemAdded AuditAction = "item.added"

@@ -38,10 +38,10 @@ var (
 			Retention: catalogue.Retention{Years: 2, From: "on", Rule: text("Kontakter gallras efter två år.")}}}
 	reminders = catalogue.Entry{Register: dsr.Register{ID: "paminnelser", LegalBasis: text("Art. 6.1 a")},
 		Columns: []catalogue.Column{{Text: text("E-post"), Field: "email"}},
-		Rules: &catalogue.Rules{Basis: []string{"a"}, Erasure: catalogue.ErasureYes, Rectifiable: []string{"email"}, Restrictable: true, Retention: catalogue.Retention{Rule: text("Tills du återkallar samtycket.")}}}
+		Rules:   &catalogue.Rules{Basis: []string{"a"}, Erasure: catalogue.ErasureYes, Rectifiable: []string{"email"}, Restrictable: true, Retention: catalogue.Retention{Rule: text("Tills du återkallar samtycket.")}}}
 	disclosures = catalogue.Entry{Register: dsr.Register{ID: "lefi", LegalBasis: text("Art. 6.1 c")},
 		Columns: []catalogue.Column{{Text: text("Datum"), Field: "on", Format: catalogue.FormatDate}},
-		Rules: &catalogue.Rules{Basis: []string{"c"}, Erasure: catalogue.ErasureNever, Retention: catalogue.Retention{Rule: text("Loggen sparas.")}}}
+		Rules:   &catalogue.Rules{Basis: []string{"c"}, Erasure: catalogue.ErasureNever, Retention: catalogue.Retention{Rule: text("Loggen sparas.")}}}
 )
 
 func reg(e catalogue.Entry, rows ...[]dsr.Value) Register {

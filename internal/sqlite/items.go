@@ -181,3 +181,36 @@ func (db *DB) Notifications(ctx context.Context, caseID string) ([]dsr.Notificat
 	}
 	return out, rows.Err()
 }
+
+// AddItem appends an item to a case's evaluation. decide gets the case
+// inside the transaction, checks that the workflow allows it and returns
+// the audit events.
+func (db *DB) AddItem(ctx context.Context, it dsr.Item, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := findCase(ctx, tx, it.CaseID)
+		if err != nil {
+			return err
+		}
+		events, err := decide(c)
+		if err != nil {
+			return err
+		}
+		var dup int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM items WHERE case_id = ? AND kind = ? AND register = ? AND record = ? AND field = ?`,
+			it.CaseID, it.Kind, it.Register, it.Record, it.Field).Scan(&dup); err != nil {
+			return fmt.Errorf("find item: %w", err)
+		}
+		if dup > 0 {
+			return dsr.Errorf(dsr.ECONFLICT, "item.exists", "The case already has that item.")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO items (id, case_id, seq, kind, register, record, field, value, requested,
+			proposed, proposed_cite, proposed_sv, proposed_en, outcome, cite, ground_sv, ground_en)
+			VALUES (?, ?, (SELECT coalesce(max(seq), -1) + 1 FROM items WHERE case_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			it.ID, it.CaseID, it.CaseID, it.Kind, it.Register, it.Record, it.Field, it.Value, it.Requested,
+			it.Proposed, it.ProposedGround.Cite, it.ProposedGround.Text.SV, it.ProposedGround.Text.EN,
+			it.Outcome, it.Ground.Cite, it.Ground.Text.SV, it.Ground.Text.EN); err != nil {
+			return fmt.Errorf("add item to %s: %w", it.CaseID, err)
+		}
+		return db.appendAudit(ctx, tx, events...)
+	})
+}

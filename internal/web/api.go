@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"dsrdesk/internal/casework"
+	"dsrdesk/internal/changes"
 	"dsrdesk/internal/dsr"
 )
 
@@ -294,4 +295,23 @@ func (s *Server) letterPDF(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `inline; filename="brev.pdf"`)
 	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+func (s *Server) apiAddItem(c *gin.Context) {
+	var body struct {
+		Register string `json:"register"`
+		Record   string `json:"record"`
+		Field    string `json:"field"`
+		Value    string `json:"value"`
+	}
+	if err := bindJSON(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	it, err := s.changes.AddItem(c.Request.Context(), c.Param("id"), changes.NewItem(body), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, itemsJSON([]dsr.Item{*it}, "en")[0])
 }

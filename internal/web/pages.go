@@ -44,6 +44,29 @@ type (
 		Values map[string]string
 		Errors map[string]string
 		Key    string
+		// On a form with corrections: the person's own data, and the
+		// registers they hold data in (those a statement can be about).
+		Own    []ownTable
+		OwnIDs map[string]bool
+	}
+	// ownTable is one register of the person's own data as the
+	// rectification form shows it: a heading per field, a row per record.
+	ownTable struct {
+		ID       string
+		Name     dsr.Text
+		ReferTo  *dsr.Text // corrected at the source, by this authority
+		Assessed bool      // some field holds an assessment
+		Headings []ownHeading
+		Rows     [][]ownCell
+	}
+	ownHeading struct {
+		Label    dsr.Text
+		Assessed bool
+	}
+	ownCell struct {
+		Key      string // forms.CellKey
+		Value    string
+		Assessed bool
 	}
 	receiptPage struct {
 		Case *dsr.Case
@@ -160,12 +183,55 @@ func (s *Server) requestForm(c *gin.Context) {
 		s.fail(c, errNoForm())
 		return
 	}
-	vals := map[string]string{"scope": "all", "language": langOf(c)}
-	s.render(c, http.StatusOK, "form", f.Title.In(langOf(c)), formPage{Form: f, Values: vals, Errors: map[string]string{}, Key: uuid.NewString()})
+	pg := formPage{Form: f, Values: map[string]string{"scope": "all", "language": langOf(c)}, Errors: map[string]string{}, Key: uuid.NewString()}
+	if _, err := s.ownData(c, &pg); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "form", f.Title.In(langOf(c)), pg)
+}
+
+// ownData reads the person's own data for a form with corrections, puts
+// them on the page and returns the values the form offers for correction.
+func (s *Server) ownData(c *gin.Context, pg *formPage) ([]dsr.Change, error) {
+	if !pg.Form.HasCorrections() {
+		return nil, nil
+	}
+	sess := sessionOf(c)
+	own, err := s.changes.Own(c.Request.Context(), sess.SubjectPNR, individualActor(sess))
+	if err != nil {
+		return nil, err
+	}
+	var offered []dsr.Change
+	pg.OwnIDs = map[string]bool{}
+	for _, r := range own {
+		t := ownTable{ID: r.ID, Name: r.Name, ReferTo: r.ReferTo}
+		for _, col := range r.Fields {
+			t.Assessed = t.Assessed || r.Assessed[col.Field]
+			t.Headings = append(t.Headings, ownHeading{Label: col.Text, Assessed: r.Assessed[col.Field]})
+		}
+		for _, rec := range r.Records {
+			row := make([]ownCell, 0, len(r.Fields))
+			for i, col := range r.Fields {
+				cell := dsr.Change{Register: r.ID, Record: rec.ID, Field: col.Field}
+				offered = append(offered, cell)
+				v := ""
+				if i < len(rec.Values) {
+					v = rec.Values[i]
+				}
+				row = append(row, ownCell{Key: forms.CellKey(cell), Value: v, Assessed: r.Assessed[col.Field]})
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		pg.Own = append(pg.Own, t)
+		pg.OwnIDs[r.ID] = true
+	}
+	return offered, nil
 }
 
 // submitRequest registers a request made in the e-service. The person is
-// the one signed in with e-ID; the form cannot name anyone else.
+// the one signed in with e-ID; the form cannot name anyone else, and the
+// values it can correct are the person's own, read again here.
 func (s *Server) submitRequest(c *gin.Context) {
 	f, ok := s.forms[c.Param("form")]
 	if !ok {
@@ -180,28 +246,44 @@ func (s *Server) submitRequest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	values := map[string]string{}
-	for _, fd := range f.Fields {
-		values[fd.Name] = c.Request.PostForm.Get(fd.Name)
-	}
+	lang := langOf(c)
 	// The key was put in the form when it was shown: a double click or a
 	// resubmitted page sends it again and finds the case it made.
 	key := c.Request.PostForm.Get("request_key")
 	if _, err := uuid.Parse(key); err != nil {
 		key = uuid.NewString()
 	}
-	clean, errs := f.Validate(values, langOf(c))
+	pg := formPage{Form: f, Key: key}
+	offered, err := s.ownData(c, &pg)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.Values = f.Values(c.Request.PostForm, offered)
+	sub, errs := f.Submit(pg.Values, offered, lang)
 	if errs != nil {
-		s.render(c, http.StatusBadRequest, "form", f.Title.In(langOf(c)), formPage{Form: f, Values: values, Errors: errs, Key: key})
+		pg.Errors = errs
+		s.render(c, http.StatusBadRequest, "form", f.Title.In(lang), pg)
 		return
 	}
 	sess := sessionOf(c)
-	clean["form"] = f.ID
+	letters := sub.Answers["language"] // the extract's language on 9352, else the page's
+	if letters == "" {
+		letters = lang
+	}
+	sub.Answers["form"] = f.ID
 	cs, _, err := s.cases.Create(c.Request.Context(), casework.Request{
-		Kinds: f.Kinds, Subject: string(sess.SubjectPNR), SubjectName: sess.SubjectName, Channel: dsr.ChannelEService,
-		Language: clean["language"], Details: clean, Key: key,
+		Kinds: sub.Kinds, Subject: string(sess.SubjectPNR), SubjectName: sess.SubjectName, Channel: dsr.ChannelEService,
+		Language: letters, Details: sub.Answers, Change: sub.Change, Key: key,
 	}, individualActor(sess))
 	if err != nil {
+		// What the register catalogue refuses is shown on the field that
+		// asked for it, like any other mistake in the form.
+		if e := dsr.AsError(err); e.Code == dsr.EINVALID && f.FieldFor(e.Field) != "" {
+			pg.Errors = map[string]string{f.FieldFor(e.Field): s.errorText(e, lang)}
+			s.render(c, http.StatusBadRequest, "form", f.Title.In(lang), pg)
+			return
+		}
 		s.fail(c, err)
 		return
 	}

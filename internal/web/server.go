@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,8 +54,10 @@ type Changes interface {
 	Evaluate(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Item, error)
 	Items(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Item, error)
 	Override(ctx context.Context, caseID, itemID string, outcome dsr.Outcome, reason string, actor dsr.Actor) (*dsr.Item, error)
+	AddItem(ctx context.Context, caseID string, n changes.NewItem, actor dsr.Actor) (*dsr.Item, error)
 	Execute(ctx context.Context, caseID string, actor dsr.Actor) (changes.Execution, error)
 	Letter(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error)
+	Own(ctx context.Context, p pnr.PNR, actor dsr.Actor) ([]changes.OwnRegister, error)
 }
 
 // Delivery writes and sends letters.
@@ -158,6 +161,9 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			}
 			return key
 		},
+		// chosen reports whether a register field's value (ids separated
+		// by spaces) holds id.
+		"chosen": func(value, id string) bool { return slices.Contains(strings.Fields(value), id) },
 		// clock shows an instant as Swedish local time.
 		"clock": func(t time.Time) string { return t.In(dsr.Stockholm()).Format("2006-01-02 15:04") },
 		"date": func(t any) string {

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"dsrdesk/internal/casework"
+	"dsrdesk/internal/changes"
 	"dsrdesk/internal/dsr"
 )
 
@@ -236,4 +237,14 @@ func (s *Server) overridePage(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=overridden#item-"+safeName(c.Param("item")))
+}
+
+func (s *Server) addItemPage(c *gin.Context) {
+	n := changes.NewItem{Register: c.PostForm("register"), Record: c.PostForm("record"), Field: c.PostForm("field"), Value: c.PostForm("value")}
+	it, err := s.changes.AddItem(c.Request.Context(), c.Param("id"), n, staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=item_added#item-"+it.ID)
 }

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"dsrdesk/internal/demodata"
+)
+
+// staffSignIn signs a demo staff member in.
+func (p page) staffSignIn(base string, u DemoUser) {
+	p.t.Helper()
+	p.do("sign in as "+string(u.Role),
+		chromedp.Navigate(base+"/staff/login"),
+		chromedp.SendKeys(chromedp.CSS("#email"), u.Email),
+		chromedp.SendKeys(chromedp.CSS("#password"), u.Password),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#cases")))
+}
+
+// TestBrowserErasureWithOverride: an erasure request is evaluated on the
+// case page, the data-protection officer overrides one proposal with a
+// written reason, the decision is carried out and the letter sent.
+func TestBrowserErasureWithOverride(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	elin := string(person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR)
+	var c caseResp
+	if st, raw := e.call("POST", "/api/v1/cases", e.officer, map[string]any{
+		"kinds": []string{"erasure"}, "subject": elin, "channel": "letter", "scope": map[string]any{"registers": []string{"formansbeslut", "kontakter"}},
+	}, &c); st != http.StatusCreated {
+		t.Fatalf("register: %d %s", st, raw)
+	}
+	b := page{t, browser(t)}
+	dpo := DemoUsers()[1]
+	b.staffSignIn(e.srv.URL, dpo)
+	b.do("open the case and evaluate",
+		chromedp.Navigate(e.srv.URL+"/staff/cases/"+c.ID),
+		chromedp.WaitVisible(chromedp.CSS("#evaluate")),
+		chromedp.Click(chromedp.CSS("#evaluate")),
+		chromedp.WaitVisible(chromedp.CSS("#items")))
+	if tally := b.text("#items-tally"); !strings.Contains(tally, "raderas") || !strings.Contains(tally, "sparas") {
+		t.Fatalf("the evaluation shows %q, want both erased and kept items", tally)
+	}
+	kept, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('tr[data-register="formansbeslut"][data-outcome="keep"]')).map(r => r.id.slice(5))`))
+	if err != nil || len(kept) == 0 {
+		t.Fatal("no kept benefit decision to override")
+	}
+	id := kept[0]
+	b.do("the DPO overrides it with a written reason",
+		chromedp.SetValue(chromedp.CSS("#outcome-"+id), "erase"),
+		chromedp.SendKeys(chromedp.CSS("#reason-"+id), "Beslutet registrerades på fel person och ska inte finnas kvar."),
+		chromedp.Submit(chromedp.CSS("#reason-"+id)),
+		chromedp.WaitVisible(chromedp.CSS("#item-"+id+`[data-outcome="erase"]`)))
+	if cell := b.text("#item-" + id + " .outcome"); !strings.Contains(cell, "raderas") || !strings.Contains(cell, "dataskyddsombudet") {
+		t.Errorf("the overridden item reads %q", cell)
+	}
+	b.do("carry the decision out",
+		chromedp.Click(chromedp.CSS("#execute")),
+		chromedp.WaitVisible(chromedp.CSS("#preview-decision")),
+		chromedp.WaitVisible(chromedp.CSS("#send")))
+	b.do("send the decision", chromedp.Click(chromedp.CSS("#send")), chromedp.WaitVisible(chromedp.CSS("#letter-sent")))
+	if status := b.text("#case-status"); status != "Skickat" {
+		t.Errorf("status %q after sending", status)
+	}
+	var items struct{ Items []itemResp }
+	e.call("GET", "/api/v1/cases/"+c.ID+"/items", e.officer, nil, &items)
+	for _, it := range items.Items {
+		if it.ID == id && (!it.Overridden || it.Outcome != "erase" || !it.Executed) {
+			t.Errorf("the overridden item after execution: %+v", it)
+		}
+	}
+	if d := e.sim.Delivered(); len(d) != 1 {
+		t.Errorf("%d letters in the mailbox, want the decision", len(d))
+	}
+	e.checkAuditAndLogs()
+}
