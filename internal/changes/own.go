@@ -25,8 +25,9 @@ type OwnRegister struct {
 // OwnRecord is one of the person's records with the values of the fields
 // the form offers, as the person reads them.
 type OwnRecord struct {
-	ID     string
-	Values []string // parallel to OwnRegister.Fields
+	ID      string
+	Summary string   // the whole record on one line, so the person knows which it is
+	Values  []string // parallel to OwnRegister.Fields
 }
 
 // Own returns the person's own data in every register whose data they can
@@ -62,7 +63,7 @@ func (s *Service) Own(ctx context.Context, p pnr.PNR, actor dsr.Actor) ([]OwnReg
 			continue
 		}
 		for j, row := range sec.Rows {
-			rec := OwnRecord{ID: sec.RecordIDs[j]}
+			rec := OwnRecord{ID: sec.RecordIDs[j], Summary: dsr.RowSummary(row, "sv")}
 			for _, i := range idx {
 				rec.Values = append(rec.Values, row[i].Display("sv"))
 			}

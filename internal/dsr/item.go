@@ -98,6 +98,22 @@ const (
 	GroundObjectionPending  = "18.1.d"
 )
 
+// groundKinds are the grounds a person may give and the kind of request
+// each belongs to.
+var groundKinds = map[string]Kind{
+	GroundNoLongerNecessary: KindErasure, GroundConsentWithdrawn: KindErasure, GroundObjection: KindErasure,
+	GroundUnlawful: KindErasure, GroundLegalObligation: KindErasure, GroundChildService: KindErasure,
+	GroundContested: KindRestriction, GroundUnlawfulRestrict: KindRestriction,
+	GroundLegalClaims: KindRestriction, GroundObjectionPending: KindRestriction,
+}
+
+// GroundKind returns the kind of request a ground belongs to (Art. 17(1)
+// grounds to erasure, Art. 18(1) grounds to restriction).
+func GroundKind(g string) (Kind, bool) {
+	k, ok := groundKinds[g]
+	return k, ok
+}
+
 // The kinds of change an Op makes in a source register.
 const (
 	OpErase    = "erase"

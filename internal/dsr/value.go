@@ -94,3 +94,15 @@ func groupDigits(n int64) string {
 	}
 	return b.String()
 }
+
+// RowSummary writes a record as one line, its values as a person reads
+// them, separated by " · ".
+func RowSummary(row []Value, lang string) string {
+	parts := make([]string, 0, len(row))
+	for _, v := range row {
+		if s := v.Display(lang); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " · ")
+}

@@ -69,7 +69,7 @@ func recordItems(req Request, regs []Register, k dsr.Kind, today time.Time) []ds
 			continue
 		}
 		for i, row := range r.Section.Rows {
-			it := dsr.Item{Kind: k, Register: r.Entry.ID, Record: r.Section.RecordIDs[i], Value: summary(row)}
+			it := dsr.Item{Kind: k, Register: r.Entry.ID, Record: r.Section.RecordIDs[i], Value: dsr.RowSummary(row, "sv")}
 			switch k {
 			case dsr.KindErasure:
 				it.Proposed, it.ProposedGround = erasure(r.Entry, row, req, today)
@@ -82,17 +82,6 @@ func recordItems(req Request, regs []Register, k dsr.Kind, today time.Time) []ds
 		}
 	}
 	return out
-}
-
-// summary is a record as one line: its values, as a person reads them.
-func summary(row []dsr.Value) string {
-	parts := make([]string, 0, len(row))
-	for _, v := range row {
-		if s := v.Display("sv"); s != "" {
-			parts = append(parts, s)
-		}
-	}
-	return strings.Join(parts, " · ")
 }
 
 // keptUnder cites what keeps a register's data: Art. 17(3)(b), and (d)
@@ -269,12 +258,13 @@ func rectification(e catalogue.Entry, col catalogue.Column, ch dsr.Change) (dsr.
 }
 
 // completeItems are the items of a completion: the person's statement is
-// attached to the records they name in changes, or else to the latest
-// record of each register in scope.
+// attached to the latest record of each register they chose, or, when they
+// chose none, to the records their changes name, or else to the latest
+// record of every register.
 func completeItems(req Request, regs []Register) []dsr.Item {
 	var out []dsr.Item
 	add := func(r Register, i int) {
-		it := dsr.Item{Kind: dsr.KindComplete, Register: r.Entry.ID, Record: r.Section.RecordIDs[i], Value: summary(r.Section.Rows[i]), Requested: req.Statement}
+		it := dsr.Item{Kind: dsr.KindComplete, Register: r.Entry.ID, Record: r.Section.RecordIDs[i], Value: dsr.RowSummary(r.Section.Rows[i], "sv"), Requested: req.Statement}
 		if r.Entry.Rules.ReferTo != nil {
 			it.Proposed, it.ProposedGround = rectification(r.Entry, catalogue.Column{Text: r.Entry.Name}, dsr.Change{})
 		} else {
@@ -285,17 +275,17 @@ func completeItems(req Request, regs []Register) []dsr.Item {
 		}
 		out = append(out, it)
 	}
-	named := false
-	for _, ch := range req.Changes {
-		if r, ok := find(regs, ch.Register); ok && ch.Record != "" {
-			if i := slices.Index(r.Section.RecordIDs, ch.Record); i >= 0 {
-				named = true
-				add(r, i)
+	if len(req.Scope) == 0 {
+		for _, ch := range req.Changes {
+			if r, ok := find(regs, ch.Register); ok && ch.Record != "" {
+				if i := slices.Index(r.Section.RecordIDs, ch.Record); i >= 0 {
+					add(r, i)
+				}
 			}
 		}
-	}
-	if named {
-		return out
+		if len(out) > 0 {
+			return out
+		}
 	}
 	for _, r := range regs {
 		if inScope(req, r.Entry.ID) && len(r.Section.Rows) > 0 {
@@ -312,14 +302,6 @@ func find(regs []Register, id string) (Register, bool) {
 		}
 	}
 	return Register{}, false
-}
-
-// The grounds a person may give, per kind of request.
-var requestGrounds = map[string]dsr.Kind{
-	dsr.GroundNoLongerNecessary: dsr.KindErasure, dsr.GroundConsentWithdrawn: dsr.KindErasure, dsr.GroundObjection: dsr.KindErasure,
-	dsr.GroundUnlawful: dsr.KindErasure, dsr.GroundLegalObligation: dsr.KindErasure, dsr.GroundChildService: dsr.KindErasure,
-	dsr.GroundContested: dsr.KindRestriction, dsr.GroundUnlawfulRestrict: dsr.KindRestriction,
-	dsr.GroundLegalClaims: dsr.KindRestriction, dsr.GroundObjectionPending: dsr.KindRestriction,
 }
 
 // Check validates what a request to change data asks for against the
@@ -360,7 +342,7 @@ func Check(kinds []dsr.Kind, req dsr.ChangeRequest, cat *catalogue.Catalogue) er
 		return dsr.FieldError("statement", "complete.no_statement", "A completion needs the supplementary statement.")
 	}
 	for _, g := range req.Grounds {
-		k, ok := requestGrounds[g]
+		k, ok := dsr.GroundKind(g)
 		if !ok || !slices.Contains(kinds, k) {
 			return dsr.FieldError("grounds", "change.unknown_ground", "The ground %q does not belong to the kinds of request asked for.", g)
 		}

@@ -186,3 +186,21 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestCompletionGoesWhereThePersonChose(t *testing.T) {
+	req := Request{Kinds: []dsr.Kind{dsr.KindRectify, dsr.KindComplete}, Scope: []string{"formansbeslut"}, Statement: "Jag var sjuk hela perioden.",
+		Changes: []dsr.Change{{Register: "kontakter", Record: "1", Field: "subject", Value: "Sjukanmälan för barn"}}}
+	items, err := Evaluate(req, registers(), date("2026-11-23"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var statements []string
+	for _, it := range items {
+		if it.Kind == dsr.KindComplete {
+			statements = append(statements, it.Register)
+		}
+	}
+	if len(statements) != 1 || statements[0] != "formansbeslut" {
+		t.Errorf("the statement is attached to %v, want the register the person chose", statements)
+	}
+}

@@ -81,15 +81,6 @@ type Form struct {
 	Fields []Field    `json:"fields"`
 }
 
-// groundKinds are the grounds a person may give (Art. 17(1), 18(1)) and the
-// kind of request each belongs to.
-var groundKinds = map[string]dsr.Kind{
-	dsr.GroundNoLongerNecessary: dsr.KindErasure, dsr.GroundConsentWithdrawn: dsr.KindErasure, dsr.GroundObjection: dsr.KindErasure,
-	dsr.GroundUnlawful: dsr.KindErasure, dsr.GroundLegalObligation: dsr.KindErasure, dsr.GroundChildService: dsr.KindErasure,
-	dsr.GroundContested: dsr.KindRestriction, dsr.GroundUnlawfulRestrict: dsr.KindRestriction,
-	dsr.GroundLegalClaims: dsr.KindRestriction, dsr.GroundObjectionPending: dsr.KindRestriction,
-}
-
 // Load reads and checks every *.json form in fsys, keyed by form id. The
 // registers are what a register field offers: the catalogue's registers,
 // by id and name, in its order.
@@ -165,7 +156,7 @@ func Parse(b []byte) (*Form, error) {
 				return nil, fmt.Errorf("field %s: a ground field needs options", fd.Name)
 			}
 			for _, o := range fd.Options {
-				if k, ok := groundKinds[o.Value]; !ok || !slices.Contains(f.Kinds, k) {
+				if k, ok := dsr.GroundKind(o.Value); !ok || !slices.Contains(f.Kinds, k) {
 					return nil, fmt.Errorf("field %s: %q is not a ground of this form's kinds of request", fd.Name, o.Value)
 				}
 			}

@@ -57,7 +57,11 @@ type (
 		ReferTo  *dsr.Text // corrected at the source, by this authority
 		Assessed bool      // some field holds an assessment
 		Headings []ownHeading
-		Rows     [][]ownCell
+		Rows     []ownRow
+	}
+	ownRow struct {
+		Summary string // the whole record, so the person knows which it is
+		Cells   []ownCell
 	}
 	ownHeading struct {
 		Label    dsr.Text
@@ -221,7 +225,7 @@ func (s *Server) ownData(c *gin.Context, pg *formPage) ([]dsr.Change, error) {
 				}
 				row = append(row, ownCell{Key: forms.CellKey(cell), Value: v, Assessed: r.Assessed[col.Field]})
 			}
-			t.Rows = append(t.Rows, row)
+			t.Rows = append(t.Rows, ownRow{Summary: rec.Summary, Cells: row})
 		}
 		pg.Own = append(pg.Own, t)
 		pg.OwnIDs[r.ID] = true
