@@ -78,3 +78,72 @@ func TestBrowserErasureWithOverride(t *testing.T) {
 	}
 	e.checkAuditAndLogs()
 }
+
+// TestBrowserRectification: the person files a rectification through the
+// form that shows their own data; the officer evaluates, executes and
+// sends; the person's next register extract shows the corrected value.
+func TestBrowserRectification(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	elin := person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") })
+	secs, err := e.app.Registers.Sections(t.Context(), elin.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note string // the newest contact note, "Fråga om utlämnande till försäkringsbolag"
+	for _, s := range secs {
+		if s.Register.ID == "kontakter" {
+			note = "kontakter/" + s.RecordIDs[0] + "/subject"
+		}
+	}
+	const right = "Fråga om utlämnande till Skandia, inte till Folksam"
+	b := page{t, browser(t)}
+	b.do("sign in with the test e-ID and open the rectification form",
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.Click(chromedp.CSS("#start-rattelse")),
+		chromedp.WaitVisible(chromedp.CSS(".testbanner")),
+		chromedp.Click(chromedp.CSS(`button[data-person="`+elin.Name+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#own-kontakter")))
+	if shown := b.text("#own-kontakter"); !strings.Contains(shown, "Fråga om utlämnande till försäkringsbolag") {
+		t.Fatalf("the form does not show the person's own contact notes:\n%s", shown)
+	}
+	b.do("mark the note as wrong and give the right value",
+		chromedp.Click(chromedp.CSS(`input[name="wrong"][value="`+note+`"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="fix/`+note+`"]`), right),
+		chromedp.Click(chromedp.CSS("#submit-request")),
+		chromedp.WaitVisible(chromedp.CSS("#case-number")))
+	number := b.text("#case-number")
+
+	b.staffSignIn(e.srv.URL, DemoUsers()[0])
+	b.do("open the case and evaluate",
+		chromedp.Click(`//a[text()="`+number+`"]`),
+		chromedp.WaitVisible(chromedp.CSS("#evaluate")),
+		chromedp.Click(chromedp.CSS("#evaluate")),
+		chromedp.WaitVisible(chromedp.CSS("#items")))
+	if row := b.text("#items tbody"); !strings.Contains(row, "rättas") || !strings.Contains(row, right) {
+		t.Fatalf("the proposal reads %q", row)
+	}
+	b.do("accept: carry out and send",
+		chromedp.Click(chromedp.CSS("#execute")),
+		chromedp.WaitVisible(chromedp.CSS("#send")),
+		chromedp.Click(chromedp.CSS("#send")),
+		chromedp.WaitVisible(chromedp.CSS("#letter-sent")))
+
+	// The person's next register extract shows the corrected value.
+	c := e.createCase(string(elin.PNR), "letter", "2026-11-23")
+	e.call("POST", "/api/v1/cases/"+c.ID+"/extract", e.officer, nil, nil)
+	_, pdf := e.call("GET", "/api/v1/cases/"+c.ID+"/extract.pdf", e.officer, nil, nil)
+	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	if !strings.Contains(text, "Skandia, inte till Folksam") || strings.Contains(text, "Fråga om utlämnande till försäkringsbolag") {
+		t.Error("the next extract does not show the corrected value")
+	}
+	events, _ := e.app.Store.AuditEvents(t.Context(), "")
+	kept := false
+	for _, ev := range events {
+		kept = kept || ev.Action == "item.corrected" && strings.Contains(ev.Detail, `old="Fråga om utlämnande till försäkringsbolag"`)
+	}
+	if !kept {
+		t.Error("the old value is not kept in the audit trail")
+	}
+	e.checkAuditAndLogs()
+}
