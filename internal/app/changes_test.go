@@ -5,8 +5,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"dsrdesk/internal/changes"
 	"dsrdesk/internal/demodata"
+	"dsrdesk/internal/documents"
 	"dsrdesk/internal/dsr"
 )
 
@@ -305,4 +308,77 @@ func TestAPIAddItem(t *testing.T) {
 	if len(items.Items) != 5 {
 		t.Errorf("%d items after adding one, want 5", len(items.Items))
 	}
+}
+
+// TestAPILiftRestriction: a restriction is carried out and marked in the
+// extract; it can be lifted only after the person has been told, by a
+// notice that has left, and from the day the notice gives (Art. 18(3)).
+func TestAPILiftRestriction(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	elin := string(person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR)
+	var c caseResp
+	if st, raw := e.call("POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"restriction"}, "subject": elin, "channel": "letter",
+		"scope": map[string]any{"registers": []string{"kontakter"}}, "grounds": []string{"18.1.a"}}, &c); st != http.StatusCreated {
+		t.Fatalf("register: %d %s", st, raw)
+	}
+	base := "/api/v1/cases/" + c.ID
+	e.call("POST", base+"/evaluation", e.officer, nil, nil)
+	e.call("POST", base+"/execute", e.officer, nil, nil)
+	e.call("POST", base+"/send", e.officer, nil, nil)
+	marked := func() int {
+		a := e.createCase(elin, "letter", "2026-11-23")
+		e.call("POST", "/api/v1/cases/"+a.ID+"/extract", e.officer, nil, nil)
+		_, pdf := e.call("GET", "/api/v1/cases/"+a.ID+"/extract.pdf", e.officer, nil, nil)
+		return strings.Count(strings.Join(strings.Fields(pdfText(t, pdf)), " "), "Begränsad (sparas bara)")
+	}
+	if n := marked(); n != 4 {
+		t.Fatalf("%d restricted records marked in the extract, want the 4 contact notes", n)
+	}
+	expect := func(name, path, token string, body any, status int) []byte {
+		t.Helper()
+		st, raw := e.call("POST", path, token, body, nil)
+		if st != status {
+			t.Errorf("%s: %d %s, want %d", name, st, raw, status)
+		}
+		return raw
+	}
+	expect("lift before telling the person", base+"/restrictions/lift", e.officer, nil, http.StatusConflict)
+	expect("a notice without a reason", base+"/restrictions/notice", e.officer, map[string]any{"reason": " "}, http.StatusBadRequest)
+	expect("the print operator", base+"/restrictions/notice", e.printer, map[string]any{"reason": "x"}, http.StatusForbidden)
+	expect("write the notice", base+"/restrictions/notice", e.officer, map[string]any{"reason": "Uppgifterna är nu kontrollerade och riktiga."}, http.StatusCreated)
+	if raw := expect("lift before the notice has left", base+"/restrictions/lift", e.officer, nil, http.StatusConflict); !strings.Contains(string(raw), "18(3)") {
+		t.Errorf("the refusal does not say why: %s", raw)
+	}
+	var sent struct{ Channel string }
+	if st, raw := e.call("POST", base+"/letters/lift_notice/send", e.officer, nil, &sent); st != http.StatusOK || sent.Channel != "digital_mailbox" {
+		t.Fatalf("send the notice: %d %s", st, raw)
+	}
+	expect("lift before the notice's date", base+"/restrictions/lift", e.officer, nil, http.StatusConflict)
+
+	// Two weeks later the restriction is lifted in the registers.
+	later := changes.NewService(e.app.Store, e.app.Registers, e.app.Registers.Catalogue(), mustRenderer(t), func() time.Time { return testNow.AddDate(0, 0, 14) })
+	lifted, err := later.Lift(t.Context(), c.ID, dsr.Actor{Kind: dsr.ActorStaff, ID: "o", Role: dsr.RoleOfficer})
+	if err != nil || len(lifted) != 4 {
+		t.Fatalf("lift: %d items, %v", len(lifted), err)
+	}
+	if n := marked(); n != 0 {
+		t.Errorf("%d records still marked restricted after the lift", n)
+	}
+	if again, err := later.Lift(t.Context(), c.ID, dsr.Actor{Kind: dsr.ActorStaff, ID: "o", Role: dsr.RoleOfficer}); err != nil || len(again) != 0 {
+		t.Errorf("a second lift: %d items, %v", len(again), err)
+	}
+	if d := e.sim.Delivered(); len(d) != 2 {
+		t.Errorf("%d letters delivered, want the decision and the notice", len(d))
+	}
+	e.checkAuditAndLogs()
+}
+
+func mustRenderer(t *testing.T) *documents.Renderer {
+	t.Helper()
+	r, err := documents.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

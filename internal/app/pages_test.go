@@ -198,3 +198,39 @@ func TestPagesFollowTheWorkflowInTheirLanguage(t *testing.T) {
 		t.Fatalf("API: %d %+v", st, apiErr)
 	}
 }
+
+// TestLiftPanel: the case page walks the officer through lifting a
+// restriction: write the notice, send it, then lift.
+func TestLiftPanel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	users := DemoUsers()
+	officer := e.staffClient(users[0].Email, users[0].Password)
+	elin := string(person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR)
+	var c caseResp
+	e.call("POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"restriction"}, "subject": elin, "channel": "letter",
+		"scope": map[string]any{"registers": []string{"paminnelser"}}}, &c)
+	base := "/staff/cases/" + c.ID
+	if _, page := e.get(officer, base); strings.Contains(page, `id="lift"`) {
+		t.Fatal("the lift panel shows before anything is restricted")
+	}
+	e.form(officer, base+"/evaluate", nil, e.srv.URL)
+	e.form(officer, base+"/execute", nil, e.srv.URL)
+	if _, page := e.get(officer, base); !strings.Contains(page, `id="announce-lift"`) || !strings.Contains(page, "1 uppgifter är begränsade") {
+		t.Fatal("the lift panel does not offer to write the notice")
+	}
+	if resp, _ := e.form(officer, base+"/restrictions/notice", url.Values{"reason": {"Påminnelsen är avslutad."}}, e.srv.URL); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("write the notice: %d", resp.StatusCode)
+	}
+	if _, page := e.get(officer, base); !strings.Contains(page, `id="send-lift-notice"`) || strings.Contains(page, `id="lift-now"`) {
+		t.Fatal("after writing the notice the page must offer to send it, and not yet to lift")
+	}
+	e.form(officer, base+"/letters/lift_notice/send", nil, e.srv.URL)
+	_, page := e.get(officer, base)
+	if !strings.Contains(page, `id="lift-told"`) || !strings.Contains(page, `id="lift-now"`) {
+		t.Fatal("after sending the notice the page must say so and offer to lift")
+	}
+	if resp, body := e.form(officer, base+"/restrictions/lift", nil, e.srv.URL); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "till och med 2026-12-07") {
+		t.Errorf("lifting on the day of the notice: %d, want 409 naming the date", resp.StatusCode)
+	}
+}

@@ -271,6 +271,10 @@ func TestRulesValidation(t *testing.T) {
 		{"rectifiable field that does not exist", func(r map[string]any) { r["rectifiable"] = []string{"colour"} }, `rules name the field "colour", which no column has`},
 		{"rectifiable without a statement", func(r map[string]any) { r["rectifiable"] = []string{"subject"} }, "rules.statements.correct.subject is missing: the field is rectifiable"},
 		{"restrictable without a statement", func(r map[string]any) { r["restrictable"] = true }, "rules.statements.restrict is missing: the register is restrictable"},
+		{"a restriction that cannot be lifted", func(r map[string]any) {
+			r["restrictable"] = true
+			stmts(r)["restrict"] = "INSERT INTO restrictions (register, record_id, pnr) VALUES ('k', :record, :pnr)"
+		}, "rules.statements.unrestrict is missing: a restriction must be possible to lift (Art. 18(3))"},
 		{"no statement to complete with", func(r map[string]any) { delete(r, "statements") }, "rules.statements.annotate is missing: a person may complete the register's data with a statement"},
 		{"official authority without an objection rule", func(r map[string]any) { r["basis"] = []string{"e"} }, "rules.objection must be stop or compelling: the data are held under Art. 6(1)(e)"},
 		{"compelling grounds not given", func(r map[string]any) { r["basis"] = []string{"e"}; r["objection"] = "compelling" }, "rules.compelling.sv is missing: an objection is met with compelling grounds"},

@@ -68,10 +68,11 @@ type Retention struct {
 // to run again: a crash between changing a register and recording the
 // change is repaired by running the step once more.
 type Statements struct {
-	Erase    string            `json:"erase,omitempty"`
-	Correct  map[string]string `json:"correct,omitempty"` // per rectifiable field
-	Restrict string            `json:"restrict,omitempty"`
-	Annotate string            `json:"annotate,omitempty"`
+	Erase      string            `json:"erase,omitempty"`
+	Correct    map[string]string `json:"correct,omitempty"` // per rectifiable field
+	Restrict   string            `json:"restrict,omitempty"`
+	Unrestrict string            `json:"unrestrict,omitempty"` // lifts a restriction
+	Annotate   string            `json:"annotate,omitempty"`
 }
 
 // The values of Rules.Erasure and Rules.Objection.
@@ -159,6 +160,9 @@ func (r *Rules) validate(e *Entry) error {
 	if r.Restrictable && r.Statements.Restrict == "" {
 		return errors.New("rules.statements.restrict is missing: the register is restrictable")
 	}
+	if r.Statements.Restrict != "" && r.Statements.Unrestrict == "" {
+		return errors.New("rules.statements.unrestrict is missing: a restriction must be possible to lift (Art. 18(3))")
+	}
 	if r.HasBasis("e") && !r.HasBasis("c") {
 		switch r.Objection {
 		case ObjectionStop:
@@ -174,7 +178,7 @@ func (r *Rules) validate(e *Entry) error {
 		}
 	}
 	checks := []struct{ name, stmt string }{
-		{"erase", r.Statements.Erase}, {"restrict", r.Statements.Restrict}, {"annotate", r.Statements.Annotate},
+		{"erase", r.Statements.Erase}, {"restrict", r.Statements.Restrict}, {"unrestrict", r.Statements.Unrestrict}, {"annotate", r.Statements.Annotate},
 	}
 	for f, s := range r.Statements.Correct {
 		checks = append(checks, struct{ name, stmt string }{"correct." + f, s})

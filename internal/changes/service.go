@@ -25,6 +25,7 @@ type Store interface {
 	UpdateItem(ctx context.Context, caseID, itemID string, decide func(*dsr.Case, *dsr.Item) ([]dsr.AuditEvent, error)) (*dsr.Item, error)
 	AddItem(ctx context.Context, it dsr.Item, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
 	MarkExecuted(ctx context.Context, caseID string, itemIDs []string, events ...dsr.AuditEvent) error
+	MarkLifted(ctx context.Context, caseID string, itemIDs []string, events ...dsr.AuditEvent) error
 	SaveNotification(ctx context.Context, caseID string, n dsr.Notification, letterID string, ev dsr.AuditEvent) (bool, error)
 	Notifications(ctx context.Context, caseID string) ([]dsr.Notification, error)
 	CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, bool, error)
@@ -45,6 +46,7 @@ type Registers interface {
 type Renderer interface {
 	DecisionBytes(d *dsr.Decision) ([]byte, int, error)
 	Art19NoticeBytes(n *dsr.Art19Notice) ([]byte, int, error)
+	RestrictionNoticeBytes(n *dsr.RestrictionNotice) ([]byte, int, error)
 }
 
 // Service evaluates, decides and executes requests to change data.

@@ -212,3 +212,30 @@ func (s *Service) settle(ctx context.Context, l *dsr.Letter, ch dsr.DeliveryChan
 	log.Info().Str("channel", string(l.Channel)).Str("purpose", string(l.Purpose)).Msg("letter settled")
 	return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
 }
+
+// SendNotice sends a case's written letter of another purpose than the
+// answer to the person (an extension notice, a notice that a restriction
+// will be lifted …). Like the answer it is sent once: a repeat answers what
+// happened the first time.
+func (s *Service) SendNotice(ctx context.Context, caseID string, p dsr.Purpose, actor dsr.Actor) (Result, error) {
+	if err := dsr.Require(actor, dsr.PermHandle); err != nil {
+		return Result{}, err
+	}
+	if p == dsr.PurposeAnswer {
+		return s.SendAnswer(ctx, caseID, actor)
+	}
+	if _, err := uuid.Parse(caseID); err != nil {
+		return Result{}, errNoCase()
+	}
+	c, err := s.store.Case(ctx, caseID)
+	if err != nil {
+		return Result{}, err
+	}
+	l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, p, dsr.Addressee{Kind: dsr.AddresseeSubject}))
+	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
+		return Result{}, dsr.Errorf(dsr.ENOTFOUND, "letter.not_written", "The case has no such letter written.")
+	} else if err != nil {
+		return Result{}, err
+	}
+	return s.deliver(ctx, c, l, actor)
+}

@@ -113,3 +113,9 @@ const ActionOwnDataRead AuditAction = "registers.own_data_read"
 
 // ActionItemAdded records an item an officer added to an evaluation.
 const ActionItemAdded AuditAction = "item.added"
+
+// The audited steps of lifting a restriction (Art. 18(3)).
+const (
+	ActionLiftAnnounced AuditAction = "restriction.lift_announced"
+	ActionLifted        AuditAction = "restriction.lifted"
+)

@@ -62,3 +62,15 @@ type Art19Notice struct {
 	Person     Person // the recipient must know whose data changed; never in the window
 	Items      []DecisionItem
 }
+
+// RestrictionNotice tells the person, before a restriction is lifted, which
+// data will be processed again, from when and why (Art. 18(3)).
+type RestrictionNotice struct {
+	CaseNumber string
+	Lang       string
+	On         time.Time // the date of the letter
+	From       time.Time // the first day the data may be processed again
+	Person     Person
+	Reason     string
+	Items      []DecisionItem
+}

@@ -70,6 +70,7 @@ type Item struct {
 	OverriddenBy   string // actor of an override
 	Reason         string // the written reason of an override
 	ExecutedAt     *time.Time
+	LiftedAt       *time.Time // a restriction lifted after the person was told (Art. 18(3))
 }
 
 // Overridden reports whether the DPO changed the engine's proposal.
@@ -116,16 +117,17 @@ func GroundKind(g string) (Kind, bool) {
 
 // The kinds of change an Op makes in a source register.
 const (
-	OpErase    = "erase"
-	OpCorrect  = "correct"
-	OpRestrict = "restrict"
-	OpAnnotate = "annotate"
+	OpErase      = "erase"
+	OpCorrect    = "correct"
+	OpRestrict   = "restrict"
+	OpAnnotate   = "annotate"
+	OpUnrestrict = "unrestrict"
 )
 
 // Op is one change to a person's record in a source register, as the
 // execution of a decision carries it out.
 type Op struct {
-	Kind   string // OpErase, OpCorrect, OpRestrict or OpAnnotate
+	Kind   string // OpErase, OpCorrect, OpRestrict, OpUnrestrict or OpAnnotate
 	Record string
 	Field  string // OpCorrect: the field corrected
 	Value  string // OpCorrect: the new value

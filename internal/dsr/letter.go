@@ -37,10 +37,11 @@ const (
 	PurposeReceipt         Purpose = "receipt"          // confirmation of a paper or phone request
 	PurposeIdentityRequest Purpose = "identity_request" // Art. 12(6)
 	PurposeArt19Notice     Purpose = "art19_notice"     // to a recipient of changed data
+	PurposeLiftNotice      Purpose = "lift_notice"      // a restriction will be lifted (Art. 18(3))
 )
 
 // Purposes lists every purpose.
-var Purposes = []Purpose{PurposeAnswer, PurposeExtensionNotice, PurposeReceipt, PurposeIdentityRequest, PurposeArt19Notice}
+var Purposes = []Purpose{PurposeAnswer, PurposeExtensionNotice, PurposeReceipt, PurposeIdentityRequest, PurposeArt19Notice, PurposeLiftNotice}
 
 // AddresseeKind is who a letter is for.
 type AddresseeKind string

@@ -17,10 +17,11 @@ const (
 	ActSignOff  Action = "sign_off" // the data-protection officer approves what leaves
 	ActSend     Action = "send"     // send the answer
 	ActClose    Action = "close"    // close the case
+	ActLift     Action = "lift"     // lift a restriction, once the person has been told (Art. 18(3))
 )
 
 // Actions lists every action in the order pages offer them.
-var Actions = []Action{ActAssemble, ActEvaluate, ActDecide, ActExecute, ActExtend, ActSignOff, ActSend, ActClose}
+var Actions = []Action{ActAssemble, ActEvaluate, ActDecide, ActExecute, ActExtend, ActSignOff, ActSend, ActLift, ActClose}
 
 // stay marks an action that leaves the status as it is.
 const stay Status = ""
@@ -45,8 +46,8 @@ var (
 	changeFlow = flow{
 		StatusReceived:  {ActEvaluate: StatusEvaluated, ActExtend: stay, ActClose: StatusClosed},
 		StatusEvaluated: {ActEvaluate: StatusEvaluated, ActDecide: stay, ActExecute: StatusExecuted, ActExtend: stay, ActClose: StatusClosed},
-		StatusExecuted:  {ActSend: StatusSent, ActExtend: stay},
-		StatusSent:      {ActClose: StatusClosed},
+		StatusExecuted:  {ActSend: StatusSent, ActExtend: stay, ActLift: stay},
+		StatusSent:      {ActLift: stay, ActClose: StatusClosed},
 	}
 	workflow = map[Kind]flow{
 		KindAccess:      accessFlow,

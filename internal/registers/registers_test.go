@@ -562,9 +562,10 @@ func TestAddedRegisterShowsUp(t *testing.T) {
 			"archiving":    true,
 			"restrictable": true,
 			"statements": map[string]string{
-				"erase":    "DELETE FROM car_grants WHERE rowid = :record AND pnr = :pnr",
-				"restrict": "INSERT OR IGNORE INTO restrictions (register, record_id, pnr, ground, since) VALUES ('bilstod', :record, :pnr, :ground, :today)",
-				"annotate": "INSERT OR IGNORE INTO statements (key, register, record_id, pnr, text, added_on) VALUES (:key, 'bilstod', :record, :pnr, :text, :today)",
+				"erase":      "DELETE FROM car_grants WHERE rowid = :record AND pnr = :pnr",
+				"restrict":   "INSERT OR IGNORE INTO restrictions (register, record_id, pnr, ground, since) VALUES ('bilstod', :record, :pnr, :ground, :today)",
+				"unrestrict": "DELETE FROM restrictions WHERE register = 'bilstod' AND record_id = :record AND pnr = :pnr",
+				"annotate":   "INSERT OR IGNORE INTO statements (key, register, record_id, pnr, text, added_on) VALUES (:key, 'bilstod', :record, :pnr, :text, :today)",
 			},
 		},
 	})

@@ -11,19 +11,23 @@ import (
 )
 
 const itemColumns = `id, case_id, kind, register, record, field, value, requested, proposed, proposed_cite, proposed_sv, proposed_en,
-	outcome, cite, ground_sv, ground_en, overridden_by, reason, executed_at`
+	outcome, cite, ground_sv, ground_en, overridden_by, reason, executed_at, lifted_at`
 
 func scanItem(s scanner) (*dsr.Item, error) {
 	var it dsr.Item
-	var executed sql.NullString
+	var executed, lifted sql.NullString
 	if err := s.Scan(&it.ID, &it.CaseID, &it.Kind, &it.Register, &it.Record, &it.Field, &it.Value, &it.Requested,
 		&it.Proposed, &it.ProposedGround.Cite, &it.ProposedGround.Text.SV, &it.ProposedGround.Text.EN,
-		&it.Outcome, &it.Ground.Cite, &it.Ground.Text.SV, &it.Ground.Text.EN, &it.OverriddenBy, &it.Reason, &executed); err != nil {
+		&it.Outcome, &it.Ground.Cite, &it.Ground.Text.SV, &it.Ground.Text.EN, &it.OverriddenBy, &it.Reason, &executed, &lifted); err != nil {
 		return nil, err
 	}
 	if executed.Valid {
 		t := parseTime(executed.String)
 		it.ExecutedAt = &t
+	}
+	if lifted.Valid {
+		t := parseTime(lifted.String)
+		it.LiftedAt = &t
 	}
 	return &it, nil
 }
@@ -210,6 +214,20 @@ func (db *DB) AddItem(ctx context.Context, it dsr.Item, decide func(*dsr.Case) (
 			it.Proposed, it.ProposedGround.Cite, it.ProposedGround.Text.SV, it.ProposedGround.Text.EN,
 			it.Outcome, it.Ground.Cite, it.Ground.Text.SV, it.Ground.Text.EN); err != nil {
 			return fmt.Errorf("add item to %s: %w", it.CaseID, err)
+		}
+		return db.appendAudit(ctx, tx, events...)
+	})
+}
+
+// MarkLifted records that the restrictions of items were lifted, with the
+// service's audit events, in one transaction.
+func (db *DB) MarkLifted(ctx context.Context, caseID string, itemIDs []string, events ...dsr.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		now := fmtTime(db.now())
+		for _, id := range itemIDs {
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET lifted_at = ? WHERE id = ? AND case_id = ? AND lifted_at IS NULL`, now, id, caseID); err != nil {
+				return fmt.Errorf("mark item %s lifted: %w", id, err)
+			}
 		}
 		return db.appendAudit(ctx, tx, events...)
 	})

@@ -37,7 +37,7 @@ func (s *Source) prepareChanges(ctx context.Context, e catalogue.Entry) (map[str
 		return out, nil // a catalogue built without rules changes nothing
 	}
 	st := e.Rules.Statements
-	for _, c := range []struct{ name, q string }{{dsr.OpErase, st.Erase}, {dsr.OpRestrict, st.Restrict}, {dsr.OpAnnotate, st.Annotate}} {
+	for _, c := range []struct{ name, q string }{{dsr.OpErase, st.Erase}, {dsr.OpRestrict, st.Restrict}, {dsr.OpUnrestrict, st.Unrestrict}, {dsr.OpAnnotate, st.Annotate}} {
 		if err := add(c.name, c.q); err != nil {
 			return out, err
 		}

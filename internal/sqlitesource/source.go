@@ -119,7 +119,8 @@ func (s *Source) prepare(cat *catalogue.Catalogue) error {
 		}
 		sources := map[string]string{}
 		if e.Rules != nil {
-			sources[dsr.OpErase], sources[dsr.OpRestrict], sources[dsr.OpAnnotate] = e.Rules.Statements.Erase, e.Rules.Statements.Restrict, e.Rules.Statements.Annotate
+			st := e.Rules.Statements
+			sources[dsr.OpErase], sources[dsr.OpRestrict], sources[dsr.OpUnrestrict], sources[dsr.OpAnnotate] = st.Erase, st.Restrict, st.Unrestrict, st.Annotate
 			for f, q := range e.Rules.Statements.Correct {
 				sources[dsr.OpCorrect+"."+f] = q
 			}

@@ -315,3 +315,41 @@ func (s *Server) apiAddItem(c *gin.Context) {
 	}
 	c.JSON(http.StatusCreated, itemsJSON([]dsr.Item{*it}, "en")[0])
 }
+
+func (s *Server) apiSendNotice(c *gin.Context) {
+	res, err := s.delivery.SendNotice(c.Request.Context(), c.Param("id"), dsr.Purpose(c.Param("purpose")), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"channel": res.Channel, "receipt": res.Receipt, "letter_id": res.Letter.ID})
+}
+
+func (s *Server) apiAnnounceLift(c *gin.Context) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := bindJSON(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	l, err := s.changes.AnnounceLift(c.Request.Context(), c.Param("id"), body.Reason, staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"letter_id": l.ID, "purpose": l.Purpose, "status": l.Status})
+}
+
+func (s *Server) apiLift(c *gin.Context) {
+	items, err := s.changes.Lift(c.Request.Context(), c.Param("id"), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, it.ID)
+	}
+	c.JSON(http.StatusOK, gin.H{"lifted": ids})
+}

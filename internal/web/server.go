@@ -57,12 +57,15 @@ type Changes interface {
 	AddItem(ctx context.Context, caseID string, n changes.NewItem, actor dsr.Actor) (*dsr.Item, error)
 	Execute(ctx context.Context, caseID string, actor dsr.Actor) (changes.Execution, error)
 	Letter(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error)
+	AnnounceLift(ctx context.Context, caseID, reason string, actor dsr.Actor) (*dsr.Letter, error)
+	Lift(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Item, error)
 	Own(ctx context.Context, p pnr.PNR, actor dsr.Actor) ([]changes.OwnRegister, error)
 }
 
 // Delivery writes and sends letters.
 type Delivery interface {
 	SendAnswer(ctx context.Context, caseID string, actor dsr.Actor) (delivery.Result, error)
+	SendNotice(ctx context.Context, caseID string, p dsr.Purpose, actor dsr.Actor) (delivery.Result, error)
 }
 
 // Print makes and exports print batches.

@@ -63,6 +63,9 @@ type (
 		CanOverride bool
 		Outcomes    []dsr.Outcome
 		Executed    bool
+		Restricted  int         // items whose restriction is in force
+		LiftNotice  *dsr.Letter // the notice that a restriction will be lifted, once written
+		CanLift     bool
 	}
 	outcomeCount struct {
 		Outcome dsr.Outcome
@@ -111,7 +114,16 @@ func (s *Server) casePage(c *gin.Context) {
 	for _, it := range o.Items {
 		counts[it.Outcome]++
 		p.Executed = p.Executed || it.ExecutedAt != nil
+		if (it.Outcome == dsr.OutcomeRestrict || it.Outcome == dsr.OutcomeStop) && it.ExecutedAt != nil && it.LiftedAt == nil {
+			p.Restricted++
+		}
 	}
+	for i := range o.Letters {
+		if o.Letters[i].Purpose == dsr.PurposeLiftNotice {
+			p.LiftNotice = &o.Letters[i]
+		}
+	}
+	p.CanLift = p.Restricted > 0 && o.Can(dsr.ActLift) && dsr.Can(staffActor(c), dsr.PermDecide)
 	for _, out := range dsr.Outcomes {
 		if counts[out] > 0 {
 			p.Tally = append(p.Tally, outcomeCount{out, counts[out]})
@@ -247,4 +259,28 @@ func (s *Server) addItemPage(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=item_added#item-"+it.ID)
+}
+
+func (s *Server) announceLiftPage(c *gin.Context) {
+	if _, err := s.changes.AnnounceLift(c.Request.Context(), c.Param("id"), c.PostForm("reason"), staffActor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=lift_announced")
+}
+
+func (s *Server) sendNoticePage(c *gin.Context) {
+	if _, err := s.delivery.SendNotice(c.Request.Context(), c.Param("id"), dsr.Purpose(c.Param("purpose")), staffActor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=sent")
+}
+
+func (s *Server) liftPage(c *gin.Context) {
+	if _, err := s.changes.Lift(c.Request.Context(), c.Param("id"), staffActor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=lifted")
 }
