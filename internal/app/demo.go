@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -105,6 +106,19 @@ func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now fu
 		}, officer)
 		if err != nil {
 			return fmt.Errorf("demo case %d: %w", i+1, err)
+		}
+	}
+	// A request to erase everything from the person with LEFI disclosures,
+	// to evaluate, override and carry out on the case page.
+	for _, p := range people {
+		if !strings.Contains(p.Note, "LEFI") {
+			continue
+		}
+		if _, _, err := a.Cases.Create(ctx, casework.Request{
+			Kinds: []dsr.Kind{dsr.KindErasure}, Subject: string(p.PNR), SubjectName: p.Name, Channel: dsr.ChannelLetter,
+			ReceivedOn: dsr.FormatDate(today.AddDate(0, 0, -2)), Change: dsr.ChangeRequest{Grounds: []string{dsr.GroundConsentWithdrawn}},
+		}, officer); err != nil {
+			return fmt.Errorf("demo erasure case: %w", err)
 		}
 	}
 	return nil

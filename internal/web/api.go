@@ -27,13 +27,19 @@ type caseJSON struct {
 	ExtendedDueOn *string    `json:"extended_due_on"`
 	DaysLeft      int        `json:"days_left"`
 	Overdue       bool       `json:"overdue"`
+	// What a request to change data asks for, when it does.
+	Scope     []string     `json:"scope,omitempty"`
+	Changes   []dsr.Change `json:"changes,omitempty"`
+	Statement string       `json:"statement,omitempty"`
+	Grounds   []string     `json:"grounds,omitempty"`
 }
 
 func (s *Server) caseJSON(c *dsr.Case) caseJSON {
 	now := s.now()
 	out := caseJSON{ID: c.ID, Number: c.Number, Kinds: c.Kinds, Status: c.Status, Channel: string(c.Channel),
 		ReceivedOn: dsr.FormatDate(c.ReceivedOn), TargetOn: dsr.FormatDate(c.TargetOn), DueOn: dsr.FormatDate(c.DueOn),
-		DaysLeft: c.DaysLeft(now), Overdue: c.Overdue(now)}
+		DaysLeft: c.DaysLeft(now), Overdue: c.Overdue(now),
+		Scope: c.Change.Scope, Changes: c.Change.Changes, Statement: c.Change.Statement, Grounds: c.Change.Grounds}
 	if c.ExtendedDueOn != nil {
 		d := dsr.FormatDate(*c.ExtendedDueOn)
 		out.ExtendedDueOn = &d
