@@ -152,6 +152,14 @@ func (db *DB) ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.
 // is, checks that the change is allowed, changes its status or deadlines
 // and returns the audit events that record it; the store saves both.
 func (db *DB) UpdateCase(ctx context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error) {
+	return db.decided(ctx, id, decide, nil)
+}
+
+// decided is the shape of every change a service decides: in one
+// transaction the case as it is, the service's decision on it (which may
+// refuse, change the case and returns the audit events), the change
+// itself, the case's new state and the events.
+func (db *DB) decided(ctx context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error), change func(tx *sql.Tx, c *dsr.Case) error) (*dsr.Case, error) {
 	var c *dsr.Case
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -161,6 +169,11 @@ func (db *DB) UpdateCase(ctx context.Context, id string, decide func(*dsr.Case) 
 		events, err := decide(c)
 		if err != nil {
 			return err
+		}
+		if change != nil {
+			if err := change(tx, c); err != nil {
+				return err
+			}
 		}
 		if err := db.saveCase(ctx, tx, c); err != nil {
 			return err

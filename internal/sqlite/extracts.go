@@ -19,15 +19,7 @@ func (db *DB) SaveExtract(ctx context.Context, caseID string, pdf []byte, info d
 	if err != nil {
 		return fmt.Errorf("encode extract summary: %w", err)
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := findCase(ctx, tx, caseID)
-		if err != nil {
-			return err
-		}
-		events, err := decide(c)
-		if err != nil {
-			return err
-		}
+	_, err = db.decided(ctx, caseID, decide, func(tx *sql.Tx, _ *dsr.Case) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO extracts (case_id, pdf, pages, sha256, summary, assembled_at, assembled_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (case_id) DO UPDATE SET pdf = excluded.pdf, pages = excluded.pages, sha256 = excluded.sha256,
@@ -35,11 +27,9 @@ func (db *DB) SaveExtract(ctx context.Context, caseID string, pdf []byte, info d
 			caseID, pdf, info.Pages, info.SHA256, string(summary), fmtTime(db.now()), actor.String()); err != nil {
 			return fmt.Errorf("save extract of %s: %w", caseID, err)
 		}
-		if err := db.saveCase(ctx, tx, c); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, events...)
+		return nil
 	})
+	return err
 }
 
 // ExtractPDF returns the assembled extract of a case. With events (a person

@@ -36,15 +36,7 @@ func scanItem(s scanner) (*dsr.Item, error) {
 // the case inside the transaction, checks that the workflow allows the
 // evaluation, moves the case on and returns the audit events.
 func (db *DB) SaveItems(ctx context.Context, caseID string, items []dsr.Item, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := findCase(ctx, tx, caseID)
-		if err != nil {
-			return err
-		}
-		events, err := decide(c)
-		if err != nil {
-			return err
-		}
+	_, err := db.decided(ctx, caseID, decide, func(tx *sql.Tx, _ *dsr.Case) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM items WHERE case_id = ?`, caseID); err != nil {
 			return fmt.Errorf("replace items of %s: %w", caseID, err)
 		}
@@ -62,11 +54,9 @@ func (db *DB) SaveItems(ctx context.Context, caseID string, items []dsr.Item, de
 				return fmt.Errorf("save item %d of %s: %w", i, caseID, err)
 			}
 		}
-		if err := db.saveCase(ctx, tx, c); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, events...)
+		return nil
 	})
+	return err
 }
 
 // Items returns the items of a case in the engine's order.
@@ -190,15 +180,7 @@ func (db *DB) Notifications(ctx context.Context, caseID string) ([]dsr.Notificat
 // inside the transaction, checks that the workflow allows it and returns
 // the audit events.
 func (db *DB) AddItem(ctx context.Context, it dsr.Item, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := findCase(ctx, tx, it.CaseID)
-		if err != nil {
-			return err
-		}
-		events, err := decide(c)
-		if err != nil {
-			return err
-		}
+	_, err := db.decided(ctx, it.CaseID, decide, func(tx *sql.Tx, _ *dsr.Case) error {
 		var dup int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM items WHERE case_id = ? AND kind = ? AND register = ? AND record = ? AND field = ?`,
 			it.CaseID, it.Kind, it.Register, it.Record, it.Field).Scan(&dup); err != nil {
@@ -215,8 +197,9 @@ func (db *DB) AddItem(ctx context.Context, it dsr.Item, decide func(*dsr.Case) (
 			it.Outcome, it.Ground.Cite, it.Ground.Text.SV, it.Ground.Text.EN); err != nil {
 			return fmt.Errorf("add item to %s: %w", it.CaseID, err)
 		}
-		return db.appendAudit(ctx, tx, events...)
+		return nil
 	})
+	return err
 }
 
 // MarkLifted records that the restrictions of items were lifted, with the
