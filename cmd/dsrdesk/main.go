@@ -219,11 +219,11 @@ func printSignIns(w io.Writer) {
 func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io.Writer) error {
 	now := time.Now
 	if cfg.Demo {
-		if _, err := os.Stat(cfg.RegistersPath()); errors.Is(err, os.ErrNotExist) {
-			if err := app.SeedDemo(ctx, cfg, log, now); err != nil {
-				return err
-			}
+		what, err := app.EnsureDemo(ctx, cfg, log, now)
+		if err != nil {
+			return err
 		}
+		fmt.Fprintf(stdout, "demo data in %s: %s\n", cfg.DataDir, what)
 		if cfg.MailboxURL == "" {
 			url, stopSim, err := app.StartMailboxSimulator(cfg, log)
 			if err != nil {

@@ -221,3 +221,54 @@ func TestCommandErrors(t *testing.T) {
 		t.Errorf("serve without registers: %v %q", err, out)
 	}
 }
+
+// serveSays starts `serve --demo` on data and returns the line it prints
+// about the demo data, then stops it.
+func serveSays(t *testing.T, data string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	srv := exec.CommandContext(ctx, binary, "serve", "--addr", freeAddr(t), "--data", data, "--demo")
+	srv.Env = append(os.Environ(), "DSRDESK_MAILBOX_SIM_ADDR="+freeAddr(t))
+	out, _ := srv.StdoutPipe()
+	srv.Stderr = io.Discard
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "demo data in") {
+			return sc.Text()
+		}
+	}
+	t.Fatal("serve --demo did not say what it did with the demo data")
+	return ""
+}
+
+// TestDemoDataFromAnOlderVersionIsReplaced: `make demo` keeps its demo data,
+// but demo data made by an older dsrdesk (whose catalogue lacks today's
+// rules) is replaced instead of stopping the server.
+func TestDemoDataFromAnOlderVersionIsReplaced(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	if got := serveSays(t, data); !strings.HasSuffix(got, ": seeded") {
+		t.Errorf("first start: %q", got)
+	}
+	if got := serveSays(t, data); !strings.HasSuffix(got, ": kept") {
+		t.Errorf("second start: %q", got)
+	}
+	old := `demo data: ` + "`dsrdesk demo seed`" + ` may replace this folder's contents` + "\n"
+	if err := os.WriteFile(filepath.Join(data, ".dsrdesk-demo"), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "registers.json"), []byte(`{"registers": []}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := serveSays(t, data); !strings.HasSuffix(got, ": replaced") {
+		t.Errorf("start on older demo data: %q", got)
+	}
+	if got := serveSays(t, data); !strings.HasSuffix(got, ": kept") {
+		t.Errorf("start after the replacement: %q", got)
+	}
+}

@@ -21,6 +21,28 @@ import (
 // demoMarker marks a data folder as demo data that `demo seed` may replace.
 const demoMarker = ".dsrdesk-demo"
 
+// demoVersion changes whenever the demo data's shape does (the register
+// catalogue's rules, new registers): a demo folder made by an older
+// dsrdesk is then replaced rather than left unable to start.
+const demoVersion = "demo data version 2"
+
+// EnsureDemo seeds demo data in cfg.DataDir when there is none, or when the
+// folder holds demo data from an older dsrdesk. It never touches a folder
+// that is not demo data. It reports what it did: "seeded", "replaced" or
+// "kept".
+func EnsureDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() time.Time) (string, error) {
+	marker, err := os.ReadFile(filepath.Join(cfg.DataDir, demoMarker))
+	_, regErr := os.Stat(cfg.RegistersPath())
+	switch {
+	case errors.Is(regErr, os.ErrNotExist):
+		return "seeded", SeedDemo(ctx, cfg, log, now)
+	case err == nil && !strings.Contains(string(marker), demoVersion):
+		log.Info().Str("data", cfg.DataDir).Msg("replacing demo data made by an older dsrdesk")
+		return "replaced", SeedDemo(ctx, cfg, log, now)
+	}
+	return "kept", nil
+}
+
 // DemoUser is a staff sign-in of the demo.
 type DemoUser struct {
 	Email    string
@@ -44,7 +66,7 @@ func DemoUsers() []DemoUser {
 // fictional demo people, the mailbox simulator's accounts, a fresh case
 // store with the demo staff and a few cases. It refuses to touch a folder
 // that holds a case store it did not create.
-func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() time.Time) error {
+func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() time.Time) (err error) {
 	marker := filepath.Join(cfg.DataDir, demoMarker)
 	if _, err := os.Stat(cfg.CaseStorePath()); err == nil {
 		if _, err := os.Stat(marker); err != nil {
@@ -65,6 +87,12 @@ func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now fu
 	if err := os.Remove(cfg.CataloguePath()); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove old demo catalogue: %w", err)
 	}
+	// The marker is written last: a seed cut short is seeded again.
+	defer func() {
+		if err == nil {
+			err = os.WriteFile(marker, []byte("demo data: `dsrdesk demo seed` may replace this folder's contents\n"+demoVersion+"\n"), 0o600)
+		}
+	}()
 	if err := demodata.Seed(ctx, cfg.DataDir); err != nil {
 		return err
 	}
