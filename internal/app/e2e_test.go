@@ -391,3 +391,71 @@ func TestAPIIdempotencyKey(t *testing.T) {
 		t.Fatalf("another user's key: %d, want 201", resp.StatusCode)
 	}
 }
+
+// TestAPIQueues: the case list's queues over the API, paged by cursor, and
+// assignment for "mine".
+func TestAPIQueues(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	type listResp struct {
+		Cases []caseResp `json:"cases"`
+		Total int        `json:"total"`
+		Next  string     `json:"next"`
+	}
+	var overdue listResp
+	if st, raw := e.call("GET", "/api/v1/cases?queue=overdue", e.officer, nil, &overdue); st != http.StatusOK || overdue.Total != 1 || len(overdue.Cases) != 1 {
+		t.Fatalf("overdue queue: %d %s", st, raw)
+	}
+	// Page through the open queue two at a time.
+	var seen []string
+	cursor := ""
+	for range 10 {
+		var page listResp
+		e.call("GET", "/api/v1/cases?queue=open&limit=2&cursor="+cursor, e.officer, nil, &page)
+		for _, c := range page.Cases {
+			seen = append(seen, c.Number)
+		}
+		if page.Next == "" {
+			if len(seen) != page.Total || page.Total < 5 {
+				t.Errorf("paged through %d of %d open cases", len(seen), page.Total)
+			}
+			break
+		}
+		cursor = page.Next
+	}
+	var mine listResp
+	e.call("GET", "/api/v1/cases?queue=mine", e.officer, nil, &mine)
+	if mine.Total != 0 {
+		t.Fatalf("%d cases are mine before any is assigned", mine.Total)
+	}
+	var assigned caseResp
+	if st, raw := e.call("POST", "/api/v1/cases/"+overdue.Cases[0].ID+"/assign", e.officer, map[string]any{"officer": "me"}, &assigned); st != http.StatusOK {
+		t.Fatalf("assign: %d %s", st, raw)
+	}
+	e.call("GET", "/api/v1/cases?queue=mine", e.officer, nil, &mine)
+	if mine.Total != 1 || mine.Cases[0].ID != overdue.Cases[0].ID {
+		t.Errorf("mine after taking the overdue case: %+v", mine)
+	}
+	var dpoMine listResp
+	e.call("GET", "/api/v1/cases?queue=mine", e.dpo, nil, &dpoMine)
+	if dpoMine.Total != 0 {
+		t.Error("a colleague's case shows among the DPO's own")
+	}
+	for _, bad := range []struct{ path, field string }{
+		{"/api/v1/cases?queue=urgent", "queue"},
+		{"/api/v1/cases?queue=open&cursor=bm90LWEtY3Vyc29y", "cursor"},
+	} {
+		var er errResp
+		st, raw := e.call("GET", bad.path, e.officer, nil, nil)
+		jsonDecode(t, strings.NewReader(string(raw)), &er)
+		if st != http.StatusBadRequest || er.Error.Field != bad.field {
+			t.Errorf("%s: %d %s", bad.path, st, raw)
+		}
+	}
+	var er errResp
+	_, raw := e.call("POST", "/api/v1/cases/"+overdue.Cases[0].ID+"/assign", e.officer, map[string]any{"officer": "nobody-here"}, nil)
+	jsonDecode(t, strings.NewReader(string(raw)), &er)
+	if er.Error.Field != "officer" {
+		t.Errorf("assigning to an unknown officer: %s", raw)
+	}
+}

@@ -20,7 +20,8 @@ import (
 type Store interface {
 	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent) (bool, error)
 	ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error)
-	ListCases(ctx context.Context, f dsr.CaseFilter) ([]*dsr.Case, int, error)
+	ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, error)
+	UserByID(ctx context.Context, id string) (*dsr.User, error)
 	UpdateCase(ctx context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error)
 	ExtractSummary(ctx context.Context, caseID string) (*dsr.ExtractSummary, error)
 	CaseLetters(ctx context.Context, caseID string) ([]dsr.Letter, error)
@@ -194,24 +195,71 @@ func (s *Service) Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Cas
 	return s.store.ReadCase(ctx, id, dsr.Event(actor, dsr.ActionCaseRead, id, ""))
 }
 
-// List returns cases, the most urgent first; the listing is audited.
-func (s *Service) List(ctx context.Context, status string, limit, offset int, actor dsr.Actor) ([]*dsr.Case, int, error) {
+// ListQuery says which cases a list shows: a queue paged by cursor, or
+// (the first API) a status paged by offset.
+type ListQuery struct {
+	Queue  string
+	Status string
+	Cursor string
+	Limit  int
+	Offset int
+}
+
+// List returns a page of cases, the most urgent first; the listing is
+// audited.
+func (s *Service) List(ctx context.Context, q ListQuery, actor dsr.Actor) (dsr.CasePage, error) {
 	if err := dsr.Require(actor, dsr.PermReadCases); err != nil {
-		return nil, 0, err
+		return dsr.CasePage{}, err
 	}
-	st := dsr.Status(status)
-	if status != "" && !st.Valid() {
-		return nil, 0, dsr.FieldError("status", "input.status_unknown", "Unknown status; use %s.", dsr.JoinOr(dsr.Statuses))
+	f := dsr.CaseFilter{Queue: dsr.Queue(q.Queue), Status: dsr.Status(q.Status), Limit: q.Limit, Offset: q.Offset,
+		Today: s.now(), Assignee: actor.ID}
+	if q.Queue != "" && !f.Queue.Valid() {
+		return dsr.CasePage{}, dsr.FieldError("queue", "input.queue_unknown", "Unknown queue; use %s.", dsr.JoinOr(dsr.Queues))
 	}
-	list, total, err := s.store.ListCases(ctx, dsr.CaseFilter{Status: st, Limit: limit, Offset: offset})
+	if q.Status != "" && !f.Status.Valid() {
+		return dsr.CasePage{}, dsr.FieldError("status", "input.status_unknown", "Unknown status; use %s.", dsr.JoinOr(dsr.Statuses))
+	}
+	if q.Cursor != "" && q.Queue == "" {
+		f.Queue = dsr.QueueOpen // a cursor pages a queue
+	}
+	var err error
+	if f.Cursor, err = dsr.ParseCursor(q.Cursor); err != nil {
+		return dsr.CasePage{}, err
+	}
+	page, err := s.store.ListCases(ctx, f)
 	if err != nil {
-		return nil, 0, err
+		return dsr.CasePage{}, err
 	}
-	detail := fmt.Sprintf("status=%s shown=%d total=%d", st, len(list), total)
+	detail := fmt.Sprintf("queue=%s status=%s shown=%d total=%d", f.Queue, f.Status, len(page.Cases), page.Total)
 	if err := s.store.Record(ctx, dsr.Event(actor, dsr.ActionCaseList, "", detail)); err != nil {
-		return nil, 0, err
+		return dsr.CasePage{}, err
 	}
-	return list, total, nil
+	return page, nil
+}
+
+// Assign gives a case to an officer (or to no one, with an empty id).
+func (s *Service) Assign(ctx context.Context, id, officer string, actor dsr.Actor) (*dsr.Case, error) {
+	if err := dsr.Require(actor, dsr.PermHandle); err != nil {
+		return nil, err
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNoCase()
+	}
+	if officer == "me" {
+		officer = actor.ID
+	}
+	if officer != "" {
+		u, err := s.store.UserByID(ctx, officer)
+		if dsr.ErrorCode(err) == dsr.ENOTFOUND || err == nil && !dsr.Can(dsr.StaffActor(u), dsr.PermHandle) {
+			return nil, dsr.FieldError("officer", "case.assignee_unknown", "Assign the case to a case officer or the data-protection officer.")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return s.store.UpdateCase(ctx, id, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		c.AssignedTo = officer
+		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionCaseAssigned, id, "officer="+officer)}, nil
+	})
 }
 
 // Extend records an extension notice with reasons (Art. 12(3)). The

@@ -43,12 +43,22 @@ func (m *memStore) ReadCase(_ context.Context, id string, ev dsr.AuditEvent) (*d
 	return &out, nil
 }
 
-func (m *memStore) ListCases(context.Context, dsr.CaseFilter) ([]*dsr.Case, int, error) {
+func (m *memStore) ListCases(context.Context, dsr.CaseFilter) (dsr.CasePage, error) {
 	var out []*dsr.Case
 	for _, c := range m.cases {
 		out = append(out, c)
 	}
-	return out, len(out), nil
+	return dsr.CasePage{Cases: out, Total: len(out)}, nil
+}
+
+func (m *memStore) UserByID(_ context.Context, id string) (*dsr.User, error) {
+	if id == officer.ID {
+		return &dsr.User{ID: id, Role: dsr.RoleOfficer}, nil
+	}
+	if id == printer.ID {
+		return &dsr.User{ID: id, Role: dsr.RolePrint}, nil
+	}
+	return nil, dsr.Errorf(dsr.ENOTFOUND, "user.not_found", "No such user.")
 }
 
 func (m *memStore) UpdateCase(_ context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error) {

@@ -119,3 +119,6 @@ const (
 	ActionLiftAnnounced AuditAction = "restriction.lift_announced"
 	ActionLifted        AuditAction = "restriction.lifted"
 )
+
+// ActionCaseAssigned records who a case was given to.
+const ActionCaseAssigned AuditAction = "case.assigned"

@@ -117,6 +117,7 @@ type Case struct {
 	DueOn           time.Time
 	ExtendedDueOn   *time.Time
 	ExtensionReason string
+	AssignedTo      string // a staff id; "" for no one
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -138,11 +139,4 @@ func (c *Case) DaysLeft(today time.Time) int {
 // Overdue reports whether an open case has passed its deadline.
 func (c *Case) Overdue(today time.Time) bool {
 	return !c.Status.Answered() && c.DaysLeft(today) < 0
-}
-
-// CaseFilter narrows a case listing.
-type CaseFilter struct {
-	Status Status
-	Limit  int
-	Offset int
 }

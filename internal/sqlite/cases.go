@@ -12,7 +12,7 @@ import (
 )
 
 const caseColumns = `id, number, kinds, status, channel, subject_pnr, subject_name, representative, language, details,
-	received_on, target_on, due_on, extended_due_on, extension_reason, created_at, updated_at, change_request`
+	received_on, target_on, due_on, extended_due_on, extension_reason, created_at, updated_at, change_request, assigned_to`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -21,7 +21,7 @@ func scanCase(s scanner) (*dsr.Case, error) {
 	var kinds, details, received, target, due, created, updated, change string
 	var rep, extended sql.NullString
 	if err := s.Scan(&c.ID, &c.Number, &kinds, &c.Status, &c.Channel, &c.SubjectPNR, &c.SubjectName, &rep, &c.Language, &details,
-		&received, &target, &due, &extended, &c.ExtensionReason, &created, &updated, &change); err != nil {
+		&received, &target, &due, &extended, &c.ExtensionReason, &created, &updated, &change, &c.AssignedTo); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(change), &c.Change); err != nil {
@@ -114,11 +114,11 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 		if err != nil {
 			return fmt.Errorf("encode change request: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, subject_hmac, request_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, subject_hmac, request_key, open, due_effective)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
 			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), ext, c.ExtensionReason,
-			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key); err != nil {
+			fmtTime(now), fmtTime(now), string(change), c.AssignedTo, subjectHMAC, key, !c.Status.Answered(), dsr.FormatDate(c.EffectiveDue())); err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
 		ev.Detail = "number=" + c.Number + " " + ev.Detail
@@ -190,8 +190,9 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 	if c.ExtendedDueOn != nil {
 		ext = sql.NullString{String: dsr.FormatDate(*c.ExtendedDueOn), Valid: true}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, extended_due_on = ?, extension_reason = ?, updated_at = ? WHERE id = ?`,
-		c.Status, ext, c.ExtensionReason, fmtTime(c.UpdatedAt), c.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
+		open = ?, due_effective = ?, assigned_to = ? WHERE id = ?`,
+		c.Status, ext, c.ExtensionReason, fmtTime(c.UpdatedAt), !c.Status.Answered(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.ID); err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
 	}
 	return nil
@@ -211,36 +212,86 @@ func findCase(ctx context.Context, tx *sql.Tx, id string) (*dsr.Case, error) {
 	return c, caseErr(id, err)
 }
 
-// ListCases returns cases by deadline, the most urgent first, and the total
-// that match the filter.
-func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) ([]*dsr.Case, int, error) {
+// ListCases returns a page of cases in deadline order, the most urgent
+// first (a closed queue the latest first), and how many the list holds.
+// A queue is read from an index in that order and paged by position, so a
+// page deep in a million cases costs what the first does.
+func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
+	if f.Queue == "" {
+		return db.listByStatus(ctx, f)
+	}
+	today := dsr.FormatDate(dsr.Day(f.Today))
+	where, args := `open = 1`, []any{}
+	order, after := `due_effective, number`, `(due_effective, number) > (?, ?)`
+	switch f.Queue {
+	case dsr.QueueDueSoon:
+		where, args = `open = 1 AND due_effective >= ? AND due_effective <= ?`, []any{today, dsr.FormatDate(dsr.Day(f.Today).AddDate(0, 0, dsr.DueSoonDays))}
+	case dsr.QueueOverdue:
+		where, args = `open = 1 AND due_effective < ?`, []any{today}
+	case dsr.QueueMine:
+		where, args = `assigned_to = ? AND open = 1`, []any{f.Assignee}
+	case dsr.QueueUnassigned:
+		where, args = `assigned_to = '' AND open = 1`, []any{}
+	case dsr.QueueClosed:
+		where = `open = 0`
+		order, after = `due_effective DESC, number DESC`, `(due_effective, number) < (?, ?)`
+	}
+	var page dsr.CasePage
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("count %s: %w", f.Queue, err)
+	}
+	q, qargs := `SELECT `+caseColumns+` FROM cases WHERE `+where, append([]any{}, args...)
+	if !f.Cursor.IsZero() {
+		q, qargs = q+` AND `+after, append(qargs, f.Cursor.Due, f.Cursor.Number)
+	}
+	rows, err := db.r.QueryContext(ctx, q+` ORDER BY `+order+` LIMIT ?`, append(qargs, f.Limit+1)...)
+	if err != nil {
+		return page, fmt.Errorf("list %s: %w", f.Queue, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return page, fmt.Errorf("scan case: %w", err)
+		}
+		page.Cases = append(page.Cases, c)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("list %s: %w", f.Queue, err)
+	}
+	if len(page.Cases) > f.Limit {
+		page.Cases = page.Cases[:f.Limit]
+		last := page.Cases[f.Limit-1]
+		page.Next = dsr.Cursor{Due: dsr.FormatDate(last.EffectiveDue()), Number: last.Number}
+	}
+	return page, nil
+}
+
+// listByStatus is the first API's listing: by status, paged by offset.
+func (db *DB) listByStatus(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, error) {
 	where, args := ``, []any{}
 	if f.Status != "" {
 		where, args = ` WHERE status = ?`, append(args, f.Status)
 	}
-	var total int
-	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM cases`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count cases: %w", err)
+	var page dsr.CasePage
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM cases`+where, args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("count cases: %w", err)
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases`+where+
-		` ORDER BY coalesce(extended_due_on, due_on), number LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+		` ORDER BY due_effective, number LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list cases: %w", err)
+		return page, fmt.Errorf("list cases: %w", err)
 	}
 	defer rows.Close()
-	var out []*dsr.Case
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("scan case: %w", err)
+			return page, fmt.Errorf("scan case: %w", err)
 		}
-		out = append(out, c)
+		page.Cases = append(page.Cases, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list cases: %w", err)
-	}
-	return out, total, nil
+	return page, rows.Err()
 }

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -320,11 +322,106 @@ func TestRequestKeyMakesCreateIdempotent(t *testing.T) {
 	if created, err := db.CreateCase(ctx, other, "hmac", "individual:p1:k2", received(other)); err != nil || !created || other.Number == first.Number {
 		t.Fatalf("another key: %t %v", created, err)
 	}
-	if _, total, _ := db.ListCases(ctx, dsr.CaseFilter{}); total != 2 {
-		t.Fatalf("%d cases, want 2", total)
+	if page, _ := db.ListCases(ctx, dsr.CaseFilter{}); page.Total != 2 {
+		t.Fatalf("%d cases, want 2", page.Total)
 	}
 }
 
 func sqlOpenForTest(path string) (*sql.DB, error) {
 	return sql.Open("sqlite3", "file:"+path)
+}
+
+// TestQueuesPageByPosition: every queue lists its cases in deadline order
+// and pages through all of them by cursor, each case once; and each
+// queue's query is read from an index in that order, never a scan or sort
+// of the table.
+func TestQueuesPageByPosition(t *testing.T) {
+	db, _ := mustOpen(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	statuses := []dsr.Status{dsr.StatusReceived, dsr.StatusAssembled, dsr.StatusSent, dsr.StatusClosed}
+	for i := range 250 {
+		c := newCase(fmt.Sprintf("c%03d", i), today.AddDate(0, 0, -60+i%90))
+		c.Status = statuses[i%4]
+		if i%5 == 0 {
+			c.AssignedTo = "u1"
+		}
+		if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(q dsr.Queue, assignee string) (seen []string) {
+		var cur dsr.Cursor
+		for range 100 {
+			page, err := db.ListCases(ctx, dsr.CaseFilter{Queue: q, Assignee: assignee, Today: today, Cursor: cur, Limit: 17})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page.Cases {
+				seen = append(seen, dsr.FormatDate(c.EffectiveDue())+" "+c.Number)
+			}
+			if page.Next.IsZero() {
+				if len(seen) != page.Total {
+					t.Errorf("%s: paged through %d cases, the total says %d", q, len(seen), page.Total)
+				}
+				return seen
+			}
+			cur = page.Next
+		}
+		t.Fatalf("%s: more than 100 pages", q)
+		return nil
+	}
+	want := map[dsr.Queue]func(c *dsr.Case) bool{
+		dsr.QueueOpen:    func(c *dsr.Case) bool { return !c.Status.Answered() },
+		dsr.QueueOverdue: func(c *dsr.Case) bool { return !c.Status.Answered() && c.EffectiveDue().Before(today) },
+		dsr.QueueDueSoon: func(c *dsr.Case) bool {
+			return !c.Status.Answered() && !c.EffectiveDue().Before(today) && !c.EffectiveDue().After(today.AddDate(0, 0, 7))
+		},
+		dsr.QueueMine:       func(c *dsr.Case) bool { return !c.Status.Answered() && c.AssignedTo == "u1" },
+		dsr.QueueUnassigned: func(c *dsr.Case) bool { return !c.Status.Answered() && c.AssignedTo == "" },
+		dsr.QueueClosed:     func(c *dsr.Case) bool { return c.Status.Answered() },
+	}
+	all, err := db.ListCases(ctx, dsr.CaseFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, in := range want {
+		seen := count(q, "u1")
+		var expect []string
+		for _, c := range all.Cases {
+			if in(c) {
+				expect = append(expect, dsr.FormatDate(c.EffectiveDue())+" "+c.Number)
+			}
+		}
+		sort.Strings(expect)
+		if q == dsr.QueueClosed {
+			sort.Sort(sort.Reverse(sort.StringSlice(expect)))
+		}
+		if strings.Join(seen, ",") != strings.Join(expect, ",") || len(expect) == 0 {
+			t.Errorf("%s: %d cases in the wrong order or set, want %d", q, len(seen), len(expect))
+		}
+	}
+	for _, plan := range []struct{ name, q string }{
+		{"open", `SELECT id FROM cases WHERE open = 1 AND (due_effective, number) > ('2026-01-01', 'DSR') ORDER BY due_effective, number LIMIT 101`},
+		{"overdue", `SELECT id FROM cases WHERE open = 1 AND due_effective < '2026-11-23' ORDER BY due_effective, number LIMIT 101`},
+		{"mine", `SELECT id FROM cases WHERE assigned_to = 'u1' AND open = 1 ORDER BY due_effective, number LIMIT 101`},
+		{"closed", `SELECT id FROM cases WHERE open = 0 ORDER BY due_effective DESC, number DESC LIMIT 101`},
+	} {
+		rows, err := db.r.QueryContext(ctx, `EXPLAIN QUERY PLAN `+plan.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			rows.Scan(&id, &parent, &notused, &detail)
+			steps = append(steps, detail)
+		}
+		rows.Close()
+		p := strings.Join(steps, "; ")
+		if !strings.Contains(p, "USING INDEX cases_") || strings.Contains(p, "TEMP B-TREE") || strings.Contains(p, "SCAN cases") && !strings.Contains(p, "USING INDEX") {
+			t.Errorf("%s: query plan %q does not read the queue from its index", plan.name, p)
+		}
+	}
 }

@@ -27,6 +27,7 @@ type caseJSON struct {
 	ExtendedDueOn *string    `json:"extended_due_on"`
 	DaysLeft      int        `json:"days_left"`
 	Overdue       bool       `json:"overdue"`
+	AssignedTo    string     `json:"assigned_to"`
 	// What a request to change data asks for, when it does.
 	Scope     []string     `json:"scope,omitempty"`
 	Changes   []dsr.Change `json:"changes,omitempty"`
@@ -38,7 +39,7 @@ func (s *Server) caseJSON(c *dsr.Case) caseJSON {
 	now := s.now()
 	out := caseJSON{ID: c.ID, Number: c.Number, Kinds: c.Kinds, Status: c.Status, Channel: string(c.Channel),
 		ReceivedOn: dsr.FormatDate(c.ReceivedOn), TargetOn: dsr.FormatDate(c.TargetOn), DueOn: dsr.FormatDate(c.DueOn),
-		DaysLeft: c.DaysLeft(now), Overdue: c.Overdue(now),
+		DaysLeft: c.DaysLeft(now), Overdue: c.Overdue(now), AssignedTo: c.AssignedTo,
 		Scope: c.Change.Scope, Changes: c.Change.Changes, Statement: c.Change.Statement, Grounds: c.Change.Grounds}
 	if c.ExtendedDueOn != nil {
 		d := dsr.FormatDate(*c.ExtendedDueOn)
@@ -138,16 +139,33 @@ func (s *Server) apiListCases(c *gin.Context) {
 			return
 		}
 	}
-	list, total, err := s.cases.List(c.Request.Context(), c.Query("status"), limit, offset, staffActor(c))
+	page, err := s.cases.List(c.Request.Context(), casework.ListQuery{Queue: c.Query("queue"), Status: c.Query("status"),
+		Cursor: c.Query("cursor"), Limit: limit, Offset: offset}, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := make([]caseJSON, 0, len(list))
-	for _, cs := range list {
+	out := make([]caseJSON, 0, len(page.Cases))
+	for _, cs := range page.Cases {
 		out = append(out, s.caseJSON(cs))
 	}
-	c.JSON(http.StatusOK, gin.H{"cases": out, "total": total})
+	c.JSON(http.StatusOK, gin.H{"cases": out, "total": page.Total, "next": page.Next.String()})
+}
+
+func (s *Server) apiAssign(c *gin.Context) {
+	var body struct {
+		Officer string `json:"officer"`
+	}
+	if err := bindJSON(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cs, err := s.cases.Assign(c.Request.Context(), c.Param("id"), body.Officer, staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.caseJSON(cs))
 }
 
 func (s *Server) apiExtendCase(c *gin.Context) {

@@ -37,7 +37,8 @@ type Auth interface {
 type Cases interface {
 	Create(ctx context.Context, r casework.Request, actor dsr.Actor) (*dsr.Case, bool, error)
 	Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
-	List(ctx context.Context, status string, limit, offset int, actor dsr.Actor) ([]*dsr.Case, int, error)
+	List(ctx context.Context, q casework.ListQuery, actor dsr.Actor) (dsr.CasePage, error)
+	Assign(ctx context.Context, id, officer string, actor dsr.Actor) (*dsr.Case, error)
 	Extend(ctx context.Context, id, reason string, actor dsr.Actor) (*dsr.Case, error)
 	Receipt(ctx context.Context, id string, subject pnr.PNR, actor dsr.Actor) (*dsr.Case, error)
 	Overview(ctx context.Context, id string, actor dsr.Actor) (*casework.Overview, error)

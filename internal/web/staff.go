@@ -51,6 +51,9 @@ type (
 		Cases   []caseRow
 		Total   int
 		Overdue int
+		Queue   dsr.Queue
+		Queues  []dsr.Queue
+		Next    string // the cursor of the next page; "" on the last
 	}
 	casePage struct {
 		O           *casework.Overview
@@ -78,24 +81,37 @@ type (
 	}
 )
 
+// casesPageSize is how many cases a page of the case list shows.
+const casesPageSize = 100
+
 func (s *Server) casesPage(c *gin.Context) {
 	actor := staffActor(c)
-	list, total, err := s.cases.List(c.Request.Context(), c.Query("status"), 200, 0, actor)
+	queue := c.DefaultQuery("queue", string(dsr.QueueOpen))
+	page, err := s.cases.List(c.Request.Context(), casework.ListQuery{Queue: queue, Cursor: c.Query("cursor"), Limit: casesPageSize}, actor)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	overdue, err := s.cases.List(c.Request.Context(), casework.ListQuery{Queue: string(dsr.QueueOverdue), Limit: 1}, actor)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	now := s.now()
-	rows := make([]caseRow, 0, len(list))
-	overdue := 0
-	for _, cs := range list {
-		r := caseRow{Case: cs, Due: cs.EffectiveDue(), DaysLeft: cs.DaysLeft(now), Overdue: cs.Overdue(now)}
-		if r.Overdue {
-			overdue++
-		}
-		rows = append(rows, r)
+	rows := make([]caseRow, 0, len(page.Cases))
+	for _, cs := range page.Cases {
+		rows = append(rows, caseRow{Case: cs, Due: cs.EffectiveDue(), DaysLeft: cs.DaysLeft(now), Overdue: cs.Overdue(now)})
 	}
-	s.render(c, http.StatusOK, "cases", s.text("cases_title", langOf(c)), casesPage{Cases: rows, Total: total, Overdue: overdue})
+	s.render(c, http.StatusOK, "cases", s.text("cases_title", langOf(c)), casesPage{Cases: rows, Total: page.Total, Overdue: overdue.Total,
+		Queue: dsr.Queue(queue), Queues: dsr.Queues, Next: page.Next.String()})
+}
+
+func (s *Server) assignPage(c *gin.Context) {
+	if _, err := s.cases.Assign(c.Request.Context(), c.Param("id"), c.PostForm("officer"), staffActor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=assigned")
 }
 
 func (s *Server) casePage(c *gin.Context) {
