@@ -19,9 +19,11 @@ func writeDSN(path string) string {
 
 // prepareChanges compiles every statement of every register's rules on the
 // writing connection, so that a statement naming a table or column that
-// does not exist stops start-up with the register's name.
-func (s *Source) prepareChanges(ctx context.Context, e catalogue.Entry) (map[string]*sql.Stmt, error) {
-	out := map[string]*sql.Stmt{}
+// does not exist stops start-up with the register's name. It returns the
+// prepared statements and their SQL, by name (an Op kind, or
+// "correct.<field>").
+func (s *Source) prepareChanges(ctx context.Context, e catalogue.Entry) (map[string]*sql.Stmt, map[string]string, error) {
+	out, sources := map[string]*sql.Stmt{}, map[string]string{}
 	add := func(name, q string) error {
 		if q == "" {
 			return nil
@@ -30,24 +32,24 @@ func (s *Source) prepareChanges(ctx context.Context, e catalogue.Entry) (map[str
 		if err != nil {
 			return fmt.Errorf("rules.statements.%s: %w", name, err)
 		}
-		out[name] = st
+		out[name], sources[name] = st, q
 		return nil
 	}
 	if e.Rules == nil {
-		return out, nil // a catalogue built without rules changes nothing
+		return out, sources, nil // a catalogue built without rules changes nothing
 	}
 	st := e.Rules.Statements
 	for _, c := range []struct{ name, q string }{{dsr.OpErase, st.Erase}, {dsr.OpRestrict, st.Restrict}, {dsr.OpUnrestrict, st.Unrestrict}, {dsr.OpAnnotate, st.Annotate}} {
 		if err := add(c.name, c.q); err != nil {
-			return out, err
+			return out, sources, err
 		}
 	}
 	for f, q := range st.Correct {
 		if err := add(dsr.OpCorrect+"."+f, q); err != nil {
-			return out, err
+			return out, sources, err
 		}
 	}
-	return out, nil
+	return out, sources, nil
 }
 
 // Apply carries changes out in the register e for the person p, all in one

@@ -112,20 +112,11 @@ func (s *Source) prepare(cat *catalogue.Catalogue) error {
 		if err := s.check(ctx, r.rows, r.named, "query", 1+len(e.Columns), fmt.Sprintf("%d (the record id, then the register's %d columns)", 1+len(e.Columns), len(e.Columns))); err != nil {
 			return fmt.Errorf("register %q: %w", e.ID, err)
 		}
-		changes, err := s.prepareChanges(ctx, e)
-		s.registers[len(s.registers)-1].changes = changes
+		changes, sources, err := s.prepareChanges(ctx, e)
+		s.registers[len(s.registers)-1].changes, s.registers[len(s.registers)-1].sources = changes, sources
 		if err != nil {
 			return fmt.Errorf("register %q: %w", e.ID, err)
 		}
-		sources := map[string]string{}
-		if e.Rules != nil {
-			st := e.Rules.Statements
-			sources[dsr.OpErase], sources[dsr.OpRestrict], sources[dsr.OpUnrestrict], sources[dsr.OpAnnotate] = st.Erase, st.Restrict, st.Unrestrict, st.Annotate
-			for f, q := range e.Rules.Statements.Correct {
-				sources[dsr.OpCorrect+"."+f] = q
-			}
-		}
-		s.registers[len(s.registers)-1].sources = sources
 		if e.RecipientsQuery != "" {
 			named := catalogue.NamesPNR(e.RecipientsQuery)
 			st, err := s.db.PrepareContext(ctx, e.RecipientsQuery)
