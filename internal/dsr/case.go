@@ -63,12 +63,13 @@ const (
 	StatusAssembled Status = "assembled" // the extract has been put together
 	StatusEvaluated Status = "evaluated" // every affected item has a proposed outcome
 	StatusExecuted  Status = "executed"  // the decided changes are made in the registers
+	StatusDecided   Status = "decided"   // refused or nothing to give: the decision letter is the answer
 	StatusSent      Status = "sent"      // the answer left: delivered digitally or queued for print
 	StatusClosed    Status = "closed"    // nothing more to do
 )
 
 // Statuses lists every case status in order.
-var Statuses = []Status{StatusReceived, StatusAssembled, StatusEvaluated, StatusExecuted, StatusSent, StatusClosed}
+var Statuses = []Status{StatusReceived, StatusAssembled, StatusEvaluated, StatusDecided, StatusExecuted, StatusSent, StatusClosed}
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
@@ -118,8 +119,54 @@ type Case struct {
 	ExtendedDueOn   *time.Time
 	ExtensionReason string
 	AssignedTo      string // a staff id; "" for no one
+	Outcome         CaseOutcome
+	OutcomeReasons  string     // why: required for a refusal (Art. 12(5))
+	DecidedOn       *time.Time // the day the outcome was recorded
+	SignOff         SignOff
+	Waiting         Waiting    // proof of identity or a mandate, asked for
+	WaitingSince    *time.Time // the day the case began to wait
+	PausedDays      int        // days the clock stood still while waiting (pause_clock_for_identity)
+	Flags           []Flag     // what needs a human judgement before the answer leaves
+	AnsweredOn      *time.Time // the day the answer reached the person (mailbox receipt or handed to the post)
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+}
+
+// Flag is a fact about a case that needs an officer's judgement before its
+// answer may leave: such a case is never "ready to send" on its own.
+type Flag string
+
+// The flags.
+const (
+	FlagProtected      Flag = "protected"      // the person has a protected identity (RULES §7)
+	FlagRepresentative Flag = "representative" // someone acts for the person; the mandate is checked
+	FlagWithheld       Flag = "withheld"       // data are withheld from the extract
+	FlagChildOver15    Flag = "child_over_15"  // a guardian asks for a child of 15 or more
+	FlagCatalogue      Flag = "catalogue"      // the catalogue flagged data for review
+)
+
+// HasFlag reports whether the case carries flag f.
+func (c *Case) HasFlag(f Flag) bool {
+	for _, x := range c.Flags {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// SetFlag adds or removes flag f.
+func (c *Case) SetFlag(f Flag, on bool) {
+	var out []Flag
+	for _, x := range c.Flags {
+		if x != f {
+			out = append(out, x)
+		}
+	}
+	if on {
+		out = append(out, f)
+	}
+	c.Flags = out
 }
 
 // EffectiveDue is the deadline in force: the extended one when extended.

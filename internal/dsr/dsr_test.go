@@ -54,7 +54,7 @@ func TestWorkflow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &Case{Kinds: tt.kinds, Status: tt.status, DueOn: due, ExtendedDueOn: tt.extended}
+			c := &Case{Kinds: tt.kinds, Status: tt.status, DueOn: due, ExtendedDueOn: tt.extended, Outcome: CaseAnswered}
 			err := c.Check(tt.action, tt.today)
 			if tt.key == "" {
 				if err != nil {
@@ -191,7 +191,7 @@ func TestErrorHelpers(t *testing.T) {
 }
 
 func TestJoinOr(t *testing.T) {
-	if got := JoinOr(Statuses); got != "received, assembled, evaluated, executed, sent or closed" {
+	if got := JoinOr(Statuses); got != "received, assembled, evaluated, decided, executed, sent or closed" {
 		t.Errorf("JoinOr(Statuses) = %q", got)
 	}
 	if got := JoinOr([]Role{RoleAdmin}); got != "admin" {

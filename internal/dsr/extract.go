@@ -49,6 +49,9 @@ type Section struct {
 	Restricted []bool      // parallel to Rows: the record is restricted and only stored (Art. 18)
 	Statements []Statement // supplementary statements attached to the person's records (Art. 16)
 	Recipients []Recipient // specific recipients, when the register is a disclosure log
+	// Withheld counts the data of this register left out of the extract,
+	// per provision (Art. 15(4)): redacted fields and withheld records.
+	Withheld []WithheldCount
 }
 
 // Statement is a supplementary statement attached to a record.
@@ -73,6 +76,30 @@ type Extract struct {
 	GeneratedOn time.Time
 	ReceivedOn  time.Time
 	Sections    []Section
+	// Scope, when the person asked for some registers or a period only,
+	// says so on the cover letter; zero for the whole extract.
+	Scope Scope
+}
+
+// Scope is the part of their data a person asked for: some registers, a
+// period, or both. The zero Scope is everything.
+type Scope struct {
+	Registers []Text     // the registers' names, as the cover letter lists them
+	From, To  *time.Time // the period, inclusive; nil for open-ended
+}
+
+// IsZero reports whether the scope is the whole extract.
+func (s Scope) IsZero() bool { return len(s.Registers) == 0 && s.From == nil && s.To == nil }
+
+// Withheld is the number of data the extract leaves out, in all registers.
+func (e *Extract) Withheld() int {
+	n := 0
+	for _, s := range e.Sections {
+		for _, w := range s.Withheld {
+			n += w.N
+		}
+	}
+	return n
 }
 
 // Items is the number of data rows in the extract.

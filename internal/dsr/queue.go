@@ -16,11 +16,27 @@ const (
 	QueueOverdue    Queue = "overdue"    // open, past the deadline in force
 	QueueMine       Queue = "mine"       // open, assigned to the one asking
 	QueueUnassigned Queue = "unassigned" // open, assigned to no one
+	QueueReady      Queue = "ready"      // open, its answer can be sent with one click
+	QueueSignOff    Queue = "signoff"    // open, awaiting the DPO's sign-off
+	QueueWaiting    Queue = "waiting"    // open, awaiting proof of identity or a mandate
 	QueueClosed     Queue = "closed"     // answered or closed
 )
 
 // Queues lists the queues in the order the case list offers them.
-var Queues = []Queue{QueueOpen, QueueDueSoon, QueueOverdue, QueueMine, QueueUnassigned, QueueClosed}
+var Queues = []Queue{QueueOpen, QueueDueSoon, QueueOverdue, QueueMine, QueueUnassigned, QueueReady, QueueSignOff, QueueWaiting, QueueClosed}
+
+// Stage is the stage a queue lists; StageNone for a queue by deadline.
+func (q Queue) Stage() Stage {
+	switch q {
+	case QueueReady:
+		return StageReady
+	case QueueSignOff:
+		return StageSignOff
+	case QueueWaiting:
+		return StageWaiting
+	}
+	return StageNone
+}
 
 // DueSoonDays is how far ahead the due-soon queue looks.
 const DueSoonDays = 7

@@ -12,11 +12,12 @@ type ValueKind uint8
 
 // The kinds of value a register row holds.
 const (
-	ValueText   ValueKind = iota // free text, shown as it is
-	ValueDate                    // a calendar date
-	ValueAmount                  // an amount in öre, shown in kronor
-	ValueNumber                  // a whole number
-	ValueCode                    // a code from a register's code list (a benefit, a decision word)
+	ValueText     ValueKind = iota // free text, shown as it is
+	ValueDate                      // a calendar date
+	ValueAmount                    // an amount in öre, shown in kronor
+	ValueNumber                    // a whole number
+	ValueCode                      // a code from a register's code list (a benefit, a decision word)
+	ValueRedacted                  // withheld from the person (Art. 15(4)); Text holds the provision
 )
 
 // Value is one datum of a register row. Rows stay typed until they are laid
@@ -43,6 +44,10 @@ func NumberValue(n int64) Value { return Value{Kind: ValueNumber, Int: n} }
 
 // CodeValue is a code from a register's code list.
 func CodeValue(code string) Value { return Value{Kind: ValueCode, Text: code} }
+
+// RedactedValue is a datum withheld from the person under provision p: the
+// cell stays, its content does not.
+func RedactedValue(p Provision) Value { return Value{Kind: ValueRedacted, Text: string(p)} }
 
 // IsZero reports whether the value is empty: no text, no date, nothing.
 func (v Value) IsZero() bool { return v == Value{} || v.Kind == ValueText && v.Text == "" }
@@ -73,6 +78,11 @@ func (v Value) Display(lang string) string {
 		return sign + groupDigits(ore/100) + "," + cents + " kr"
 	case ValueNumber:
 		return groupDigits(v.Int)
+	case ValueRedacted:
+		if lang == "en" {
+			return "[withheld]"
+		}
+		return "[maskerad]"
 	}
 	return v.Text
 }

@@ -9,19 +9,23 @@ type Action string
 
 // The actions of the workflow.
 const (
-	ActAssemble Action = "assemble" // put the register extract together (Art. 15)
-	ActEvaluate Action = "evaluate" // propose an outcome for every affected item (Art. 16–18, 21)
-	ActDecide   Action = "decide"   // record the outcome of the case
-	ActExecute  Action = "execute"  // carry the decided changes out in the registers
-	ActExtend   Action = "extend"   // extend the time limit with reasons (Art. 12(3))
-	ActSignOff  Action = "sign_off" // the data-protection officer approves what leaves
-	ActSend     Action = "send"     // send the answer
-	ActClose    Action = "close"    // close the case
-	ActLift     Action = "lift"     // lift a restriction, once the person has been told (Art. 18(3))
+	ActAssemble Action = "assemble"       // put the register extract together (Art. 15)
+	ActEvaluate Action = "evaluate"       // propose an outcome for every affected item (Art. 16–18, 21)
+	ActDecide   Action = "decide"         // record the outcome of the case
+	ActExecute  Action = "execute"        // carry the decided changes out in the registers
+	ActExtend   Action = "extend"         // extend the time limit with reasons (Art. 12(3))
+	ActSignOff  Action = "sign_off"       // the data-protection officer approves what leaves
+	ActSend     Action = "send"           // send the answer
+	ActClose    Action = "close"          // close the case
+	ActLift     Action = "lift"           // lift a restriction, once the person has been told (Art. 18(3))
+	ActOutcome  Action = "outcome"        // record how the case ends: answered, refused, withdrawn …
+	ActAskID    Action = "ask_identity"   // ask for proof of identity, with reasonable doubt (Art. 12(6))
+	ActResume   Action = "resume"         // what the case waited for arrived
+	ActMandate  Action = "verify_mandate" // verify a representative's mandate
 )
 
 // Actions lists every action in the order pages offer them.
-var Actions = []Action{ActAssemble, ActEvaluate, ActDecide, ActExecute, ActExtend, ActSignOff, ActSend, ActLift, ActClose}
+var Actions = []Action{ActAssemble, ActEvaluate, ActDecide, ActExecute, ActOutcome, ActAskID, ActResume, ActMandate, ActExtend, ActSignOff, ActSend, ActLift, ActClose}
 
 // stay marks an action that leaves the status as it is.
 const stay Status = ""
@@ -33,9 +37,13 @@ type flow map[Status]map[Action]Status
 var (
 	// accessFlow: a register extract is assembled (again, until it is
 	// sent), then sent.
+	// An outcome that needs no extract (refused, identity not
+	// established, no data) makes the case decided: its decision letter is
+	// the answer.
 	accessFlow = flow{
-		StatusReceived:  {ActAssemble: StatusAssembled, ActExtend: stay, ActClose: StatusClosed},
-		StatusAssembled: {ActAssemble: StatusAssembled, ActExtend: stay, ActSend: StatusSent, ActClose: StatusClosed},
+		StatusReceived:  {ActAssemble: StatusAssembled, ActOutcome: stay, ActAskID: stay, ActResume: stay, ActMandate: stay, ActExtend: stay},
+		StatusAssembled: {ActAssemble: StatusAssembled, ActOutcome: stay, ActAskID: stay, ActResume: stay, ActMandate: stay, ActExtend: stay, ActSignOff: stay, ActSend: StatusSent},
+		StatusDecided:   {ActAssemble: StatusAssembled, ActOutcome: stay, ActResume: stay, ActMandate: stay, ActExtend: stay, ActSignOff: stay, ActSend: StatusSent},
 		StatusSent:      {ActClose: StatusClosed},
 	}
 	// changeFlow: the requests to change data (Art. 16–18, 21). Every
@@ -44,9 +52,10 @@ var (
 	// decision is executed in the registers, and the decision letter is
 	// sent.
 	changeFlow = flow{
-		StatusReceived:  {ActEvaluate: StatusEvaluated, ActExtend: stay, ActClose: StatusClosed},
-		StatusEvaluated: {ActEvaluate: StatusEvaluated, ActDecide: stay, ActExecute: StatusExecuted, ActExtend: stay, ActClose: StatusClosed},
-		StatusExecuted:  {ActSend: StatusSent, ActExtend: stay, ActLift: stay},
+		StatusReceived:  {ActEvaluate: StatusEvaluated, ActOutcome: stay, ActAskID: stay, ActResume: stay, ActMandate: stay, ActExtend: stay},
+		StatusEvaluated: {ActEvaluate: StatusEvaluated, ActDecide: stay, ActExecute: StatusExecuted, ActOutcome: stay, ActResume: stay, ActMandate: stay, ActExtend: stay},
+		StatusDecided:   {ActEvaluate: StatusEvaluated, ActOutcome: stay, ActResume: stay, ActMandate: stay, ActExtend: stay, ActSignOff: stay, ActSend: StatusSent},
+		StatusExecuted:  {ActSend: StatusSent, ActExtend: stay, ActSignOff: stay, ActLift: stay},
 		StatusSent:      {ActLift: stay, ActClose: StatusClosed},
 	}
 	workflow = map[Kind]flow{
@@ -85,6 +94,42 @@ func (c *Case) Next(a Action) Status {
 func (c *Case) Check(a Action, today time.Time) error {
 	if _, ok := c.next(a); !ok {
 		return c.refusal(a)
+	}
+	switch a {
+	case ActSend:
+		switch {
+		case c.Waiting == WaitingIdentity:
+			return Errorf(ECONFLICT, "case.waiting_identity", "The case waits for proof of identity; nothing is disclosed before it arrives.")
+		case c.Waiting == WaitingMandate:
+			return Errorf(ECONFLICT, "case.waiting_mandate", "The representative's mandate must be verified before anything is disclosed.")
+		case !c.SignedOff():
+			return Errorf(ECONFLICT, "case.signoff_missing", "The data-protection officer must sign off the letter before it is sent.")
+		case c.Status == StatusAssembled && c.Outcome.Refusal() && c.Outcome != CasePartlyRefused:
+			return Errorf(ECONFLICT, "case.outcome_mismatch", "The case is refused; record the outcome again to send its decision.")
+		}
+	case ActSignOff:
+		if c.SignOff.State != SignOffPending {
+			return Errorf(ECONFLICT, "case.signoff_not_pending", "Nothing in the case waits for sign-off.")
+		}
+	case ActClose:
+		if c.Outcome == "" {
+			return Errorf(ECONFLICT, "case.no_outcome", "A case cannot close without a recorded outcome.")
+		}
+	case ActAskID:
+		if c.Channel == ChannelEService {
+			return Errorf(ECONFLICT, "case.identified", "The person signed in with e-ID and is identified; asking for proof would be disproportionate (RULES §3).")
+		}
+		if c.Waiting != WaitingNone {
+			return Errorf(ECONFLICT, "case.already_waiting", "The case already waits for %s.", c.Waiting)
+		}
+	case ActResume:
+		if c.Waiting != WaitingIdentity {
+			return Errorf(ECONFLICT, "case.not_waiting", "The case does not wait for proof of identity.")
+		}
+	case ActMandate:
+		if c.Representative == nil {
+			return Errorf(ECONFLICT, "case.no_representative", "Nobody acts for the person in this case.")
+		}
 	}
 	if a == ActExtend {
 		if c.ExtendedDueOn != nil {
@@ -138,8 +183,10 @@ func (c *Case) refusal(a Action) error {
 		if c.Status == StatusExecuted || c.Status.Answered() {
 			return Errorf(ECONFLICT, "case.executed", "The decision has been carried out; the request can no longer be evaluated.")
 		}
-	case ActExtend:
-		return Errorf(ECONFLICT, "case.answered", "The case has already been answered.")
+	case ActExtend, ActOutcome, ActAskID, ActResume, ActMandate, ActSignOff:
+		if c.Status.Answered() || c.Status == StatusExecuted {
+			return Errorf(ECONFLICT, "case.answered", "The case has already been answered.")
+		}
 	}
 	return Errorf(ECONFLICT, "case.action_refused", "The case is %s; it does not allow %s.", c.Status, a)
 }

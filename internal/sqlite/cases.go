@@ -12,18 +12,27 @@ import (
 )
 
 const caseColumns = `id, number, kinds, status, channel, subject_pnr, subject_name, representative, language, details,
-	received_on, target_on, due_on, extended_due_on, extension_reason, created_at, updated_at, change_request, assigned_to`
+	received_on, target_on, due_on, extended_due_on, extension_reason, created_at, updated_at, change_request, assigned_to,
+	outcome, outcome_reasons, decided_on, signoff, waiting, waiting_since, paused_days, flags, answered_on`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCase(s scanner) (*dsr.Case, error) {
 	var c dsr.Case
-	var kinds, details, received, target, due, created, updated, change string
-	var rep, extended sql.NullString
+	var kinds, details, received, target, due, created, updated, change, signoff, flags string
+	var rep, extended, decided, waitingSince, answered sql.NullString
 	if err := s.Scan(&c.ID, &c.Number, &kinds, &c.Status, &c.Channel, &c.SubjectPNR, &c.SubjectName, &rep, &c.Language, &details,
-		&received, &target, &due, &extended, &c.ExtensionReason, &created, &updated, &change, &c.AssignedTo); err != nil {
+		&received, &target, &due, &extended, &c.ExtensionReason, &created, &updated, &change, &c.AssignedTo,
+		&c.Outcome, &c.OutcomeReasons, &decided, &signoff, &c.Waiting, &waitingSince, &c.PausedDays, &flags, &answered); err != nil {
 		return nil, err
 	}
+	if err := json.Unmarshal([]byte(signoff), &c.SignOff); err != nil {
+		return nil, fmt.Errorf("case %s sign-off: %w", c.ID, err)
+	}
+	if err := json.Unmarshal([]byte(flags), &c.Flags); err != nil {
+		return nil, fmt.Errorf("case %s flags: %w", c.ID, err)
+	}
+	c.DecidedOn, c.WaitingSince, c.AnsweredOn = nullDate(decided), nullDate(waitingSince), nullDate(answered)
 	if err := json.Unmarshal([]byte(change), &c.Change); err != nil {
 		return nil, fmt.Errorf("case %s change request: %w", c.ID, err)
 	}
@@ -42,10 +51,7 @@ func scanCase(s scanner) (*dsr.Case, error) {
 	c.ReceivedOn, _ = time.Parse(dsr.DateLayout, received)
 	c.TargetOn, _ = time.Parse(dsr.DateLayout, target)
 	c.DueOn, _ = time.Parse(dsr.DateLayout, due)
-	if extended.Valid {
-		t, _ := time.Parse(dsr.DateLayout, extended.String)
-		c.ExtendedDueOn = &t
-	}
+	c.ExtendedDueOn = nullDate(extended)
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
 	return &c, nil
 }
@@ -106,20 +112,22 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 			return fmt.Errorf("next case number: %w", err)
 		}
 		c.Number = fmt.Sprintf("DSR-%d-%06d", year, last)
-		var ext sql.NullString
-		if c.ExtendedDueOn != nil {
-			ext = sql.NullString{String: dsr.FormatDate(*c.ExtendedDueOn), Valid: true}
-		}
 		change, err := json.Marshal(c.Change)
 		if err != nil {
 			return fmt.Errorf("encode change request: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`, subject_hmac, request_key, open, due_effective)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, number, kinds, status, channel, subject_pnr, subject_name,
+			representative, language, details, received_on, target_on, due_on, extension_reason, created_at, updated_at,
+			change_request, subject_hmac, request_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
-			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), ext, c.ExtensionReason,
-			fmtTime(now), fmtTime(now), string(change), c.AssignedTo, subjectHMAC, key, !c.Status.Answered(), dsr.FormatDate(c.EffectiveDue())); err != nil {
+			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), c.ExtensionReason,
+			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key); err != nil {
 			return fmt.Errorf("insert case: %w", err)
+		}
+		// What the workflow changes is written as every change writes it.
+		if err := db.saveCase(ctx, tx, c); err != nil {
+			return err
 		}
 		ev.Detail = "number=" + c.Number + " " + ev.Detail
 		return db.appendAudit(ctx, tx, ev)
@@ -183,19 +191,51 @@ func (db *DB) decided(ctx context.Context, id string, decide func(*dsr.Case) ([]
 	return c, err
 }
 
-// saveCase writes what a case's workflow changes: its status and deadlines.
+// saveCase writes what a case's workflow changes: its status, deadlines,
+// outcome, sign-off, what it waits for and its flags, and the columns the
+// queues read (open, the deadline in force, the assignee, the stage).
 func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 	c.UpdatedAt = db.now()
-	var ext sql.NullString
-	if c.ExtendedDueOn != nil {
-		ext = sql.NullString{String: dsr.FormatDate(*c.ExtendedDueOn), Valid: true}
+	signoff, err := json.Marshal(c.SignOff)
+	if err != nil {
+		return fmt.Errorf("encode sign-off: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
-		open = ?, due_effective = ?, assigned_to = ? WHERE id = ?`,
-		c.Status, ext, c.ExtensionReason, fmtTime(c.UpdatedAt), !c.Status.Answered(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.ID); err != nil {
+	flags := []byte("[]")
+	if len(c.Flags) > 0 {
+		if flags, err = json.Marshal(c.Flags); err != nil {
+			return fmt.Errorf("encode flags: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, due_on = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
+		open = ?, due_effective = ?, assigned_to = ?, outcome = ?, outcome_reasons = ?, decided_on = ?, signoff = ?, signoff_state = ?,
+		waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ? WHERE id = ?`,
+		c.Status, dsr.FormatDate(c.DueOn), dateOrNull(c.ExtendedDueOn), c.ExtensionReason, fmtTime(c.UpdatedAt),
+		!c.Status.Answered(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn),
+		string(signoff), c.SignOff.State, c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, string(flags), dateOrNull(c.AnsweredOn),
+		c.Stage(c.UpdatedAt), c.ID); err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
 	}
 	return nil
+}
+
+// dateOrNull writes an optional calendar date.
+func dateOrNull(t *time.Time) sql.NullString {
+	if t == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: dsr.FormatDate(*t), Valid: true}
+}
+
+// nullDate reads an optional calendar date.
+func nullDate(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t, err := time.Parse(dsr.DateLayout, s.String)
+	if err != nil {
+		return nil
+	}
+	return &t
 }
 
 func caseErr(id string, err error) error {
@@ -235,6 +275,8 @@ func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, er
 		where, args = `assigned_to = ? AND open = 1`, []any{f.Assignee}
 	case dsr.QueueUnassigned:
 		where, args = `assigned_to = '' AND open = 1`, []any{}
+	case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting:
+		where, args = `stage = ? AND open = 1`, []any{f.Queue.Stage()}
 	case dsr.QueueClosed:
 		where = `open = 0`
 		order, after = `due_effective DESC, number DESC`, `(due_effective, number) < (?, ?)`
