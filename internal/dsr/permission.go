@@ -14,15 +14,17 @@ const (
 	PermSignOff        Permission = "sign_off"        // approve a letter before it leaves
 	PermPrintOrdinary  Permission = "print_ordinary"  // batch and export the ordinary print route
 	PermPrintProtected Permission = "print_protected" // batch and export the protected print route
-	PermManageUsers    Permission = "manage_users"    // create staff accounts and tokens
+	PermManageUsers    Permission = "manage_users"    // create staff accounts and tokens, change settings
+	PermStats          Permission = "stats"           // the DPO's dashboard and yearly statistics
 	PermOwnRequests    Permission = "own_requests"    // file and follow one's own requests (individuals)
 )
 
 // rolePermissions is the one table of who may do what. The data-protection
-// officer has every power of a case officer, plus override and sign-off.
+// officer has every power of a case officer, plus override, sign-off and
+// the statistics.
 var rolePermissions = map[Role][]Permission{
 	RoleOfficer:        {PermReadCases, PermRegister, PermHandle, PermDecide},
-	RoleDPO:            {PermReadCases, PermRegister, PermHandle, PermDecide, PermOverride, PermSignOff},
+	RoleDPO:            {PermReadCases, PermRegister, PermHandle, PermDecide, PermOverride, PermSignOff, PermStats},
 	RolePrint:          {PermPrintOrdinary},
 	RolePrintProtected: {PermPrintOrdinary, PermPrintProtected},
 	RoleAdmin:          {PermManageUsers},

@@ -425,3 +425,20 @@ func TestQueuesPageByPosition(t *testing.T) {
 		}
 	}
 }
+
+func TestSettings(t *testing.T) {
+	db, _ := mustOpen(t)
+	ctx := context.Background()
+	def := dsr.DefaultSettings()
+	got, err := db.Settings(ctx, def)
+	if err != nil || got != def {
+		t.Fatalf("settings of a new store = %+v, %v; want the defaults", got, err)
+	}
+	set := dsr.Settings{RequireSignOff: dsr.SignOffAll, PauseClockForIdentity: true, IdentityWaitDays: 14}
+	if err := db.SaveSettings(ctx, set, "staff:a1", dsr.AuditEvent{Actor: "staff:a1", Action: "settings.changed"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Settings(ctx, def); got != set {
+		t.Errorf("settings = %+v, want %+v", got, set)
+	}
+}
