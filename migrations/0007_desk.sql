@@ -26,13 +26,15 @@ CREATE TABLE withholdings (
     register  TEXT NOT NULL,
     record    TEXT NOT NULL,
     field     TEXT NOT NULL DEFAULT '',      -- '' when the whole record is withheld
-    kind      TEXT NOT NULL CHECK (kind IN ('redact', 'item')),
+    kind      TEXT NOT NULL CHECK (kind IN ('redact', 'item', 'disclose')), -- disclose: a catalogue default taken back
     provision TEXT NOT NULL,
     source    TEXT NOT NULL CHECK (source IN ('catalogue', 'officer')),
     actor     TEXT NOT NULL,
     at        TEXT NOT NULL,
     UNIQUE (case_id, register, record, field)
 );
+
+ALTER TABLE extracts ADD COLUMN staff_pdf BLOB; -- a protected person's extract as staff see it; NULL when the same
 
 CREATE TABLE attachments (
     id           TEXT PRIMARY KEY,

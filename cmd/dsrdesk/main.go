@@ -34,6 +34,7 @@ Usage:
   dsrdesk token create --data DIR --email E
   dsrdesk demo seed --data DIR
   dsrdesk demo persons --data DIR --json
+  dsrdesk demo bulk --data DIR --cases N        (adds N synthetic cases to demo data)
   dsrdesk audit verify --data DIR
   dsrdesk mailbox-sim --addr ADDR --data DIR
 
@@ -72,6 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data folder")
 	var email, name, role string
 	var asJSON bool
+	var bulkCases int
 	switch cmd {
 	case "serve":
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.StringVar(&email, "email", "", "e-mail address of the staff member")
 	case "demo persons":
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
+	case "demo bulk":
+		fs.IntVar(&bulkCases, "cases", 0, "how many synthetic cases to add")
 	case "migrate", "demo seed", "audit verify":
 	default:
 		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
@@ -159,6 +163,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		for _, p := range people {
 			fmt.Fprintf(stdout, "%-28s mailbox=%-5t protection=%-24s %s\n", p.Name, p.DigitalMailbox, p.Protection, p.Note)
 		}
+		return nil
+	case "demo bulk":
+		start := time.Now()
+		n, err := app.AddBulkCases(ctx, cfg, bulkCases, now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "added %d synthetic cases to %s in %s\n", n, cfg.DataDir, time.Since(start).Round(time.Millisecond))
 		return nil
 	case "audit verify":
 		adm, err := app.OpenAdmin(ctx, cfg, now)

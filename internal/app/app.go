@@ -28,8 +28,10 @@ import (
 	"dsrdesk/internal/pnr"
 	"dsrdesk/internal/printbatch"
 	"dsrdesk/internal/registers"
+	"dsrdesk/internal/settings"
 	"dsrdesk/internal/sqlite"
 	"dsrdesk/internal/sqlitesource"
+	"dsrdesk/internal/stats"
 	"dsrdesk/internal/web"
 )
 
@@ -46,6 +48,12 @@ type App struct {
 	Delivery  *delivery.Service
 	Print     *printbatch.Service
 	Handler   http.Handler
+	// Stats is the DPO's dashboard and statistics, and the due-date
+	// warnings of the case list.
+	Stats *stats.Service
+	// Settings is the settings in force (the case store's over the
+	// configuration's defaults); Settings.Settings is what services read.
+	Settings *settings.Service
 }
 
 // openStore opens the case store, creating the data folder when needed.
@@ -126,12 +134,17 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	}
 	a := &App{Config: cfg, Store: db, Registers: src, Hasher: hasher}
 	a.Auth = auth.NewService(db, now, auth.Config{})
-	a.Cases = casework.NewService(db, deadline.Calendar{TreatEvesAsHolidays: cfg.TreatEvesAsHolidays}, hasher, cat, now)
-	a.Changes = changes.NewService(db, src, cat, renderer, now)
-	a.Extracts = extract.NewService(db, src, renderer, now)
+	a.Settings = settings.NewService(db, cfg.Settings)
+	inForce := a.Settings.Settings // the settings in force, for every service that reads them
+	calendar := deadline.Calendar{TreatEvesAsHolidays: cfg.TreatEvesAsHolidays}
+	a.Cases = casework.NewService(db, calendar, hasher, cat, inForce, now)
+	a.Changes = changes.NewService(db, src, cat, renderer, inForce, now)
+	a.Extracts = extract.NewService(db, src, renderer, cat, inForce, now)
 	mb := mailbox.NewClient(cfg.MailboxURL, cfg.SenderOrgNo, nil)
-	a.Delivery = delivery.NewService(db, src, mb, log, now)
+	a.Delivery = delivery.NewService(delivery.Deps{Store: db, Population: src, Mailbox: mb, Renderer: renderer, Registers: cat,
+		Calendar: calendar, Settings: inForce, Log: log, Now: now})
 	a.Print = printbatch.NewService(db)
+	a.Stats = stats.NewService(db, now)
 
 	wcfg := web.Config{
 		SecureCookies: cfg.SecureCookies,
@@ -142,6 +155,8 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	}
 	srv, err := web.New(wcfg, web.Services{
 		Auth: a.Auth, Cases: a.Cases, Extracts: a.Extracts, Changes: a.Changes, Delivery: a.Delivery, Print: a.Print, Forms: formSet,
+		Stats:    a.Stats,
+		Accounts: a.Auth, AdminSettings: a.Settings,
 	}, log, now)
 	if err != nil {
 		a.Close()

@@ -132,7 +132,7 @@ func BenchmarkEraseLongHistory(b *testing.B) {
 		if _, err := a.Changes.Execute(ctx, c.ID, officer); err != nil {
 			b.Fatal(err)
 		}
-		pdf, err := a.Changes.Letter(ctx, c.ID, officer)
+		pdf, err := a.Delivery.Preview(ctx, c.ID, officer)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -61,6 +61,15 @@ func TestBrowserErasureWithOverride(t *testing.T) {
 	b.do("carry the decision out",
 		chromedp.Click(chromedp.CSS("#execute")),
 		chromedp.WaitVisible(chromedp.CSS("#preview-decision")),
+		chromedp.WaitVisible(chromedp.CSS("#signoff-approve")))
+	// The override makes the decision one the DPO signs off before it
+	// leaves: no send button until then.
+	if n := b.count("#send"); n != 0 {
+		t.Fatal("the decision can be sent before the DPO signed it off")
+	}
+	b.do("the DPO signs it off",
+		chromedp.Click(chromedp.CSS("#signoff-approve")),
+		chromedp.WaitVisible(chromedp.CSS(`#signoff-state[data-state="approved"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#send")))
 	b.do("send the decision", chromedp.Click(chromedp.CSS("#send")), chromedp.WaitVisible(chromedp.CSS("#letter-sent")))
 	if status := b.text("#case-status"); status != "Skickat" {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,16 @@ func (p page) text(sel string) string {
 		p.t.Fatalf("read %s: %v", sel, err)
 	}
 	return strings.TrimSpace(v)
+}
+
+// count is how many elements on the page match a CSS selector.
+func (p page) count(sel string) int {
+	p.t.Helper()
+	n, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(sel)+`).length`))
+	if err != nil {
+		p.t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
 }
 
 func (p page) value(sel string) string {

@@ -146,7 +146,19 @@ func TestAPIEraseEverything(t *testing.T) {
 			t.Errorf("the decision letter does not say %q", must)
 		}
 	}
+	// Some data are kept: a partial refusal, which the DPO signs off
+	// before it leaves (require_signoff's default).
 	var sent struct{ Channel, Receipt string }
+	if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/send", e.officer, nil, &sent); st != http.StatusConflict || !strings.Contains(string(raw), "sign off") {
+		t.Fatalf("send before sign-off: %d %s, want 409", st, raw)
+	}
+	if st, _ := e.call("POST", "/api/v1/cases/"+c.ID+"/signoff", e.officer, map[string]string{"decision": "approve"}, nil); st != http.StatusForbidden {
+		t.Errorf("an officer signed off: %d", st)
+	}
+	var signed caseResp
+	if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/signoff", e.dpo, map[string]string{"decision": "approve"}, &signed); st != http.StatusOK || signed.Outcome != "partly_refused" {
+		t.Fatalf("sign-off: %d %s", st, raw)
+	}
 	if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/send", e.officer, nil, &sent); st != http.StatusOK || sent.Channel != "digital_mailbox" {
 		t.Fatalf("send: %d %s", st, raw)
 	}
@@ -357,7 +369,7 @@ func TestAPILiftRestriction(t *testing.T) {
 	expect("lift before the notice's date", base+"/restrictions/lift", e.officer, nil, http.StatusConflict)
 
 	// Two weeks later the restriction is lifted in the registers.
-	later := changes.NewService(e.app.Store, e.app.Registers, e.app.Registers.Catalogue(), mustRenderer(t), func() time.Time { return testNow.AddDate(0, 0, 14) })
+	later := changes.NewService(e.app.Store, e.app.Registers, e.app.Registers.Catalogue(), mustRenderer(t), e.app.Settings.Settings, func() time.Time { return testNow.AddDate(0, 0, 14) })
 	lifted, err := later.Lift(t.Context(), c.ID, dsr.Actor{Kind: dsr.ActorStaff, ID: "o", Role: dsr.RoleOfficer})
 	if err != nil || len(lifted) != 4 {
 		t.Fatalf("lift: %d items, %v", len(lifted), err)

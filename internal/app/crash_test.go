@@ -56,7 +56,7 @@ func TestExecuteCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := changes.NewService(a.Store, crashingRegisters{a.Registers}, a.Registers.Catalogue(), renderer, func() time.Time { return testNow })
+	svc := changes.NewService(a.Store, crashingRegisters{a.Registers}, a.Registers.Catalogue(), renderer, a.Settings.Settings, func() time.Time { return testNow })
 	_, err = svc.Execute(context.Background(), id, dsr.Actor{Kind: dsr.ActorStaff, ID: "officer", Role: dsr.RoleOfficer})
 	t.Fatalf("the execution finished without crashing: %v", err)
 }

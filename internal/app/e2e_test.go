@@ -119,6 +119,13 @@ func TestAPIPrintPath(t *testing.T) {
 		if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/extract", e.officer, nil, nil); st != 200 {
 			t.Fatalf("extract: %d %s", st, raw)
 		}
+		var got caseResp
+		e.call("GET", "/api/v1/cases/"+c.ID, e.officer, nil, &got)
+		if got.SignOff.Required { // a protected person's letter: the DPO approves it
+			if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/signoff", e.dpo, map[string]string{"decision": "approve"}, nil); st != 200 {
+				t.Fatalf("sign-off: %d %s", st, raw)
+			}
+		}
 		var sent struct {
 			Channel string `json:"channel"`
 			Receipt string `json:"receipt"`

@@ -212,6 +212,18 @@ type caseResp struct {
 	TargetOn      string   `json:"target_on"`
 	DueOn         string   `json:"due_on"`
 	ExtendedDueOn *string  `json:"extended_due_on"`
+	Outcome       string   `json:"outcome"`
+	Reasons       string   `json:"outcome_reasons"`
+	AnsweredOn    *string  `json:"answered_on"`
+	Waiting       string   `json:"waiting"`
+	Stage         string   `json:"stage"`
+	Flags         []string `json:"flags"`
+	SubjectName   string   `json:"subject_name"`
+	SignOff       struct {
+		Required bool   `json:"required"`
+		State    string `json:"state"`
+		Comment  string `json:"comment"`
+	} `json:"signoff"`
 }
 
 type errResp struct {

@@ -79,7 +79,7 @@ func TestPagesEnforceRolesAndOrigin(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(list, "FÖRSENAT") {
 		t.Fatalf("case list: %d, overdue case not flagged", resp.StatusCode)
 	}
-	id := list[strings.Index(list, "/staff/cases/")+len("/staff/cases/"):]
+	id := list[strings.Index(list, `<td><a href="/staff/cases/`)+len(`<td><a href="/staff/cases/`):]
 	id = id[:strings.IndexByte(id, '"')]
 
 	// A form posted from another site is refused and assembles nothing.
@@ -159,7 +159,7 @@ func TestPagesFollowTheWorkflowInTheirLanguage(t *testing.T) {
 	// The demo's overdue case is first in the list: past its deadline, it
 	// can no longer be extended, and the page must not offer it.
 	_, list := e.get(officer, "/staff/cases")
-	overdue := list[strings.Index(list, "/staff/cases/")+len("/staff/cases/"):]
+	overdue := list[strings.Index(list, `<td><a href="/staff/cases/`)+len(`<td><a href="/staff/cases/`):]
 	overdue = overdue[:strings.IndexByte(overdue, '"')]
 	if _, page := e.get(officer, "/staff/cases/"+overdue); !strings.Contains(page, "FÖRSENAT") || strings.Contains(page, "/extend") {
 		t.Fatal("the case page offers an extension after the deadline")

@@ -25,7 +25,11 @@ type Store interface {
 	UserByEmail(ctx context.Context, email string) (*dsr.User, error)
 	UserByID(ctx context.Context, id string) (*dsr.User, error)
 	UserByToken(ctx context.Context, tokenHash string) (*dsr.User, error)
-	CreateToken(ctx context.Context, userID, tokenHash string, ev dsr.AuditEvent) error
+	Users(ctx context.Context) ([]dsr.User, error)
+	UpdateUser(ctx context.Context, id string, decide func(u *dsr.User, admins int) ([]dsr.AuditEvent, error)) (*dsr.User, error)
+	CreateToken(ctx context.Context, t dsr.APIToken, tokenHash string, ev dsr.AuditEvent) error
+	Tokens(ctx context.Context, userID string) ([]dsr.APIToken, error)
+	RevokeToken(ctx context.Context, id string, decide func(t *dsr.APIToken) ([]dsr.AuditEvent, error)) (*dsr.APIToken, error)
 	CreateSession(ctx context.Context, s *dsr.Session, ev dsr.AuditEvent) error
 	Session(ctx context.Context, tokenHash string) (*dsr.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
@@ -85,12 +89,13 @@ func (s *Service) AddUser(ctx context.Context, email, name string, role dsr.Role
 		return nil, dsr.FieldError("email", "user.email_invalid", "Give a valid e-mail address.")
 	case name == "":
 		return nil, dsr.FieldError("name", "user.name_missing", "Give the user's name.")
+	case utf8.RuneCountInString(name) > 200:
+		return nil, dsr.FieldError("name", "user.name_long", "The name is too long (at most 200 characters).")
 	case !role.Valid():
-		return nil, dsr.FieldError("role", "user.role_unknown", "Role must be %s.", dsr.JoinOr(dsr.Roles))
-	case utf8.RuneCountInString(password) < 12:
-		return nil, dsr.FieldError("password", "user.password_short", "The password must be at least 12 characters.")
-	case len(password) > 1024:
-		return nil, dsr.FieldError("password", "user.password_long", "The password is too long.")
+		return nil, errRoleUnknown()
+	}
+	if err := CheckNewPassword(password, email, name); err != nil {
+		return nil, err
 	}
 	hash, err := s.hash(ctx, password)
 	if err != nil {
@@ -150,7 +155,7 @@ func errBadLogin() error {
 }
 
 // Login checks a staff member's password and opens a session. It returns
-// the session cookie value.
+// the session cookie value. A disabled account cannot sign in.
 func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (string, *dsr.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !s.allow("email:"+email, "addr:"+clientAddr) {
@@ -172,6 +177,10 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	}
 	if !ok {
 		return "", nil, errBadLogin()
+	}
+	if u.Disabled() {
+		// Said only to someone who knows the password.
+		return "", nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.disabled", "This account is disabled. Ask an administrator.")
 	}
 	token, err := s.newSession(ctx, &dsr.Session{Kind: dsr.ActorStaff, UserID: u.ID}, dsr.StaffActor(u))
 	return token, u, err
@@ -197,7 +206,8 @@ func (s *Service) newSession(ctx context.Context, sess *dsr.Session, actor dsr.A
 	return token, nil
 }
 
-// Session resolves a session cookie value. A staff session comes with its user.
+// Session resolves a session cookie value. A staff session comes with its
+// user; the session of a disabled account does not work.
 func (s *Service) Session(ctx context.Context, token string) (*dsr.Session, *dsr.User, error) {
 	if token == "" {
 		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.sign_in", "Please sign in.")
@@ -210,10 +220,12 @@ func (s *Service) Session(ctx context.Context, token string) (*dsr.Session, *dsr
 		return sess, nil, nil
 	}
 	u, err := s.store.UserByID(ctx, sess.UserID)
-	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
+	if dsr.ErrorCode(err) == dsr.ENOTFOUND || err == nil && u.Disabled() {
 		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.sign_in", "Please sign in.")
+	} else if err != nil {
+		return nil, nil, err
 	}
-	return sess, u, err
+	return sess, u, nil
 }
 
 // Logout ends a session.
@@ -231,27 +243,23 @@ func (s *Service) CreateToken(ctx context.Context, email string, actor dsr.Actor
 	if err != nil {
 		return "", err
 	}
-	token, err := randomToken()
-	if err != nil {
-		return "", err
-	}
-	token = "dsr_" + token
-	if err := s.store.CreateToken(ctx, u.ID, HashToken(token), dsr.Event(actor, dsr.ActionTokenCreated, "", "user="+u.ID)); err != nil {
-		return "", err
-	}
-	return token, nil
+	token, _, err := s.issueToken(ctx, u, actor)
+	return token, err
 }
 
-// Bearer resolves an API token to its staff member.
+// Bearer resolves an API token to its staff member. A revoked token, or
+// the token of a disabled account, does not work.
 func (s *Service) Bearer(ctx context.Context, token string) (*dsr.User, error) {
 	if token == "" {
 		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.bearer_missing", "A bearer token is required.")
 	}
 	u, err := s.store.UserByToken(ctx, HashToken(token))
-	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
+	if dsr.ErrorCode(err) == dsr.ENOTFOUND || err == nil && u.Disabled() {
 		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.bearer_invalid", "The bearer token is not valid.")
+	} else if err != nil {
+		return nil, err
 	}
-	return u, err
+	return u, nil
 }
 
 // HashToken is the stored form of a session cookie or API token. Tokens are

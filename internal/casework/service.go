@@ -18,7 +18,10 @@ import (
 
 // Store is what casework needs from the case store.
 type Store interface {
-	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent) (bool, error)
+	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent, files ...*dsr.Attachment) (bool, error)
+	AddAttachment(ctx context.Context, a *dsr.Attachment, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
+	Attachments(ctx context.Context, caseID string) ([]dsr.Attachment, error)
+	ReadAttachment(ctx context.Context, caseID, id string, ev dsr.AuditEvent) (*dsr.Attachment, error)
 	ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error)
 	ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, error)
 	UserByID(ctx context.Context, id string) (*dsr.User, error)
@@ -29,6 +32,11 @@ type Store interface {
 	Notifications(ctx context.Context, caseID string) ([]dsr.Notification, error)
 	AuditEvents(ctx context.Context, caseID string) ([]dsr.AuditEvent, error)
 	Record(ctx context.Context, events ...dsr.AuditEvent) error
+	AddNote(ctx context.Context, n *dsr.Note, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
+	Notes(ctx context.Context, caseID string) ([]dsr.Note, error)
+	StaffNames(ctx context.Context, actors []string) (map[string]string, error)
+	CaseByNumber(ctx context.Context, number string) (*dsr.Case, error)
+	CasesBySubject(ctx context.Context, subjectHMAC string) ([]*dsr.Case, error)
 }
 
 // Service registers and manages cases.
@@ -37,13 +45,15 @@ type Service struct {
 	calendar deadline.Calendar
 	hasher   *pnr.Hasher
 	cat      *catalogue.Catalogue
+	settings func(context.Context) (dsr.Settings, error)
 	now      func() time.Time
 }
 
 // NewService returns a casework service; cat is the register catalogue a
-// request to change data is checked against.
-func NewService(store Store, cal deadline.Calendar, hasher *pnr.Hasher, cat *catalogue.Catalogue, now func() time.Time) *Service {
-	return &Service{store: store, calendar: cal, hasher: hasher, cat: cat, now: now}
+// request to change data is checked against, settings the settings in
+// force (sign-off, the identity clock).
+func NewService(store Store, cal deadline.Calendar, hasher *pnr.Hasher, cat *catalogue.Catalogue, settings func(context.Context) (dsr.Settings, error), now func() time.Time) *Service {
+	return &Service{store: store, calendar: cal, hasher: hasher, cat: cat, settings: settings, now: now}
 }
 
 // Request is a data-subject request as it arrives from any channel.
@@ -60,6 +70,9 @@ type Request struct {
 	// Key, when set, identifies this submission: submitting it again
 	// returns the case it created instead of a second one.
 	Key string
+	// Files came with the request: the scanned letter, a phone note, a
+	// mandate. They are filed with the case as it is registered.
+	Files []File
 }
 
 // Maximum sizes of free text, so that one request cannot fill the store.
@@ -91,7 +104,19 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 	if c.Representative != nil {
 		detail += " representative=" + c.Representative.Role
 	}
-	created, err = s.store.CreateCase(ctx, c, s.hasher.Sum(c.SubjectPNR), key, dsr.Event(actor, dsr.ActionCaseReceived, c.ID, detail))
+	if len(r.Files) > maxAttachments {
+		return nil, false, dsr.FieldError("file", "attachment.too_many", "At most %d documents with one request.", maxAttachments)
+	}
+	files := make([]*dsr.Attachment, 0, len(r.Files))
+	for _, f := range r.Files {
+		a, err := attachment(f, actor)
+		if err != nil {
+			return nil, false, err
+		}
+		files = append(files, a)
+		detail += " " + attachDetail(a)
+	}
+	created, err = s.store.CreateCase(ctx, c, s.hasher.Sum(c.SubjectPNR), key, dsr.Event(actor, dsr.ActionCaseReceived, c.ID, detail), files...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -262,34 +287,6 @@ func (s *Service) Assign(ctx context.Context, id, officer string, actor dsr.Acto
 	})
 }
 
-// Extend records an extension notice with reasons (Art. 12(3)). The
-// workflow refuses it after the ordinary deadline, when the case is already
-// extended or already answered.
-func (s *Service) Extend(ctx context.Context, id, reason string, actor dsr.Actor) (*dsr.Case, error) {
-	if err := dsr.Require(actor, dsr.PermHandle); err != nil {
-		return nil, err
-	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, dsr.FieldError("reason", "case.extension_reason_missing", "An extension needs reasons (GDPR Art. 12(3)).")
-	}
-	if utf8.RuneCountInString(reason) > maxDetail {
-		return nil, dsr.FieldError("reason", "input.text_too_long", "The reason is too long (at most %d characters).", maxDetail)
-	}
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, errNoCase()
-	}
-	today := dsr.Day(s.now())
-	return s.store.UpdateCase(ctx, id, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
-		if err := c.Check(dsr.ActExtend, today); err != nil {
-			return nil, err
-		}
-		due := s.calendar.Compute(c.ReceivedOn).ExtendedDueOn
-		c.ExtendedDueOn, c.ExtensionReason, c.Status = &due, reason, c.Next(dsr.ActExtend)
-		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionCaseExtended, id, "extended_due_on="+dsr.FormatDate(due)+" reason="+reason)}, nil
-	})
-}
-
 // Receipt returns a case to the individual who submitted it, and to no one
 // else: another person's case is reported as not found. The read is audited.
 func (s *Service) Receipt(ctx context.Context, id string, subject pnr.PNR, actor dsr.Actor) (*dsr.Case, error) {
@@ -318,6 +315,12 @@ type Overview struct {
 	Items   []dsr.Item // a request to change data: every affected item, once evaluated
 	Notes   []dsr.Notification
 	Audit   []dsr.AuditEvent
+	// Registers are the catalogue's registers, which a request may be
+	// limited to.
+	Registers []dsr.Register
+	Memos     []dsr.Note        // internal notes
+	Files     []dsr.Attachment  // documents filed with the case, without their content
+	Names     map[string]string // staff names by actor, for the audit trail and the notes
 }
 
 // Can reports whether the workflow allowed action a when the overview was made.
@@ -338,6 +341,9 @@ func (s *Service) Overview(ctx context.Context, id string, actor dsr.Actor) (*Ov
 		return nil, err
 	}
 	o := &Overview{Case: c, Allowed: c.Allowed(dsr.Day(s.now()))}
+	for _, e := range s.cat.Registers {
+		o.Registers = append(o.Registers, e.Register)
+	}
 	if o.Extract, err = s.store.ExtractSummary(ctx, id); err != nil && dsr.ErrorCode(err) != dsr.ENOTFOUND {
 		return nil, err
 	}
@@ -351,6 +357,22 @@ func (s *Service) Overview(ctx context.Context, id string, actor dsr.Actor) (*Ov
 		return nil, err
 	}
 	if o.Audit, err = s.store.AuditEvents(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.Memos, err = s.store.Notes(ctx, id); err != nil {
+		return nil, err
+	}
+	if o.Files, err = s.store.Attachments(ctx, id); err != nil {
+		return nil, err
+	}
+	actors := make([]string, 0, len(o.Audit)+len(o.Memos))
+	for _, e := range o.Audit {
+		actors = append(actors, e.Actor)
+	}
+	for _, n := range o.Memos {
+		actors = append(actors, n.Actor)
+	}
+	if o.Names, err = s.store.StaffNames(ctx, actors); err != nil {
 		return nil, err
 	}
 	return o, nil

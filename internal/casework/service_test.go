@@ -16,19 +16,47 @@ import (
 type memStore struct {
 	cases  map[string]*dsr.Case
 	keys   map[string]string
+	hmacs  map[string]string // case id → subject HMAC
 	events []dsr.AuditEvent
+	notes  []dsr.Note
+	files  []dsr.Attachment
 }
 
-func newStore() *memStore { return &memStore{cases: map[string]*dsr.Case{}, keys: map[string]string{}} }
+func (m *memStore) AddAttachment(ctx context.Context, a *dsr.Attachment, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
+	if _, err := m.UpdateCase(ctx, a.CaseID, decide); err != nil {
+		return err
+	}
+	m.files = append(m.files, *a)
+	return nil
+}
+func (m *memStore) Attachments(context.Context, string) ([]dsr.Attachment, error) {
+	return m.files, nil
+}
+func (m *memStore) ReadAttachment(_ context.Context, _, id string, ev dsr.AuditEvent) (*dsr.Attachment, error) {
+	m.events = append(m.events, ev)
+	for _, a := range m.files {
+		if a.ID == id {
+			return &a, nil
+		}
+	}
+	return nil, dsr.Errorf(dsr.ENOTFOUND, "attachment.not_found", "No such document in this case.")
+}
 
-func (m *memStore) CreateCase(_ context.Context, c *dsr.Case, _, key string, ev dsr.AuditEvent) (bool, error) {
+func newStore() *memStore {
+	return &memStore{cases: map[string]*dsr.Case{}, keys: map[string]string{}, hmacs: map[string]string{}}
+}
+
+func (m *memStore) CreateCase(_ context.Context, c *dsr.Case, hmac, key string, ev dsr.AuditEvent, files ...*dsr.Attachment) (bool, error) {
+	for _, f := range files {
+		m.files = append(m.files, *f)
+	}
 	if id, ok := m.keys[key]; ok && key != "" {
 		*c = *m.cases[id]
 		return false, nil
 	}
 	c.Number = "DSR-2026-000001"
 	stored := *c
-	m.cases[c.ID], m.keys[key] = &stored, c.ID
+	m.cases[c.ID], m.keys[key], m.hmacs[c.ID] = &stored, c.ID, hmac
 	m.events = append(m.events, ev)
 	return true, nil
 }
@@ -91,6 +119,34 @@ func (m *memStore) Record(_ context.Context, events ...dsr.AuditEvent) error {
 	m.events = append(m.events, events...)
 	return nil
 }
+func (m *memStore) AddNote(ctx context.Context, n *dsr.Note, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
+	if _, err := m.UpdateCase(ctx, n.CaseID, decide); err != nil {
+		return err
+	}
+	m.notes = append(m.notes, *n)
+	return nil
+}
+func (m *memStore) Notes(context.Context, string) ([]dsr.Note, error) { return m.notes, nil }
+func (m *memStore) StaffNames(context.Context, []string) (map[string]string, error) {
+	return map[string]string{"staff:" + officer.ID: "Olle Officer"}, nil
+}
+func (m *memStore) CaseByNumber(_ context.Context, number string) (*dsr.Case, error) {
+	for _, c := range m.cases {
+		if c.Number == number {
+			return c, nil
+		}
+	}
+	return nil, errNoCase()
+}
+func (m *memStore) CasesBySubject(_ context.Context, h string) ([]*dsr.Case, error) {
+	var out []*dsr.Case
+	for id, c := range m.cases {
+		if m.hmacs[id] == h {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
 
 var (
 	officer = dsr.Actor{Kind: dsr.ActorStaff, ID: "u1", Role: dsr.RoleOfficer}
@@ -99,6 +155,11 @@ var (
 )
 
 func service(t *testing.T, today string) (*Service, *memStore) {
+	t.Helper()
+	return serviceWith(t, today, dsr.DefaultSettings())
+}
+
+func serviceWith(t *testing.T, today string, set dsr.Settings) (*Service, *memStore) {
 	t.Helper()
 	now, err := time.Parse(dsr.DateLayout, today)
 	if err != nil {
@@ -113,7 +174,8 @@ func service(t *testing.T, today string) (*Service, *memStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewService(store, deadline.Calendar{}, h, cat, func() time.Time { return now.Add(10 * time.Hour) }), store
+	settings := func(context.Context) (dsr.Settings, error) { return set, nil }
+	return NewService(store, deadline.Calendar{}, h, cat, settings, func() time.Time { return now.Add(10 * time.Hour) }), store
 }
 
 func TestCreate(t *testing.T) {
@@ -189,46 +251,6 @@ func TestCreateTwiceWithAKey(t *testing.T) {
 	second, created, err := s.Create(context.Background(), r, officer)
 	if err != nil || created || second.ID != first.ID || len(store.cases) != 1 {
 		t.Errorf("second Create = %v, created %t, %d cases", err, created, len(store.cases))
-	}
-}
-
-func TestExtend(t *testing.T) {
-	tests := []struct {
-		name   string
-		today  string
-		reason string
-		actor  dsr.Actor
-		code   string
-	}{
-		{"on the due date", "2025-04-07", "Många register", officer, ""},
-		{"the day after the due date", "2025-04-08", "Många register", officer, dsr.ECONFLICT},
-		{"without reasons", "2025-03-10", "  ", officer, dsr.EINVALID},
-		{"by the print operator", "2025-03-10", "Många register", printer, dsr.EFORBIDDEN},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, store := service(t, tt.today)
-			c, _, err := s.Create(context.Background(), Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: "811218-9876", Channel: dsr.ChannelLetter, ReceivedOn: "2025-03-05"}, officer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := s.Extend(context.Background(), c.ID, tt.reason, tt.actor)
-			if dsr.ErrorCode(err) != tt.code {
-				t.Fatalf("Extend error = %v, want %q", err, tt.code)
-			}
-			if tt.code != "" {
-				if store.cases[c.ID].ExtendedDueOn != nil {
-					t.Error("a refused extension changed the case")
-				}
-				return
-			}
-			if dsr.FormatDate(*got.ExtendedDueOn) != "2025-06-05" || got.ExtensionReason != tt.reason {
-				t.Errorf("extended = %+v", got)
-			}
-			if _, err := s.Extend(context.Background(), c.ID, tt.reason, tt.actor); dsr.ErrorCode(err) != dsr.ECONFLICT {
-				t.Errorf("a second extension = %v, want a conflict", err)
-			}
-		})
 	}
 }
 

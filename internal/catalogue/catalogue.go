@@ -65,6 +65,19 @@ type Entry struct {
 	Query           string   `json:"query"`
 	RecipientsQuery string   `json:"recipients_query,omitempty"`
 	Rules           *Rules   `json:"rules"`
+	// Withhold lists the fields withheld by default from the person's
+	// extract (Art. 15(4)): another person's data in the person's record,
+	// such as a co-habitant's income, redacted under a provision so that
+	// the common case needs no officer's click. An officer can disclose
+	// one again.
+	Withhold []Withhold `json:"withhold,omitempty"`
+}
+
+// Withhold is one field withheld by default, and the provision it is
+// withheld under.
+type Withhold struct {
+	Field     string        `json:"field"`
+	Provision dsr.Provision `json:"provision"`
 }
 
 // Catalogue is the register catalogue: every source register a register
@@ -89,6 +102,25 @@ func (c *Catalogue) Lookup(id string) (Entry, bool) {
 		}
 	}
 	return Entry{}, false
+}
+
+// RegisterName is a register's name; the id itself for a register the
+// catalogue no longer has.
+func (c *Catalogue) RegisterName(id string) dsr.Text {
+	if e, ok := c.Lookup(id); ok {
+		return e.Name
+	}
+	return dsr.Text{SV: id, EN: id}
+}
+
+// FieldName is the heading of a register's field; empty for the whole
+// record or a field the catalogue does not have.
+func (c *Catalogue) FieldName(register, field string) dsr.Text {
+	e, _ := c.Lookup(register)
+	if col, _, ok := e.Field(field); ok {
+		return col.Text
+	}
+	return dsr.Text{}
 }
 
 // Load reads and validates the register catalogue at path. Its errors name
@@ -273,6 +305,19 @@ func (e *Entry) validate() error {
 	}
 	if err := checkQuery("query", e.Query); err != nil {
 		return err
+	}
+	withheld := map[string]bool{}
+	for i, w := range e.Withhold {
+		if withheld[w.Field] {
+			return fmt.Errorf("withhold %d: the field %q is listed twice", i+1, w.Field)
+		}
+		withheld[w.Field] = true
+		if _, _, ok := e.Field(w.Field); !ok {
+			return fmt.Errorf("withhold %d: no column has the field %q", i+1, w.Field)
+		}
+		if !w.Provision.Valid() {
+			return fmt.Errorf("withhold %d: unknown provision %q (use %s)", i+1, w.Provision, dsr.JoinOr(dsr.Provisions))
+		}
 	}
 	if e.RecipientsQuery != "" {
 		if err := checkQuery("recipients_query", e.RecipientsQuery); err != nil {

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"dsrdesk/internal/dsr"
 )
 
 func TestDefaultIsValid(t *testing.T) {
@@ -37,7 +40,7 @@ func TestDefaultIsValid(t *testing.T) {
 			}
 		}
 	}
-	want := "folkbokforing formansbeslut utbetalningar kontakter paminnelser lefi lefi_prenumeration"
+	want := "folkbokforing formansbeslut bostadsbidrag handlingar parter_andra_arenden utbetalningar kontakter paminnelser lefi lefi_prenumeration"
 	if got := strings.Join(ids, " "); got != want {
 		t.Errorf("registers = %s, want %s", got, want)
 	}
@@ -174,8 +177,8 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cat.Registers) != 7 {
-		t.Errorf("%d registers, want 7", len(cat.Registers))
+	if len(cat.Registers) != 10 {
+		t.Errorf("%d registers, want 10", len(cat.Registers))
 	}
 }
 
@@ -297,5 +300,124 @@ func TestRulesValidation(t *testing.T) {
 	if _, err := Parse("registers.json", catalogueJSON(t, entryJSON("utan", func(e map[string]any) { delete(e, "rules") }))); err == nil ||
 		!strings.Contains(err.Error(), `register "utan": rules are missing`) {
 		t.Errorf("a register without rules: %v", err)
+	}
+}
+
+// TestDefaultWithholdsOtherPeoplesData: the default catalogue withholds
+// another person's data in the person's own records without an officer's
+// click: a co-habitant's income in a housing allowance decision, and the
+// applicant in someone else's case the person is a party in (RULES §4).
+func TestDefaultWithholdsOtherPeoplesData(t *testing.T) {
+	cat, err := Parse("catalogue.json", Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]Withhold{
+		"bostadsbidrag":        {{Field: "cohabitant_income", Provision: dsr.ProvisionOSL28_1}},
+		"parter_andra_arenden": {{Field: "applicant", Provision: dsr.ProvisionOSL28_1}},
+	}
+	for _, e := range cat.Registers {
+		if !reflect.DeepEqual(e.Withhold, want[e.ID]) {
+			t.Errorf("register %s withholds %+v by default, want %+v", e.ID, e.Withhold, want[e.ID])
+		}
+		for _, w := range e.Withhold {
+			if c, _, ok := e.Field(w.Field); !ok || c.EN == "" {
+				t.Errorf("register %s: withheld field %q has no column", e.ID, w.Field)
+			}
+		}
+	}
+	// The withheld data must be what the register says it does not
+	// disclose: its categories tell the person, citing the provision.
+	for id := range want {
+		e, _ := cat.Lookup(id)
+		if !strings.Contains(e.Categories.SV, "28 kap. 1 §") || !strings.Contains(e.Categories.EN, "Chapter 28, Section 1") {
+			t.Errorf("register %s: the categories do not say that another person's data are withheld", id)
+		}
+	}
+	// Documents in the case files are listed with type, date received
+	// and the benefit they belong to.
+	docs, ok := cat.Lookup("handlingar")
+	if !ok {
+		t.Fatal("no register of the documents in the person's case files")
+	}
+	for _, f := range []struct{ field, format string }{{"received_on", FormatDate}, {"doc_type", ""}, {"benefit", FormatCode}, {"case_ref", ""}} {
+		if c, _, ok := docs.Field(f.field); !ok || c.Format != f.format {
+			t.Errorf("handlingar: field %s is %+v, want format %q", f.field, c, f.format)
+		}
+	}
+}
+
+// TestWithholdValidation: a catalogue may withhold a field by default only
+// if the register has a column with that field, under a provision the
+// extract can cite.
+func TestWithholdValidation(t *testing.T) {
+	withWithhold := func(ws ...map[string]string) []byte {
+		return catalogueJSON(t, entryJSON("bostadsbidrag", func(e map[string]any) {
+			e["columns"] = []map[string]string{
+				{"sv": "Beslutsdatum", "field": "decided_on", "format": "date"},
+				{"sv": "Din inkomst", "field": "own_income", "format": "sek"},
+				{"sv": "Sambons inkomst", "field": "cohabitant_income", "format": "sek"},
+				{"sv": "Bidrag", "field": "allowance", "format": "sek"},
+				{"sv": "Beslut", "field": "decision"},
+				{"sv": "Anteckning"},
+			}
+			e["query"] = "SELECT id, decided_on, own_income_sek, cohabitant_income_sek, allowance_sek, decision, '' FROM housing_allowance WHERE pnr = :pnr"
+			e["withhold"] = ws
+		}))
+	}
+	w := func(field, provision string) map[string]string {
+		return map[string]string{"field": field, "provision": provision}
+	}
+	provisions := "osl_28_1, osl_12_1, osl_12_3, osl_21_3 or dsl_5"
+	tests := []struct {
+		name     string
+		withhold []map[string]string
+		want     string // the whole error; "" when the catalogue is accepted
+	}{
+		{"nothing withheld", nil, ""},
+		{"a co-habitant's income", []map[string]string{w("cohabitant_income", "osl_28_1")}, ""},
+		{"every provision", []map[string]string{w("cohabitant_income", "osl_28_1"), w("own_income", "osl_12_1"), w("decided_on", "osl_12_3"),
+			w("allowance", "osl_21_3"), w("decision", "dsl_5")}, ""},
+		{"an unknown field", []map[string]string{w("sambo_income", "osl_28_1")},
+			`withhold 1: no column has the field "sambo_income"`},
+		{"the second names an unknown field", []map[string]string{w("cohabitant_income", "osl_28_1"), w("Sambons inkomst", "osl_28_1")},
+			`withhold 2: no column has the field "Sambons inkomst"`},
+		{"no field", []map[string]string{w("", "osl_28_1")},
+			`withhold 1: no column has the field ""`},
+		{"a column heading rather than a field", []map[string]string{w("Anteckning", "osl_28_1")},
+			`withhold 1: no column has the field "Anteckning"`},
+		{"an unknown provision", []map[string]string{w("cohabitant_income", "osl_99")},
+			`withhold 1: unknown provision "osl_99" (use ` + provisions + `)`},
+		{"a provision cited as text", []map[string]string{w("cohabitant_income", "OSL 28:1")},
+			`withhold 1: unknown provision "OSL 28:1" (use ` + provisions + `)`},
+		{"no provision", []map[string]string{{"field": "cohabitant_income"}},
+			`withhold 1: unknown provision "" (use ` + provisions + `)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat, err := Parse("registers.json", withWithhold(tt.withhold...))
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				e, _ := cat.Lookup("bostadsbidrag")
+				if len(e.Withhold) != len(tt.withhold) {
+					t.Errorf("read %d withheld fields, want %d", len(e.Withhold), len(tt.withhold))
+				}
+				return
+			}
+			want := `registers.json: register "bostadsbidrag": ` + tt.want
+			if err == nil || err.Error() != want {
+				t.Errorf("error\n got %v\nwant %s", err, want)
+			}
+		})
+	}
+	// A misspelt key in a withhold entry is refused, not ignored.
+	data := catalogueJSON(t, entryJSON("bostadsbidrag", func(e map[string]any) {
+		e["columns"] = []map[string]string{{"sv": "Sambons inkomst", "field": "cohabitant_income", "format": "sek"}}
+		e["withhold"] = []map[string]string{{"field": "cohabitant_income", "provison": "osl_28_1"}}
+	}))
+	if _, err := Parse("registers.json", data); err == nil || !strings.Contains(err.Error(), `unknown field "provison"`) {
+		t.Errorf("a misspelt withhold key: error %v", err)
 	}
 }

@@ -55,12 +55,14 @@ type Service struct {
 	registers Registers
 	cat       *catalogue.Catalogue
 	renderer  Renderer
+	settings  func(context.Context) (dsr.Settings, error)
 	now       func() time.Time
 }
 
-// NewService returns the service.
-func NewService(store Store, registers Registers, cat *catalogue.Catalogue, renderer Renderer, now func() time.Time) *Service {
-	return &Service{store: store, registers: registers, cat: cat, renderer: renderer, now: now}
+// NewService returns the service; settings are the settings in force (who
+// signs off a decision).
+func NewService(store Store, registers Registers, cat *catalogue.Catalogue, renderer Renderer, settings func(context.Context) (dsr.Settings, error), now func() time.Time) *Service {
+	return &Service{store: store, registers: registers, cat: cat, renderer: renderer, settings: settings, now: now}
 }
 
 func errNoCase() error { return dsr.Errorf(dsr.ENOTFOUND, "case.not_found", "No case with that id.") }
@@ -278,6 +280,19 @@ func (s *Service) execute(ctx context.Context, c *dsr.Case, today time.Time, act
 	if err := s.writeDecision(ctx, c, person, today, actor); err != nil {
 		return err
 	}
+	set, err := s.settings(ctx)
+	if err != nil {
+		return err
+	}
+	granted, refused, overridden := 0, 0, false
+	for _, it := range items {
+		if it.Outcome.Granted() {
+			granted++
+		} else {
+			refused++
+		}
+		overridden = overridden || it.Overridden()
+	}
 	_, err = s.store.UpdateCase(ctx, c.ID, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
 		if c.Status == dsr.StatusExecuted {
 			return nil, nil // a repeated execution found it done
@@ -286,6 +301,9 @@ func (s *Service) execute(ctx context.Context, c *dsr.Case, today time.Time, act
 			return nil, err
 		}
 		c.Status = c.Next(dsr.ActExecute)
+		c.Decided(granted, refused, today)
+		c.SetFlag(dsr.FlagProtected, person.Protection.Protected())
+		c.PrepareSignOff(set.RequireSignOff, overridden)
 		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionCaseExecuted, c.ID, "items="+tally(items))}, nil
 	})
 	return err
@@ -439,11 +457,7 @@ func (s *Service) notifyOne(ctx context.Context, c *dsr.Case, person dsr.Person,
 func (s *Service) named(items []dsr.Item) []dsr.DecisionItem {
 	out := make([]dsr.DecisionItem, len(items))
 	for i, it := range items {
-		e, _ := s.cat.Lookup(it.Register)
-		out[i] = dsr.DecisionItem{Item: it, RegisterName: e.Name}
-		if col, _, ok := e.Field(it.Field); ok {
-			out[i].FieldName = col.Text
-		}
+		out[i] = dsr.DecisionItem{Item: it, RegisterName: s.cat.RegisterName(it.Register), FieldName: s.cat.FieldName(it.Register, it.Field)}
 	}
 	return out
 }
@@ -490,30 +504,6 @@ func (s *Service) writeDecision(ctx context.Context, c *dsr.Case, person dsr.Per
 		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionLetterPrepared, c.ID, "letter="+l.ID+" purpose=answer refused="+fmt.Sprint(d.Refused()))}, nil
 	})
 	return err
-}
-
-// Letter returns the answer of a case to a person: for a request for a
-// register extract the extract, otherwise the decision letter. The read is
-// audited.
-func (s *Service) Letter(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error) {
-	c, err := s.caseFor(ctx, caseID, actor, dsr.PermReadCases)
-	if err != nil {
-		return nil, err
-	}
-	if c.Has(dsr.KindAccess) {
-		pdf, _, err := s.store.ExtractPDF(ctx, caseID, dsr.Event(actor, dsr.ActionExtractRead, caseID, ""))
-		return pdf, err
-	}
-	l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeAnswer, dsr.Addressee{Kind: dsr.AddresseeSubject}))
-	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "letter.not_written", "The decision letter is written when the decision is carried out.")
-	} else if err != nil {
-		return nil, err
-	}
-	if _, err := s.store.ReadCase(ctx, caseID, dsr.Event(actor, dsr.ActionCaseRead, caseID, "letter="+l.ID)); err != nil {
-		return nil, err
-	}
-	return s.store.LetterPDF(ctx, l.ID)
 }
 
 // Items returns the items of a case to a person; the read is audited.

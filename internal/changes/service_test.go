@@ -76,7 +76,7 @@ func TestOverride(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			store := &memStore{c: &dsr.Case{ID: uuid.NewString(), Kinds: []dsr.Kind{dsr.KindErasure}, Status: tt.status,
 				DueOn: time.Date(2026, 12, 23, 0, 0, 0, 0, time.UTC)}, items: []dsr.Item{kept, referred}}
-			s := NewService(store, noRegisters{}, cat(t), nil, func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) })
+			s := NewService(store, noRegisters{}, cat(t), nil, defaultSettings, func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) })
 			it, err := s.Override(context.Background(), store.c.ID, tt.item, tt.outcome, tt.reason, tt.actor)
 			if dsr.ErrorCode(err) != tt.code || dsr.ErrorField(err) != tt.field {
 				t.Fatalf("error = %v, want %q on %q", err, tt.code, tt.field)
@@ -120,3 +120,5 @@ func TestOpFor(t *testing.T) {
 		}
 	}
 }
+
+func defaultSettings(context.Context) (dsr.Settings, error) { return dsr.DefaultSettings(), nil }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"dsrdesk/internal/dsr"
 )
 
 // Config is every setting of a dsrdesk process.
@@ -24,6 +26,10 @@ type Config struct {
 	Synchronous         string // SQLite synchronous: FULL (durable) or NORMAL
 	LogLevel            string
 	PNRKey              []byte // key of the identity-number HMAC (secret)
+	// Settings are the defaults of the rules an administrator may change
+	// while dsrdesk runs (require_signoff, pause_clock_for_identity,
+	// identity_wait_days); what an administrator saves overrides them.
+	Settings dsr.Settings
 }
 
 // Defaults are the embedded defaults: a local demo on loopback.
@@ -35,6 +41,7 @@ func Defaults() Config {
 		SenderOrgNo:    "202100-5521",
 		Synchronous:    "FULL",
 		LogLevel:       "info",
+		Settings:       dsr.DefaultSettings(),
 	}
 }
 
@@ -67,6 +74,17 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 	boolean("DSRDESK_TREAT_EVES_AS_HOLIDAYS", &c.TreatEvesAsHolidays)
 	boolean("DSRDESK_SECURE_COOKIES", &c.SecureCookies)
 	boolean("DSRDESK_DEMO", &c.Demo)
+	if v := getenv("DSRDESK_REQUIRE_SIGNOFF"); v != "" {
+		c.Settings.RequireSignOff = dsr.SignOffPolicy(v)
+	}
+	boolean("DSRDESK_PAUSE_CLOCK_FOR_IDENTITY", &c.Settings.PauseClockForIdentity)
+	if v := getenv("DSRDESK_IDENTITY_WAIT_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, errors.New("DSRDESK_IDENTITY_WAIT_DAYS must be a whole number of days"))
+		}
+		c.Settings.IdentityWaitDays = n
+	}
 	key := getenv("DSRDESK_PNR_KEY")
 	if f := getenv("DSRDESK_PNR_KEY_FILE"); f != "" {
 		b, err := os.ReadFile(f)
@@ -97,10 +115,20 @@ func (c Config) Validate() error {
 	if c.PNRKey != nil && len(c.PNRKey) < 32 {
 		errs = append(errs, errors.New("the identity-number key must be at least 32 bytes (64 hex digits)"))
 	}
+	if err := c.Settings.Check(); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %s", settingVars[dsr.ErrorField(err)], dsr.ErrorMessage(err)))
+	}
 	if c.MailboxURL == "" && !c.Demo {
 		errs = append(errs, errors.New("DSRDESK_MAILBOX_URL is not set (only the demo starts a mailbox simulator)"))
 	}
 	return errors.Join(errs...)
+}
+
+// settingVars names the environment variable of each setting's default.
+var settingVars = map[string]string{
+	"require_signoff":          "DSRDESK_REQUIRE_SIGNOFF",
+	"pause_clock_for_identity": "DSRDESK_PAUSE_CLOCK_FOR_IDENTITY",
+	"identity_wait_days":       "DSRDESK_IDENTITY_WAIT_DAYS",
 }
 
 // String prints the settings with secrets redacted.
@@ -109,8 +137,10 @@ func (c Config) String() string {
 	if c.PNRKey != nil {
 		key = "[redacted]"
 	}
-	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s",
-		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key)
+	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
+		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d",
+		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
+		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays)
 }
 
 // CaseStorePath is the case store's SQLite file.

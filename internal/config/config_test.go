@@ -68,3 +68,44 @@ func TestKeyIsCreatedOnceAndKept(t *testing.T) {
 		t.Fatalf("key from file: %v", err)
 	}
 }
+
+// TestSettingDefaults: the defaults of what an administrator may change
+// come from the environment, and a value the settings page would refuse
+// stops start-up naming its variable.
+func TestSettingDefaults(t *testing.T) {
+	c, err := Defaults().FromEnv(env(map[string]string{
+		"DSRDESK_REQUIRE_SIGNOFF": "all", "DSRDESK_PAUSE_CLOCK_FOR_IDENTITY": "true", "DSRDESK_IDENTITY_WAIT_DAYS": "14",
+		"DSRDESK_MAILBOX_URL": "https://mailbox.example",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Settings; s.RequireSignOff != "all" || !s.PauseClockForIdentity || s.IdentityWaitDays != 14 {
+		t.Fatalf("settings %+v", s)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if d := Defaults().Settings; d.RequireSignOff != "default" || d.PauseClockForIdentity || d.IdentityWaitDays != 30 {
+		t.Fatalf("embedded defaults %+v, want the rulebook's", d)
+	}
+	for name, tc := range map[string]struct {
+		vars map[string]string
+		want string // in the error of FromEnv or Validate
+	}{
+		"unknown policy": {map[string]string{"DSRDESK_REQUIRE_SIGNOFF": "sometimes"}, "DSRDESK_REQUIRE_SIGNOFF"},
+		"not a bool":     {map[string]string{"DSRDESK_PAUSE_CLOCK_FOR_IDENTITY": "maybe"}, "DSRDESK_PAUSE_CLOCK_FOR_IDENTITY"},
+		"not a number":   {map[string]string{"DSRDESK_IDENTITY_WAIT_DAYS": "a month"}, "DSRDESK_IDENTITY_WAIT_DAYS"},
+		"too short":      {map[string]string{"DSRDESK_IDENTITY_WAIT_DAYS": "6"}, "DSRDESK_IDENTITY_WAIT_DAYS"},
+		"too long":       {map[string]string{"DSRDESK_IDENTITY_WAIT_DAYS": "91"}, "DSRDESK_IDENTITY_WAIT_DAYS"},
+	} {
+		tc.vars["DSRDESK_MAILBOX_URL"] = "https://mailbox.example"
+		c, err := Defaults().FromEnv(env(tc.vars))
+		if err == nil {
+			err = c.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error naming %s", name, err, tc.want)
+		}
+	}
+}

@@ -140,3 +140,12 @@ func daysIn(y int, m time.Month) int {
 	// Day 0 of the next month is the last day of this one.
 	return date(y, m+1, 0).Day()
 }
+
+// Shift moves a deadline by days the clock stood still (RULES §2
+// pause_clock_for_identity) and rolls it to a working day.
+func (c Calendar) Shift(d time.Time, days int) time.Time {
+	if days <= 0 {
+		return d
+	}
+	return c.Roll(d.AddDate(0, 0, days))
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 
+	"dsrdesk/internal/deadline"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/mailbox"
 	"dsrdesk/internal/pnr"
@@ -23,6 +24,23 @@ type Store interface {
 	CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, bool, error)
 	SettleLetter(ctx context.Context, letterID string, ch dsr.DeliveryChannel, receipt string, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (*dsr.Letter, error)
 	LetterPDF(ctx context.Context, letterID string) ([]byte, error)
+	Withholdings(ctx context.Context, caseID string) ([]dsr.Withholding, error)
+	ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error)
+}
+
+// Renderer renders the letters delivery writes itself: the decision on a
+// case's outcome and the notices of its progress.
+type Renderer interface {
+	OutcomeDecisionBytes(d *dsr.OutcomeDecision) ([]byte, int, error)
+	ExtensionNoticeBytes(n *dsr.ExtensionNotice) ([]byte, int, error)
+	ReceiptBytes(r *dsr.Receipt) ([]byte, int, error)
+	IdentityRequestBytes(r *dsr.IdentityRequest) ([]byte, int, error)
+}
+
+// Registers names the registers of the catalogue in a letter's language.
+type Registers interface {
+	RegisterName(id string) dsr.Text
+	FieldName(register, field string) dsr.Text
 }
 
 // Population looks a person up in the population-register copy.
@@ -41,13 +59,31 @@ type Service struct {
 	store      Store
 	population Population
 	mailbox    Mailbox
+	renderer   Renderer
+	registers  Registers
+	calendar   deadline.Calendar
+	settings   func(context.Context) (dsr.Settings, error)
 	log        zerolog.Logger
 	now        func() time.Time
 }
 
+// Deps are what a delivery service is built from.
+type Deps struct {
+	Store      Store
+	Population Population
+	Mailbox    Mailbox
+	Renderer   Renderer
+	Registers  Registers
+	Calendar   deadline.Calendar
+	Settings   func(context.Context) (dsr.Settings, error) // the settings in force
+	Log        zerolog.Logger
+	Now        func() time.Time
+}
+
 // NewService returns a delivery service.
-func NewService(store Store, population Population, mb Mailbox, log zerolog.Logger, now func() time.Time) *Service {
-	return &Service{store: store, population: population, mailbox: mb, log: log, now: now}
+func NewService(d Deps) *Service {
+	return &Service{store: d.Store, population: d.Population, mailbox: d.Mailbox, renderer: d.Renderer, registers: d.Registers,
+		calendar: d.Calendar, settings: d.Settings, log: d.Log, now: d.Now}
 }
 
 // Result is where a letter went.
@@ -59,11 +95,12 @@ type Result struct {
 
 func errNoCase() error { return dsr.Errorf(dsr.ENOTFOUND, "case.not_found", "No case with that id.") }
 
-// SendAnswer writes the answer letter of a case from its assembled extract
-// and sends it. It is safe to repeat: the answer has one unique key per
-// case, so a second call, or a call after a crash half-way, finds the same
-// letter, settles it with the same message id if it is still pending, and
-// otherwise answers what happened the first time.
+// SendAnswer writes the letters that answer a case and sends them: the
+// extract, the decision on its outcome, or both (a partial refusal's
+// decision goes with its extract). It is safe to repeat: every letter has
+// a unique key per case, so a second call, or a call after a crash
+// half-way, finds the same letters, settles those still pending with the
+// same message ids, and otherwise answers what happened the first time.
 func (s *Service) SendAnswer(ctx context.Context, caseID string, actor dsr.Actor) (Result, error) {
 	if err := dsr.Require(actor, dsr.PermHandle); err != nil {
 		return Result{}, err
@@ -75,7 +112,7 @@ func (s *Service) SendAnswer(ctx context.Context, caseID string, actor dsr.Actor
 	if err != nil {
 		return Result{}, err
 	}
-	addressee := dsr.Addressee{Kind: dsr.AddresseeSubject, Name: c.SubjectName}
+	addressee := s.addressee(c)
 	l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeAnswer, addressee))
 	switch {
 	case err == nil && l.Status != dsr.LetterPending:
@@ -87,68 +124,94 @@ func (s *Service) SendAnswer(ctx context.Context, caseID string, actor dsr.Actor
 		return Result{}, err
 	}
 	if l == nil {
-		// An access request is answered with its extract; a decision
-		// letter is written when the decision is carried out.
-		if l, err = s.writeAnswer(ctx, c, addressee, actor); err != nil {
+		// A request to change data has its decision letter written
+		// when the decision is carried out; the rest are written now.
+		if !c.Has(dsr.KindAccess) && c.Status != dsr.StatusDecided {
+			return Result{}, dsr.Errorf(dsr.ECONFLICT, "case.not_executed", "The decision must be carried out before the answer can be sent.")
+		}
+		drafts, err := s.compose(ctx, c, actor)
+		if err != nil {
 			return Result{}, err
 		}
+		send := func(c *dsr.Case) ([]dsr.AuditEvent, error) { return nil, c.Check(dsr.ActSend, dsr.Day(s.now())) }
+		for _, d := range drafts {
+			if _, err := s.write(ctx, c, d, actor, send); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	// The decision of a partial refusal leaves before the extract.
+	if dec, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeDecision, addressee)); err == nil {
+		if _, err := s.deliver(ctx, c, dec, actor); err != nil {
+			return Result{}, err
+		}
+	} else if dsr.ErrorCode(err) != dsr.ENOTFOUND {
+		return Result{}, err
+	}
+	if l, err = s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeAnswer, addressee)); err != nil {
+		return Result{}, err
 	}
 	return s.deliver(ctx, c, l, actor)
 }
 
-// writeAnswer stores the answer letter of an access case: its assembled
-// extract, addressed from the population register.
-func (s *Service) writeAnswer(ctx context.Context, c *dsr.Case, addressee dsr.Addressee, actor dsr.Actor) (*dsr.Letter, error) {
-	if !c.Has(dsr.KindAccess) {
-		return nil, dsr.Errorf(dsr.ECONFLICT, "case.not_executed", "The decision must be carried out before the answer can be sent.")
-	}
+// addressee is who the letters of a case go to.
+func (s *Service) addressee(c *dsr.Case) dsr.Addressee {
+	return dsr.Addressee{Kind: dsr.AddresseeSubject, Name: c.SubjectName}
+}
+
+// draft is a letter composed but not yet stored.
+type draft struct {
+	purpose dsr.Purpose
+	subject string
+	pdf     []byte
+	pages   int
+}
+
+// write stores a composed letter, addressed from the population register.
+// change, when given, decides in the same transaction whether the case
+// still allows the letter, changes the case as the letter does and returns
+// the events that record it.
+func (s *Service) write(ctx context.Context, c *dsr.Case, d draft, actor dsr.Actor, change func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, error) {
 	person, err := s.population.Person(ctx, c.SubjectPNR)
 	if err != nil {
 		return nil, fmt.Errorf("case %s: population register: %w", c.ID, err)
 	}
-	pdf, info, err := s.store.ExtractPDF(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(pdf)
-	draft := &dsr.Letter{
+	addressee := s.addressee(c)
+	sum := sha256.Sum256(d.pdf)
+	l := &dsr.Letter{
 		ID:           pnr.OpaqueID(newID), // the print record id
 		CaseID:       c.ID,
-		Purpose:      dsr.PurposeAnswer,
+		Purpose:      d.purpose,
 		Addressee:    addressee,
-		Key:          dsr.LetterKey(c.ID, dsr.PurposeAnswer, addressee),
-		Subject:      answerSubject(c),
+		Key:          dsr.LetterKey(c.ID, d.purpose, addressee),
+		Subject:      d.subject,
 		MessageID:    uuid.Must(uuid.NewV7()).String(),
-		Pages:        info.Pages,
+		Pages:        d.pages,
 		SHA256:       hex.EncodeToString(sum[:]),
 		AddressLines: person.AddressLines(),
 		Country:      "SE",
 	}
 	if !person.Protection.Protected() {
-		draft.Postcode = person.Postcode
+		l.Postcode = person.Postcode
 		if person.Country != "" {
-			draft.Country = person.Country
+			l.Country = person.Country
 		}
 	}
-	l, _, err := s.store.CreateLetter(ctx, draft, pdf, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
-		if err := c.Check(dsr.ActSend, dsr.Day(s.now())); err != nil {
-			return nil, err
+	out, _, err := s.store.CreateLetter(ctx, l, d.pdf, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		var events []dsr.AuditEvent
+		if change != nil {
+			var err error
+			if events, err = change(c); err != nil {
+				return nil, err
+			}
 		}
-		detail := "letter=" + draft.ID + " purpose=" + string(draft.Purpose) + " message_id=" + draft.MessageID
-		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionLetterPrepared, c.ID, detail)}, nil
+		detail := "letter=" + l.ID + " purpose=" + string(l.Purpose) + " message_id=" + l.MessageID
+		return append([]dsr.AuditEvent{dsr.Event(actor, dsr.ActionLetterPrepared, c.ID, detail)}, events...), nil
 	})
-	return l, err
+	return out, err
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-// answerSubject is the subject line of the answer in the digital mailbox.
-func answerSubject(c *dsr.Case) string {
-	if c.Language == "en" {
-		return "Register extract from Försäkringskassan, " + c.Number
-	}
-	return "Registerutdrag från Försäkringskassan, " + c.Number
-}
 
 // deliver sends a pending letter to the digital mailbox when the person is
 // reachable, and otherwise queues it for print: the protected route for a
@@ -193,8 +256,27 @@ func (s *Service) deliver(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor
 // workflow says.
 func (s *Service) settle(ctx context.Context, l *dsr.Letter, ch dsr.DeliveryChannel, receipt, reason string, actor dsr.Actor, log zerolog.Logger) (Result, error) {
 	l, err := s.store.SettleLetter(ctx, l.ID, ch, receipt, func(c *dsr.Case, l *dsr.Letter) ([]dsr.AuditEvent, error) {
-		if l.Purpose == dsr.PurposeAnswer && c.Can(dsr.ActSend, dsr.Day(s.now())) {
-			c.Status = c.Next(dsr.ActSend)
+		today := dsr.Day(s.now())
+		switch l.Purpose {
+		case dsr.PurposeAnswer:
+			if c.Can(dsr.ActSend, today) {
+				c.Status = c.Next(dsr.ActSend)
+				if c.Outcome == "" {
+					c.Outcome, c.DecidedOn = dsr.CaseAnswered, &today
+				}
+			}
+			// The answer counts as given when it reached the person:
+			// the mailbox operator's receipt here, the print shop's
+			// report that it was handed to the post for paper.
+			if l.Status == dsr.LetterDelivered && c.AnsweredOn == nil {
+				c.AnsweredOn = &today
+			}
+		case dsr.PurposeExtensionNotice:
+			// The extension stands once its notice has left (Art. 12(3)).
+			if c.ExtendedDueOn == nil {
+				due := s.calendar.Compute(c.ReceivedOn).ExtendedDueOn
+				c.ExtendedDueOn = &due
+			}
 		}
 		action := dsr.ActionLetterQueued
 		if l.Status == dsr.LetterDelivered {

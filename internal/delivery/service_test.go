@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -19,11 +20,12 @@ import (
 // memStore is the case store as delivery sees it, in memory: one case, its
 // extract and its letters.
 type memStore struct {
-	c       *dsr.Case
-	extract []byte
-	letters map[string]*dsr.Letter // by id
-	pdfs    map[string][]byte
-	events  []dsr.AuditEvent
+	c        *dsr.Case
+	extract  []byte
+	letters  map[string]*dsr.Letter // by id
+	pdfs     map[string][]byte
+	events   []dsr.AuditEvent
+	withheld []dsr.Withholding
 }
 
 func newStore(c *dsr.Case) *memStore {
@@ -53,11 +55,18 @@ func (m *memStore) LetterByKey(_ context.Context, key string) (*dsr.Letter, erro
 }
 
 func (m *memStore) CreateLetter(_ context.Context, l *dsr.Letter, pdf []byte, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, bool, error) {
+	for _, x := range m.letters {
+		if x.Key == l.Key {
+			c := *x
+			return &c, false, nil
+		}
+	}
 	c := *m.c
 	events, err := decide(&c)
 	if err != nil {
 		return nil, false, err
 	}
+	*m.c = c
 	l.Status = dsr.LetterPending
 	stored := *l
 	m.letters[l.ID], m.pdfs[l.ID] = &stored, pdf
@@ -83,6 +92,42 @@ func (m *memStore) SettleLetter(_ context.Context, id string, ch dsr.DeliveryCha
 }
 
 func (m *memStore) LetterPDF(_ context.Context, id string) ([]byte, error) { return m.pdfs[id], nil }
+
+func (m *memStore) Withholdings(context.Context, string) ([]dsr.Withholding, error) {
+	return m.withheld, nil
+}
+
+func (m *memStore) ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error) {
+	m.events = append(m.events, ev)
+	return m.Case(ctx, id)
+}
+
+// renderer writes each letter as a PDF that names what it is.
+type renderer struct{}
+
+func (renderer) OutcomeDecisionBytes(d *dsr.OutcomeDecision) ([]byte, int, error) {
+	return []byte("%PDF decision " + string(d.Outcome) + " " + d.Reasons + fmt.Sprintf(" withheld=%d", len(d.Withheld))), 1, nil
+}
+func (renderer) ExtensionNoticeBytes(n *dsr.ExtensionNotice) ([]byte, int, error) {
+	return []byte("%PDF extension until " + dsr.FormatDate(n.NewDueOn) + ": " + n.Reason), 1, nil
+}
+func (renderer) ReceiptBytes(r *dsr.Receipt) ([]byte, int, error) {
+	return []byte("%PDF receipt due " + dsr.FormatDate(r.DueOn)), 1, nil
+}
+func (renderer) IdentityRequestBytes(r *dsr.IdentityRequest) ([]byte, int, error) {
+	return []byte("%PDF identity reply by " + dsr.FormatDate(r.ReplyBy)), 1, nil
+}
+
+// names names the registers.
+type names struct{}
+
+func (names) RegisterName(id string) dsr.Text    { return dsr.Text{SV: "Register " + id} }
+func (names) FieldName(_, field string) dsr.Text { return dsr.Text{SV: "Fält " + field} }
+
+func newService(store Store, pop Population, mb Mailbox, log zerolog.Logger, now func() time.Time) *Service {
+	return NewService(Deps{Store: store, Population: pop, Mailbox: mb, Renderer: renderer{}, Registers: names{},
+		Settings: func(context.Context) (dsr.Settings, error) { return dsr.DefaultSettings(), nil }, Log: log, Now: now})
+}
 
 // people is the population register.
 type people map[pnr.PNR]dsr.Person
@@ -145,7 +190,7 @@ func TestSendAnswerRoutes(t *testing.T) {
 			c := assembledCase()
 			store := newStore(c)
 			var logs bytes.Buffer
-			s := NewService(store, people{subject: tt.person}, tt.mb, zerolog.New(&logs), func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) })
+			s := newService(store, people{subject: tt.person}, tt.mb, zerolog.New(&logs), func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) })
 			res, err := s.SendAnswer(context.Background(), c.ID, officer)
 			if err != nil {
 				t.Fatal(err)
@@ -183,7 +228,7 @@ func TestSendAnswerTwiceSendsOnce(t *testing.T) {
 	c := assembledCase()
 	store := newStore(c)
 	mb := &fakeMailbox{reach: mailbox.Reachability{Reachable: true}}
-	s := NewService(store, people{subject: {PNR: subject, Name: "Åsa"}}, mb, zerolog.Nop(), time.Now)
+	s := newService(store, people{subject: {PNR: subject, Name: "Åsa"}}, mb, zerolog.Nop(), time.Now)
 	first, err := s.SendAnswer(context.Background(), c.ID, officer)
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +266,7 @@ func TestSendAnswerRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			store := newStore(tt.c)
 			mb := &fakeMailbox{reach: mailbox.Reachability{Reachable: true}}
-			s := NewService(store, people{}, mb, zerolog.Nop(), time.Now)
+			s := newService(store, people{}, mb, zerolog.Nop(), time.Now)
 			id := tt.id
 			if id == "" {
 				id = tt.c.ID

@@ -55,6 +55,9 @@ type demoRecord struct {
 	subscriptions                 []subscriptionRow
 	reminders                     []reminderRow
 	payments                      []paymentRow // besides those derived from decisions
+	housing                       []housingRow // bostadsbidrag, paid monthly besides
+	documents                     []documentRow
+	parties                       []partyRow // someone else's cases the person is a party in
 }
 
 type decisionRow struct {
@@ -76,6 +79,25 @@ type disclosureRow struct{ on, recipient, orgNo, benefit, basis, purpose string 
 type subscriptionRow struct{ subscriber, orgNo, benefit, since, basis string }
 
 type reminderRow struct{ email, topic, since string }
+
+// housingRow is a housing allowance decision. perMonth is 0 for a decision
+// that pays nothing (a final decision that settles a year), and
+// cohabitantIncome 0 for a person who lives alone.
+type housingRow struct {
+	decidedOn, from, to string
+	perMonth            int64 // kronor
+	ownIncome           int64 // kronor a year
+	cohabitantIncome    int64 // kronor a year: another person's data
+	decision            string
+}
+
+// documentRow is a document registered in one of the person's case files.
+type documentRow struct{ receivedOn, docType, benefit, caseRef, sender string }
+
+// partyRow is someone else's case the person is a party in: the case's
+// benefit and date, the person's role and what the case says about them,
+// and the applicant, whose name is another person's data.
+type partyRow struct{ caseDate, benefit, role, concerns, applicant string }
 
 // The recipients of LEFI Online disclosures. The organisation numbers are the
 // public ones of these organisations.
@@ -106,7 +128,9 @@ func demoRecords() []demoRecord {
 	recs := []demoRecord{
 		{
 			DemoPerson: DemoPerson{PNR: asa, Name: "Åsa Testsson", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "11346",
-				Note: "Digital mailbox: the extract is delivered through Mina meddelanden. Guardian of Filip Testsson."},
+				Note: "Digital mailbox: the extract is delivered through Mina meddelanden. Guardian of Filip Testsson. " +
+					"Bostadsbidrag shared with a sambo since 2021: the sambo's income is withheld from her extract by default (OSL 28 kap. 1 §). " +
+					"Documents in her case files: applications, a läkarintyg and inkomstuppgifter."},
 			street: "Testgatan 12", town: "STOCKHOLM", account: "****4821",
 			decisions: []decisionRow{
 				{"Föräldrapenning", "2015-06-10", "2015-06-01", "2015-12-31", 812, "Beviljad"},
@@ -118,6 +142,20 @@ func demoRecords() []demoRecord {
 				{"2015-05-28", "Mina sidor", "Ansökan om föräldrapenning"},
 				{"2019-02-14", "Mina sidor", "Anmälan om vård av sjukt barn"},
 				{"2023-11-08", "Telefon", "Fråga om läkarintyg för sjukpenning"},
+			},
+			housing: []housingRow{
+				{"2020-03-09", "2020-03-01", "2021-08-31", 3400, 224_000, 0, "Beviljat preliminärt bostadsbidrag (ensamstående med ett barn)"},
+				{"2021-08-16", "2021-09-01", "2022-08-31", 1300, 231_000, 318_000, "Beviljat preliminärt bostadsbidrag (sambor med ett barn)"},
+				{"2022-11-21", "2021-01-01", "2021-12-31", 0, 236_400, 325_800, "Slutligt bostadsbidrag för 2021: återbetalning 2 400 kr"},
+			},
+			documents: []documentRow{
+				{"2015-05-28", "Ansökan om föräldrapenning", "Föräldrapenning", "Föräldrapenning 2015-06-01 – 2015-12-31", "Du (Mina sidor)"},
+				{"2019-02-14", "Ansökan om tillfällig föräldrapenning", "Tillfällig föräldrapenning", "Vård av sjukt barn 2019-02-11 – 2019-02-13", "Du (Mina sidor)"},
+				{"2020-02-24", "Ansökan om bostadsbidrag", "Bostadsbidrag", "Bostadsbidrag från 2020-03-01", "Du (Mina sidor)"},
+				{"2021-08-02", "Ansökan om bostadsbidrag (gemensam med sambo)", "Bostadsbidrag", "Bostadsbidrag från 2021-09-01", "Du (Mina sidor)"},
+				{"2022-10-31", "Inkomstuppgift (fastställd inkomst 2021)", "Bostadsbidrag", "Slutligt bostadsbidrag 2021", "Skatteverket"},
+				{"2023-11-13", "Läkarintyg", "Sjukpenning", "Sjukpenning 2023-11-06 – 2023-11-26", "Vårdcentralen Provbacken"},
+				{"2023-11-15", "Inkomstuppgift (arbetsgivardeklaration)", "Sjukpenning", "Sjukpenning 2023-11-06 – 2023-11-26", "Skatteverket"},
 			},
 		},
 		{
@@ -192,15 +230,22 @@ func demoRecords() []demoRecord {
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("20150520985"), Name: "Filip Testsson", Protection: dsr.ProtectionNone, Postcode: "11346",
 				GuardianPNR: asa,
-				Note:        "A child (born 2015) whose guardian, Åsa Testsson, makes the request."},
+				Note: "A child (born 2015) whose guardian, Åsa Testsson, makes the request. " +
+					"A party in her föräldrapenning and VAB cases (register parter_andra_arenden): the applicant's name is withheld from his extract by default (OSL 28 kap. 1 §)."},
 			street: "Testgatan 12", town: "STOCKHOLM",
 			contacts: []contactRow{
 				{"2023-06-12", "Mina sidor", "Beställning av europeiskt sjukförsäkringskort (EU-kort)"},
 			},
+			parties: []partyRow{
+				{"2015-06-10", "Föräldrapenning", "Barn som föräldrapenningen avser", "Föräldrapenning för vård av dig 2015-06-01 – 2015-12-31", "Åsa Testsson"},
+				{"2016-01-12", "Föräldrapenning", "Barn som föräldrapenningen avser", "Föräldrapenning för vård av dig 2016-01-01 – 2016-05-31", "Åsa Testsson"},
+				{"2019-02-18", "Tillfällig föräldrapenning", "Barn som vården avser", "Vård av dig när du var sjuk 2019-02-11 – 2019-02-13", "Åsa Testsson"},
+			},
 		},
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19720469987"), Name: "Göran Samordningsson", Protection: dsr.ProtectionNone, Postcode: "97231",
-				Note: "Samordningsnummer (day of birth + 60)."},
+				Note: "Samordningsnummer (day of birth + 60). " +
+					"Documents in his sjukpenning case file: application, läkarintyg, arbetsgivarintyg and inkomstuppgift."},
 			street: "Gästvägen 4", town: "LULEÅ", account: "****2046",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2025-02-10", "2025-01-27", "2025-03-09", 845, "Beviljad"},
@@ -208,6 +253,12 @@ func demoRecords() []demoRecord {
 			contacts: []contactRow{
 				{"2025-01-28", "Telefon", "Sjukanmälan"},
 				{"2025-02-03", "Brev", "Komplettering: arbetsgivarintyg"},
+			},
+			documents: []documentRow{
+				{"2025-01-28", "Ansökan om sjukpenning", "Sjukpenning", "Sjukpenning från 2025-01-27", "Du (Mina sidor)"},
+				{"2025-01-30", "Läkarintyg", "Sjukpenning", "Sjukpenning från 2025-01-27", "Hälsocentralen Provviken"},
+				{"2025-02-03", "Arbetsgivarintyg", "Sjukpenning", "Sjukpenning från 2025-01-27", "Arbetsgivaren"},
+				{"2025-02-05", "Inkomstuppgift (arbetsgivardeklaration)", "Sjukpenning", "Sjukpenning från 2025-01-27", "Skatteverket"},
 			},
 		},
 		longHistory(pnr.Complete("19440229989")),
@@ -306,6 +357,30 @@ func eraBenefit(year int) string {
 		return "Sjukersättning"
 	}
 	return "Merkostnadsersättning"
+}
+
+// housingPayments derives the monthly payments of a housing allowance
+// decision: the monthly amount for each calendar month of the period, paid on
+// the 20th of that month. A decision that pays nothing has none.
+func housingPayments(h housingRow, account string) []paymentRow {
+	if h.perMonth <= 0 || h.from == "" || h.to == "" {
+		return nil
+	}
+	from, err1 := time.Parse(dsr.DateLayout, h.from)
+	to, err2 := time.Parse(dsr.DateLayout, h.to)
+	if err1 != nil || err2 != nil || to.Before(from) {
+		return nil
+	}
+	var out []paymentRow
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
+		out = append(out, paymentRow{
+			paidOn:  time.Date(m.Year(), m.Month(), 20, 0, 0, 0, 0, time.UTC).Format(dsr.DateLayout),
+			benefit: "Bostadsbidrag",
+			amount:  h.perMonth,
+			account: account,
+		})
+	}
+	return out
 }
 
 // decisionPayments derives monthly payments from a decision that grants a

@@ -102,3 +102,101 @@ func TestDemoPeopleJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoShowsEveryPlaceTheDataAre: the demo shows what a search of every
+// place the data are finds (EDPB guidelines 01/2022): another person's data
+// in the person's own records, the person as a party in someone else's
+// case, and the documents in the case files. What it shows must hang
+// together with the rest of the demo data.
+func TestDemoShowsEveryPlaceTheDataAre(t *testing.T) {
+	recs := demoRecords()
+	byPNR := map[pnr.PNR]demoRecord{}
+	for _, r := range recs {
+		byPNR[r.PNR] = r
+	}
+	var withCohabitant, alone, childParty bool
+	withDocuments := 0
+	for _, r := range recs {
+		for _, h := range r.housing {
+			if h.cohabitantIncome > 0 {
+				withCohabitant = true
+				if !strings.Contains(r.Note, "sambo") {
+					t.Errorf("%s: housing allowance with a sambo, but the note does not say so", r.Name)
+				}
+			} else {
+				alone = true
+			}
+			if h.decidedOn == "" || h.ownIncome <= 0 || h.decision == "" {
+				t.Errorf("%s: incomplete housing allowance decision %+v", r.Name, h)
+			}
+			if h.perMonth > 0 && len(housingPayments(h, r.account)) == 0 {
+				t.Errorf("%s: housing allowance %s pays %d kr a month but nothing is paid", r.Name, h.decidedOn, h.perMonth)
+			}
+		}
+		benefits := map[string]bool{}
+		for _, d := range r.decisions {
+			benefits[d.benefit] = true
+		}
+		if len(r.housing) > 0 {
+			benefits["Bostadsbidrag"] = true
+		}
+		for _, d := range r.documents {
+			if !benefits[d.benefit] {
+				t.Errorf("%s: a document (%s) belongs to %s, which the person has no decision on", r.Name, d.docType, d.benefit)
+			}
+			if d.receivedOn == "" || d.docType == "" || d.caseRef == "" || d.sender == "" {
+				t.Errorf("%s: incomplete document %+v", r.Name, d)
+			}
+		}
+		if len(r.documents) > 0 {
+			withDocuments++
+		}
+		for _, p := range r.parties {
+			// The case is the guardian's: one of the guardian's decisions,
+			// with the same benefit and date, and the guardian as applicant.
+			g, ok := byPNR[r.GuardianPNR]
+			if !ok {
+				t.Errorf("%s: a party in a case, but no guardian among the demo people", r.Name)
+				continue
+			}
+			if p.applicant != g.Name {
+				t.Errorf("%s: applicant %q, want the guardian %s", r.Name, p.applicant, g.Name)
+			}
+			found := false
+			for _, d := range g.decisions {
+				found = found || d.benefit == p.benefit && d.decidedOn == p.caseDate
+			}
+			if !found {
+				t.Errorf("%s: party in a %s case of %s that %s has no decision for", r.Name, p.benefit, p.caseDate, g.Name)
+			}
+			if p.benefit == "Tillfällig föräldrapenning" && p.role == "Barn som vården avser" {
+				childParty = true
+			}
+		}
+		if len(r.parties) > 0 && !strings.Contains(r.Note, "party") {
+			t.Errorf("%s: a party in someone else's case, but the note does not say so", r.Name)
+		}
+	}
+	for what, ok := range map[string]bool{"housing allowance with a sambo": withCohabitant, "housing allowance while living alone": alone,
+		"a child as a party in a guardian's VAB case": childParty, "documents for two people": withDocuments >= 2} {
+		if !ok {
+			t.Errorf("the demo does not show %s", what)
+		}
+	}
+}
+
+func TestHousingPayments(t *testing.T) {
+	got := housingPayments(housingRow{decidedOn: "2021-08-16", from: "2021-09-01", to: "2022-08-31", perMonth: 1300}, "****4821")
+	if len(got) != 12 || got[0] != (paymentRow{"2021-09-20", "Bostadsbidrag", 1300, "****4821"}) || got[11].paidOn != "2022-08-20" {
+		t.Errorf("payments %+v, want 12 of 1 300 kr, 2021-09-20 to 2022-08-20", got)
+	}
+	for _, h := range []housingRow{
+		{decidedOn: "2022-11-21", from: "2021-01-01", to: "2021-12-31"},                // a final decision: pays nothing
+		{decidedOn: "2022-11-21", from: "", to: "2021-12-31", perMonth: 100},           // no period
+		{decidedOn: "2022-11-21", from: "2022-01-01", to: "2021-12-31", perMonth: 100}, // backwards
+	} {
+		if p := housingPayments(h, "x"); p != nil {
+			t.Errorf("%+v: payments %+v, want none", h, p)
+		}
+	}
+}

@@ -93,6 +93,50 @@ CREATE TABLE lefi_subscriptions (
 );
 CREATE INDEX lefi_subscriptions_pnr ON lefi_subscriptions (pnr);
 
+-- Housing allowance decisions (bostadsbidrag). A spouse's or co-habitant's
+-- income counts towards the household's; it is NULL for a person who lives
+-- alone, and the catalogue withholds it from the person's extract.
+CREATE TABLE housing_allowance (
+	id                    INTEGER PRIMARY KEY,
+	pnr                   TEXT NOT NULL REFERENCES population (pnr),
+	decided_on            TEXT NOT NULL,
+	period_from           TEXT,
+	period_to             TEXT,
+	allowance_sek         INTEGER,
+	own_income_sek        INTEGER,
+	cohabitant_income_sek INTEGER,
+	decision              TEXT NOT NULL
+);
+CREATE INDEX housing_allowance_pnr ON housing_allowance (pnr, decided_on);
+
+-- Documents registered in a person's case files: applications, medical
+-- certificates, income statements.
+CREATE TABLE case_documents (
+	id          INTEGER PRIMARY KEY,
+	pnr         TEXT NOT NULL REFERENCES population (pnr),
+	received_on TEXT NOT NULL,
+	doc_type    TEXT NOT NULL,
+	benefit     TEXT NOT NULL,
+	case_ref    TEXT NOT NULL,
+	sender      TEXT NOT NULL
+);
+CREATE INDEX case_documents_pnr ON case_documents (pnr, received_on);
+
+-- People who are a party in someone else's case without being the
+-- applicant, such as the child a parent's temporary parental benefit is for.
+-- pnr is the party; applicant_name is the other person's, which the
+-- catalogue withholds from the party's extract.
+CREATE TABLE case_parties (
+	id             INTEGER PRIMARY KEY,
+	pnr            TEXT NOT NULL REFERENCES population (pnr),
+	case_date      TEXT NOT NULL,
+	benefit        TEXT NOT NULL,
+	role           TEXT NOT NULL,
+	concerns       TEXT NOT NULL,
+	applicant_name TEXT NOT NULL
+);
+CREATE INDEX case_parties_pnr ON case_parties (pnr, case_date);
+
 -- E-mail reminders the person asked for: processed on consent.
 CREATE TABLE reminders (
 	id    INTEGER PRIMARY KEY,
@@ -189,6 +233,7 @@ func build(ctx context.Context, path string) error {
 
 	recs := demoRecords()
 	var population, decisionRows, payments, contacts, disclosures, subscriptions, reminders [][]any
+	var housing, documents, parties [][]any
 	for _, r := range recs {
 		population = append(population, []any{string(r.PNR), r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection)})
 		for _, d := range r.decisions {
@@ -215,6 +260,19 @@ func build(ctx context.Context, path string) error {
 		for _, m := range r.reminders {
 			reminders = append(reminders, []any{string(r.PNR), m.email, m.topic, m.since})
 		}
+		for _, h := range r.housing {
+			housing = append(housing, []any{string(r.PNR), h.decidedOn, nullIfEmpty(h.from), nullIfEmpty(h.to), nullIfZero(h.perMonth),
+				nullIfZero(h.ownIncome), nullIfZero(h.cohabitantIncome), h.decision})
+			for _, p := range housingPayments(h, r.account) {
+				payments = append(payments, []any{string(r.PNR), p.paidOn, p.benefit, p.amount, p.account})
+			}
+		}
+		for _, d := range r.documents {
+			documents = append(documents, []any{string(r.PNR), d.receivedOn, d.docType, d.benefit, d.caseRef, d.sender})
+		}
+		for _, p := range r.parties {
+			parties = append(parties, []any{string(r.PNR), p.caseDate, p.benefit, p.role, p.concerns, p.applicant})
+		}
 	}
 
 	for _, t := range []struct {
@@ -228,6 +286,9 @@ func build(ctx context.Context, path string) error {
 		{`INSERT INTO lefi_disclosures (pnr, disclosed_on, recipient, recipient_org_no, benefit, legal_basis, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)`, disclosures},
 		{`INSERT INTO lefi_subscriptions (pnr, subscriber, subscriber_org_no, benefit, since, legal_basis) VALUES (?, ?, ?, ?, ?, ?)`, subscriptions},
 		{`INSERT INTO reminders (pnr, email, topic, since) VALUES (?, ?, ?, ?)`, reminders},
+		{`INSERT INTO housing_allowance (pnr, decided_on, period_from, period_to, allowance_sek, own_income_sek, cohabitant_income_sek, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, housing},
+		{`INSERT INTO case_documents (pnr, received_on, doc_type, benefit, case_ref, sender) VALUES (?, ?, ?, ?, ?, ?)`, documents},
+		{`INSERT INTO case_parties (pnr, case_date, benefit, role, concerns, applicant_name) VALUES (?, ?, ?, ?, ?, ?)`, parties},
 	} {
 		if err := insertAll(ctx, db, t.insert, t.rows); err != nil {
 			return err

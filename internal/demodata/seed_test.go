@@ -34,6 +34,9 @@ var dumpQueries = []string{
 	`SELECT id, pnr, paid_on, benefit, amount_sek, account_masked FROM payments ORDER BY id`,
 	`SELECT id, pnr, contacted_on, channel, subject FROM contacts ORDER BY id`,
 	`SELECT id, pnr, disclosed_on, recipient, recipient_org_no, benefit, legal_basis, purpose FROM lefi_disclosures ORDER BY id`,
+	`SELECT id, pnr, decided_on, period_from, period_to, allowance_sek, own_income_sek, cohabitant_income_sek, decision FROM housing_allowance ORDER BY id`,
+	`SELECT id, pnr, received_on, doc_type, benefit, case_ref, sender FROM case_documents ORDER BY id`,
+	`SELECT id, pnr, case_date, benefit, role, concerns, applicant_name FROM case_parties ORDER BY id`,
 }
 
 // dump returns the whole seeded database in dir as text, one line a row.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -256,22 +257,27 @@ func (l *decisionLayout) letterPart() {
 // kinds is what the person asked for, in words, in the order of dsr.Kinds:
 // the decision's kinds, or those its items answer when it names none.
 func (l *decisionLayout) kinds() []string {
-	asked := map[dsr.Kind]bool{}
-	for _, k := range l.dec.Kinds {
-		asked[k] = true
-	}
+	asked := l.dec.Kinds
 	if len(asked) == 0 {
+		asked = make([]dsr.Kind, 0, len(l.dec.Items))
 		for i := range l.dec.Items {
-			asked[l.dec.Items[i].Kind] = true
+			asked = append(asked, l.dec.Items[i].Kind)
 		}
 	}
-	var words []string
+	return kindWords(asked, l.dt.kinds)
+}
+
+// kindWords is what the person asked for, in words, in the order of
+// dsr.Kinds and each kind once; a kind the letters have no words for is
+// left out.
+func kindWords(asked []dsr.Kind, words map[dsr.Kind]string) []string {
+	var out []string
 	for _, k := range dsr.Kinds {
-		if w, ok := l.dt.kinds[k]; ok && asked[k] {
-			words = append(words, w)
+		if w, ok := words[k]; ok && slices.Contains(asked, k) {
+			out = append(out, w)
 		}
 	}
-	return words
+	return out
 }
 
 // recipients draws the Art. 19 section: who has been told of the change,

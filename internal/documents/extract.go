@@ -33,6 +33,14 @@ func (l *extractLayout) coverLetter() {
 	received := dsr.FormatDate(dsr.Day(e.ReceivedOn))
 	generated := dsr.FormatDate(dsr.Day(e.GeneratedOn))
 	l.bodyParagraph(t.received(received, generated, len(e.Sections)))
+	if !e.Scope.IsZero() {
+		l.bodyParagraph(l.scope())
+	}
+	if e.Withheld() > 0 {
+		// The decision that lists the withheld data, with the reasons and
+		// how to appeal, travels with the extract (RULES §3, §4).
+		l.bodyParagraph(t.withheldCover)
+	}
 	l.bodyParagraph(t.contents)
 	l.bodyHeading(t.rightsH)
 	l.bodyParagraph(t.rights)
@@ -40,12 +48,41 @@ func (l *extractLayout) coverLetter() {
 	l.questions(t.aboutExtract, e.CaseNumber)
 }
 
+// scope is the cover letter's paragraph on the part of their data the
+// person asked for: the registers by name and the period, either end of
+// which may be open.
+func (l *extractLayout) scope() string {
+	t, sc := l.t, &l.e.Scope
+	var names []string
+	for _, r := range sc.Registers {
+		if n := r.In(l.lang); n != "" {
+			names = append(names, n)
+		}
+	}
+	var from, to string
+	if sc.From != nil {
+		from = dsr.FormatDate(dsr.Day(*sc.From))
+	}
+	if sc.To != nil {
+		to = dsr.FormatDate(dsr.Day(*sc.To))
+	}
+	return t.scope(joinAnd(names, t.and), len(names), t.period(from, to))
+}
+
 // extract draws the pages after the letter: whom the data concern, an index
 // of the registers, and one section per register.
 func (l *extractLayout) extract() {
 	d, t, e := l.d, l.t, l.e
 	d.SetWhere("extract")
-	d.NewPage()
+	if d.Page() == 1 {
+		d.NewPage()
+	} else {
+		// The cover letter ran on past page 1 (a scope, withheld data): the
+		// extract follows it on that page rather than leave one holding
+		// only the letter's last lines. It is still never on page 1.
+		d.Skip(10 * pdf.MM)
+		d.Ensure(2*titleSize + 5*pdf.SmallLead)
+	}
 
 	d.Heading(t.extractTitle, titleSize)
 	d.Skip(2 * pdf.MM)
@@ -110,7 +147,13 @@ func (l *extractLayout) section(n int, s *dsr.Section) {
 	if len(s.Rows) == 0 {
 		d.Ensure(2 * pdf.SmallLead)
 		d.Subheading(t.data)
-		d.Paragraph(t.noData, pdf.Regular, pdf.SmallSize, pdf.SmallLead)
+		if len(s.Withheld) == 0 {
+			d.Paragraph(t.noData, pdf.Regular, pdf.SmallSize, pdf.SmallLead)
+		} else {
+			// Every record is withheld: the register does hold data.
+			d.Paragraph(t.noneDisclosed, pdf.Regular, pdf.SmallSize, pdf.SmallLead)
+			l.withheld(s)
+		}
 		return
 	}
 	headers := make([]string, len(s.Columns))
@@ -135,12 +178,29 @@ func (l *extractLayout) section(n int, s *dsr.Section) {
 		Headers: headers,
 		Rows:    rows,
 	})
+	l.withheld(s)
 	if len(s.Statements) > 0 {
 		// Supplementary statements the person attached (Art. 16).
 		d.Skip(2 * pdf.MM)
 		d.Subheading(t.statements)
 		for _, st := range s.Statements {
 			d.Labelled(st.On, st.Text)
+		}
+	}
+}
+
+// withheld counts, below a register's data, what it leaves out of the
+// extract: one line per provision (Art. 15(4); RULES §4). The redacted
+// cells themselves show dsr.ValueRedacted's "[maskerad]".
+func (l *extractLayout) withheld(s *dsr.Section) {
+	if len(s.Withheld) == 0 {
+		return
+	}
+	d := l.d
+	d.Skip(1 * pdf.MM)
+	for _, w := range s.Withheld {
+		if w.N > 0 {
+			d.Paragraph(l.t.withheld(w.N, w.Provision.Cite().In(l.lang)), pdf.Regular, pdf.SmallSize, pdf.SmallLead)
 		}
 	}
 }

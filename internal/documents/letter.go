@@ -54,6 +54,32 @@ func (r *Renderer) newLetter(lang, caseNumber, title string, created time.Time) 
 	return &letter{d: d, t: t, lang: lang}, nil
 }
 
+// personLetter starts a letter to a person about case caseNumber: page 1
+// with the letterhead, the person's address from the population register in
+// the envelope window (dsr.Person.AddressLines: never the identity number,
+// and for a protected person only the name) and the letter's heading. where
+// names the letter in the engine's errors; title names it in the PDF's info
+// dictionary and the running header.
+func (r *Renderer) personLetter(where, lang, caseNumber, title, heading string, on time.Time, to dsr.Person) (*letter, error) {
+	l, err := r.newLetter(lang, caseNumber, title, on)
+	if err != nil {
+		return nil, err
+	}
+	l.d.SetWhere(where)
+	l.firstPage(letterhead{
+		date:       on,
+		caseNumber: caseNumber,
+		address:    to.AddressLines(),
+		header:     title + "  " + dateText(on),
+	})
+	l.d.SetWhere(where)
+	l.title(heading)
+	return l, nil
+}
+
+// dateText is the calendar date of t as letters write it, YYYY-MM-DD.
+func dateText(t time.Time) string { return dsr.FormatDate(dsr.Day(t)) }
+
 // letterhead is what page 1 of a letter shows around its body.
 type letterhead struct {
 	date       time.Time
@@ -146,6 +172,19 @@ func (l *letter) bodyHeading(s string) {
 	l.d.Skip(1 * pdf.MM)
 	l.d.Ensure(3 * bodyLeading)
 	l.d.Paragraph(s, pdf.Bold, bodySize, bodyLeading)
+}
+
+// bullet is one item of a list in the letter body: a dash, and the text
+// wrapped with a hanging indent.
+func (l *letter) bullet(s string) {
+	const indent = 5 * pdf.MM
+	d := l.d
+	d.SetFont(pdf.Regular, bodySize)
+	lines := d.Wrap(s, pdf.TextWidth-indent)
+	d.Ensure(bodyLeading)
+	d.Text(pdf.MarginLeft, pdf.Baseline(d.Y(), bodyLeading, bodySize), "–")
+	d.Lines(pdf.MarginLeft+indent, lines, bodyLeading)
+	d.Skip(1 * pdf.MM)
 }
 
 // questions is the closing of every letter to a person: whom to ask about

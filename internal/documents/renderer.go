@@ -10,9 +10,10 @@ import (
 	"dsrdesk/internal/pdf"
 )
 
-// Renderer renders dsrdesk's letters as PDF: register extracts, decisions
-// and Art. 19 notices. Its fonts are parsed once, by NewRenderer; one
-// Renderer may be used by any number of goroutines at once.
+// Renderer renders dsrdesk's letters as PDF: register extracts, decisions,
+// outcome letters, receipts, requests for proof of identity, extension and
+// restriction notices, and Art. 19 notices. Its fonts are parsed once, by
+// NewRenderer; one Renderer may be used by any number of goroutines at once.
 type Renderer struct {
 	engine *pdf.Engine
 }
@@ -28,8 +29,12 @@ func NewRenderer() (*Renderer, error) {
 
 // Extract renders e as an A4 PDF — a cover letter for a C5 window envelope,
 // then the extract register by register — writes it to w and returns the
-// number of pages. The document is built in memory and written only when it
-// is complete, so nothing reaches w if rendering fails.
+// number of pages. Under each register it counts the data withheld, per
+// provision; when any are, the cover letter says so and points to the
+// decision that comes with the extract, and when the person asked for some
+// registers or a period only, it says that the extract holds only those.
+// The document is built in memory and written only when it is complete, so
+// nothing reaches w if rendering fails.
 func (r *Renderer) Extract(w io.Writer, e *dsr.Extract) (pages int, err error) {
 	d, err := r.renderExtract(e)
 	return write(w, "extract", d, err)
@@ -51,6 +56,11 @@ func (r *Renderer) renderExtract(e *dsr.Extract) (*pdf.Document, error) {
 		return nil, errors.New("render extract: the extract has no name for the address block")
 	case e.GeneratedOn.IsZero() || e.ReceivedOn.IsZero():
 		return nil, errors.New("render extract: the extract needs the date it was generated and the date the request was received")
+	case e.Scope.From != nil && e.Scope.To != nil && e.Scope.To.Before(*e.Scope.From):
+		return nil, errors.New("render extract: the period the person asked for ends before it starts")
+	}
+	if err := checkWithheld(e.Sections); err != nil {
+		return nil, fmt.Errorf("render extract: %w", err)
 	}
 	lang := langOf(e.Lang)
 	l, err := r.newLetter(lang, e.CaseNumber, textsFor(lang).extractTitle, e.GeneratedOn)
@@ -61,6 +71,23 @@ func (r *Renderer) renderExtract(e *dsr.Extract) (*pdf.Document, error) {
 	x.coverLetter()
 	x.extract()
 	return l.d, nil
+}
+
+// checkWithheld refuses withheld counts that the extract cannot explain: a
+// provision the letters do not know, or a negative count. Sections are
+// named by their place, never by their contents.
+func checkWithheld(sections []dsr.Section) error {
+	for i := range sections {
+		for _, w := range sections[i].Withheld {
+			if !w.Provision.Valid() {
+				return fmt.Errorf("register %d withholds data under an unknown provision (%q)", i+1, w.Provision)
+			}
+			if w.N < 0 {
+				return fmt.Errorf("register %d withholds a negative number of data", i+1)
+			}
+		}
+	}
+	return nil
 }
 
 // write writes a document laid out without error (err) to w and returns

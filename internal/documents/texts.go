@@ -21,10 +21,11 @@ const (
 // texts is, in one language, every fixed string that all letters share
 // (letterhead, IMY, questions, greeting) and every one of the extract, but
 // for the page numbers and the "(forts.)" of a continued table, which the
-// engine writes. The decision's and the notice's own strings are in
-// decisiontexts.go. The letter is written out in full per language rather than
-// assembled from fragments: Swedish and English do not share a sentence
-// structure.
+// engine writes. The decision's and the Art. 19 notice's own strings are in
+// decisiontexts.go, the outcome letter's in outcometexts.go, and each other
+// notice's beside its layout. The letter is written out in full per
+// language rather than assembled from fragments: Swedish and English do not
+// share a sentence structure.
 type texts struct {
 	date, caseNumber string
 
@@ -37,6 +38,9 @@ type texts struct {
 	contactH string
 	contact  func(about, caseNumber string) string
 	regards  string
+	// notYou asks someone who did not make a request in their name to get
+	// in touch (the receipt and the request for proof of identity).
+	notYou string
 
 	aboutExtract string // what contact asks questions about
 
@@ -59,6 +63,23 @@ type texts struct {
 	restrictedCol   string // the column that marks restricted records
 	restricted      string
 	statements      string // the heading of the person's supplementary statements
+
+	// withheld is a register's line for the data it leaves out under one
+	// provision (Art. 15(4)): "2 uppgifter har inte lämnats ut enligt …".
+	withheld func(n int, cite string) string
+	// noneDisclosed replaces noData when a register holds data on the
+	// person but every record of it is withheld.
+	noneDisclosed string
+	// withheldCover tells the person on the cover letter that data are
+	// left out and that the decision that comes with the extract says why.
+	withheldCover string
+	// scope tells the person that the extract holds only the registers
+	// (already joined, with their number) and the period they asked for.
+	scope func(registers string, nregisters int, period string) string
+	// period writes the period of a scope; from or to is "" when the
+	// period is open at that end.
+	period func(from, to string) string
+	and    string // joins the last two registers of a scope
 }
 
 var swedish = texts{
@@ -90,6 +111,7 @@ var swedish = texts{
 			". Ange ärendenummer " + caseNumber + "."
 	},
 	regards: "Med vänlig hälsning",
+	notYou:  "Om det inte är du som har gjort begäran vill vi att du hör av dig till oss så snart som möjligt.",
 
 	aboutExtract: "utdraget",
 
@@ -123,6 +145,41 @@ var swedish = texts{
 	restrictedCol:   "Begränsning",
 	restricted:      "Begränsad (sparas bara)",
 	statements:      "Dina kompletterande yttranden",
+
+	withheld: func(n int, cite string) string {
+		if n == 1 {
+			return "1 uppgift har inte lämnats ut enligt " + cite + "."
+		}
+		return group(n, ' ') + " uppgifter har inte lämnats ut enligt " + cite + "."
+	},
+	noneDisclosed: "Registret har uppgifter om dig, men inga av dem lämnas ut.",
+	withheldCover: "Vissa uppgifter har inte lämnats ut. Under varje register står hur många och enligt vilken " +
+		"bestämmelse. Skälen och hur du överklagar står i beslutet som följer med utdraget.",
+	scope: func(registers string, nregisters int, period string) string {
+		s := "Du har bett att bara få uppgifter"
+		switch {
+		case nregisters == 1:
+			s += " ur registret " + registers
+		case nregisters > 1:
+			s += " ur registren " + registers
+		}
+		if period != "" {
+			s += " " + period
+		}
+		return s + ". Utdraget innehåller bara dem; ett fullständigt utdrag kan du begära när du vill."
+	},
+	period: func(from, to string) string {
+		switch {
+		case from != "" && to != "":
+			return "för perioden " + from + "–" + to
+		case from != "":
+			return "från och med " + from
+		case to != "":
+			return "till och med " + to
+		}
+		return ""
+	},
+	and: " och ",
 }
 
 var english = texts{
@@ -159,6 +216,7 @@ var english = texts{
 			agencyPhoneEN + ". Please quote case number " + caseNumber + "."
 	},
 	regards: "Kind regards",
+	notYou:  "If you did not make this request, please contact us as soon as possible.",
 
 	aboutExtract: "this extract",
 
@@ -192,6 +250,41 @@ var english = texts{
 	restrictedCol:   "Restriction",
 	restricted:      "Restricted (only stored)",
 	statements:      "Your supplementary statements",
+
+	withheld: func(n int, cite string) string {
+		if n == 1 {
+			return "1 item has been withheld under " + cite + "."
+		}
+		return group(n, ',') + " items have been withheld under " + cite + "."
+	},
+	noneDisclosed: "The register holds data about you, but none of them are disclosed.",
+	withheldCover: "Some data have been withheld. Under each register we state how many and under which " +
+		"provision. The reasons, and how to appeal, are in the decision that comes with this extract.",
+	scope: func(registers string, nregisters int, period string) string {
+		s := "You asked only for data"
+		switch {
+		case nregisters == 1:
+			s += " from the register " + registers
+		case nregisters > 1:
+			s += " from the registers " + registers
+		}
+		if period != "" {
+			s += " " + period
+		}
+		return s + ". This extract contains only those; you can ask for a full extract at any time."
+	},
+	period: func(from, to string) string {
+		switch {
+		case from != "" && to != "":
+			return "for the period " + from + "–" + to
+		case from != "":
+			return "from " + from + " onwards"
+		case to != "":
+			return "up to and including " + to
+		}
+		return ""
+	},
+	and: " and ",
 }
 
 // textsFor returns the texts for lang: English for "en", Swedish otherwise,

@@ -122,3 +122,36 @@ const (
 
 // ActionCaseAssigned records who a case was given to.
 const ActionCaseAssigned AuditAction = "case.assigned"
+
+// The case desk's actions (issue 7).
+const (
+	ActionOutcomeRecorded AuditAction = "case.outcome"          // how the case ends, with reasons
+	ActionSignedOff       AuditAction = "case.signed_off"       // the DPO approved what leaves
+	ActionSignOffReturned AuditAction = "case.signoff_returned" // the DPO returned it with a comment
+	ActionSignOffAsked    AuditAction = "case.signoff_asked"    // the officer sent it back for sign-off
+	ActionIdentityAsked   AuditAction = "identity.asked"        // proof of identity asked for (Art. 12(6))
+	ActionIdentityProved  AuditAction = "identity.proved"       // the proof arrived; the case resumes
+	ActionMandateVerified AuditAction = "mandate.verified"      // a representative's mandate checked
+	ActionWithheld        AuditAction = "extract.withheld"      // data withheld from the extract (Art. 15(4))
+	ActionDisclosed       AuditAction = "extract.disclosed"     // a withholding taken back
+	ActionNoteAdded       AuditAction = "case.note"             // an internal note
+	ActionScopeSet        AuditAction = "case.scope"            // the registers and period asked for
+	ActionCaseSearch      AuditAction = "case.search"           // a search by case number or identity number (never logged)
+	ActionAttachmentAdded AuditAction = "case.attachment"       // a document filed with the case
+)
+
+// The audited changes an administrator makes to accounts, API tokens and
+// settings.
+const (
+	ActionUserRoleChanged AuditAction = "user.role_changed"
+	ActionUserDisabled    AuditAction = "user.disabled"
+	ActionUserEnabled     AuditAction = "user.enabled"
+	ActionTokenRevoked    AuditAction = "token.revoked"
+	ActionSettingsChanged AuditAction = "settings.changed"
+)
+
+// The statistics' actions.
+const (
+	ActionStatsRead AuditAction = "stats.read"      // the DPO read the dashboard or a year's statistics
+	ActionCasesBulk AuditAction = "case.bulk_added" // synthetic demo cases added in bulk (dsrdesk demo bulk)
+)

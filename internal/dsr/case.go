@@ -43,6 +43,9 @@ const (
 	ChannelDesk     Channel = "desk"
 )
 
+// Channels lists every channel in display order.
+var Channels = []Channel{ChannelEService, ChannelLetter, ChannelPhone, ChannelDesk}
+
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool {
 	switch c {
@@ -91,10 +94,13 @@ type Representative struct {
 	Name string `json:"name"`
 }
 
-// ChangeRequest is what a request to rectify, complete, erase, restrict or
-// object asks for, beyond its kinds.
+// ChangeRequest is what a request asks for beyond its kinds: the registers
+// and period it is limited to (any kind), and what a request to rectify,
+// complete, erase, restrict or object asks to change.
 type ChangeRequest struct {
 	Scope     []string `json:"scope,omitempty"`     // register ids; empty means all
+	From      string   `json:"from,omitempty"`      // YYYY-MM-DD: the period asked for, from
+	To        string   `json:"to,omitempty"`        // YYYY-MM-DD: … to, inclusive
 	Changes   []Change `json:"changes,omitempty"`   // rectification: the right values
 	Statement string   `json:"statement,omitempty"` // completion: the supplementary statement
 	Grounds   []string `json:"grounds,omitempty"`   // Art. 17(1) and 18(1) grounds (GroundNoLongerNecessary …)
@@ -186,4 +192,46 @@ func (c *Case) DaysLeft(today time.Time) int {
 // Overdue reports whether an open case has passed its deadline.
 func (c *Case) Overdue(today time.Time) bool {
 	return !c.Status.Answered() && c.DaysLeft(today) < 0
+}
+
+// Note is an officer's internal note on a case: how it is handled, never
+// sent to anyone.
+type Note struct {
+	ID     string
+	CaseID string
+	Actor  string // as the audit trail writes it
+	Body   string
+	At     time.Time
+}
+
+// AttachmentPurpose is why a document is filed with a case.
+type AttachmentPurpose string
+
+// The purposes of filed documents.
+const (
+	AttachRequest   AttachmentPurpose = "request"    // the scanned letter or form 9352
+	AttachPhoneNote AttachmentPurpose = "phone_note" // the officer's note of a phone call
+	AttachMandate   AttachmentPurpose = "mandate"    // a power of attorney, a court's appointment, …
+	AttachIdentity  AttachmentPurpose = "identity"   // proof of identity
+)
+
+// Valid reports whether p is a known purpose.
+func (p AttachmentPurpose) Valid() bool {
+	return p == AttachRequest || p == AttachPhoneNote || p == AttachMandate || p == AttachIdentity
+}
+
+// Attachment is a document filed with a case: uploaded (a PDF or an image)
+// or, when Posted, kept on paper and only registered.
+type Attachment struct {
+	ID          string
+	CaseID      string
+	Purpose     AttachmentPurpose
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA256      string
+	Content     []byte // nil when listed
+	Posted      bool
+	Actor       string
+	At          time.Time
 }

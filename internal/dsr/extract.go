@@ -44,6 +44,7 @@ type Recipient struct {
 type Section struct {
 	Register   Register
 	Columns    []Text
+	Fields     []string    // parallel to Columns: the catalogue's field names ("" for a column nothing changes)
 	Rows       [][]Value   // typed until laid out
 	RecordIDs  []string    // each row's record id in its register, parallel to Rows; never shown
 	Restricted []bool      // parallel to Rows: the record is restricted and only stored (Art. 18)
@@ -114,8 +115,9 @@ func (e *Extract) Items() int {
 // RegisterCount is one line of an extract summary: a register and how many
 // items it contributed.
 type RegisterCount struct {
-	Name  string `json:"name"`
-	Items int    `json:"items"`
+	Name     string `json:"name"`
+	Items    int    `json:"items"`
+	Withheld int    `json:"withheld,omitempty"`
 }
 
 // ExtractSummary describes an assembled extract without its PDF.
@@ -123,4 +125,17 @@ type ExtractSummary struct {
 	Pages     int
 	SHA256    string
 	Registers []RegisterCount
+	Withheld  int  // data left out under Art. 15(4)
+	NoData    bool // the registers hold nothing on the person: no extract, a "no data" answer
+}
+
+// SavedExtract is an assembled extract as the case store keeps it: the PDF
+// the person receives, the copy staff see when they differ (a protected
+// person's own address is shown only to them), its summary and the
+// catalogue's default withholdings it applied.
+type SavedExtract struct {
+	PDF      []byte
+	StaffPDF []byte // nil when staff see PDF
+	Info     ExtractSummary
+	Defaults []Withholding
 }

@@ -38,10 +38,11 @@ const (
 	PurposeIdentityRequest Purpose = "identity_request" // Art. 12(6)
 	PurposeArt19Notice     Purpose = "art19_notice"     // to a recipient of changed data
 	PurposeLiftNotice      Purpose = "lift_notice"      // a restriction will be lifted (Art. 18(3))
+	PurposeDecision        Purpose = "decision"         // a partial refusal's decision, sent with the extract
 )
 
 // Purposes lists every purpose.
-var Purposes = []Purpose{PurposeAnswer, PurposeExtensionNotice, PurposeReceipt, PurposeIdentityRequest, PurposeArt19Notice, PurposeLiftNotice}
+var Purposes = []Purpose{PurposeAnswer, PurposeExtensionNotice, PurposeReceipt, PurposeIdentityRequest, PurposeArt19Notice, PurposeLiftNotice, PurposeDecision}
 
 // AddresseeKind is who a letter is for.
 type AddresseeKind string

@@ -61,3 +61,7 @@ func Require(a Actor, p Permission) error {
 	}
 	return Errorf(EFORBIDDEN, "auth.forbidden", "Your role may not do this.")
 }
+
+// Can reports whether the staff member holds permission p; pages ask it to
+// show only the links a person may follow.
+func (u *User) Can(p Permission) bool { return u != nil && Can(StaffActor(u), p) }

@@ -39,6 +39,24 @@ type User struct {
 	Name         string
 	Role         Role
 	PasswordHash string
+	// DisabledAt is when an administrator disabled the account; nil while
+	// it may sign in. A disabled account's sessions and API tokens do not
+	// work.
+	DisabledAt *time.Time
+}
+
+// Disabled reports whether an administrator has disabled the account.
+func (u *User) Disabled() bool { return u != nil && u.DisabledAt != nil }
+
+// APIToken is an API bearer token as an administrator sees it: an opaque
+// id (never the token), whose it is, when it was made and when it was
+// revoked. The token itself is shown once when it is made; only its hash
+// is kept.
+type APIToken struct {
+	ID        string
+	UserID    string
+	CreatedAt time.Time
+	RevokedAt *time.Time
 }
 
 // ActorKind says who an actor is: staff, a signed-in individual or dsrdesk

@@ -49,6 +49,9 @@ type WithholdKind string
 const (
 	WithholdRedact WithholdKind = "redact" // one field of a record: another person's data in it
 	WithholdItem   WithholdKind = "item"   // the whole record
+	// WithholdDisclose records that an officer disclosed what the
+	// catalogue withholds by default; it withholds nothing.
+	WithholdDisclose WithholdKind = "disclose"
 )
 
 // Withholding is one decision to keep data out of an extract (Art. 15(4)):
@@ -86,7 +89,9 @@ type WithheldCount struct {
 func CountWithheld(ws []Withholding) []WithheldCount {
 	n := map[Provision]int{}
 	for _, w := range ws {
-		n[w.Provision]++
+		if w.Kind != WithholdDisclose {
+			n[w.Provision]++
+		}
 	}
 	var out []WithheldCount
 	for _, p := range Provisions {

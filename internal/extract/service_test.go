@@ -8,14 +8,18 @@ import (
 
 	"github.com/google/uuid"
 
+	"dsrdesk/internal/catalogue"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/pnr"
 )
 
 type memStore struct {
-	c      *dsr.Case
-	pdf    []byte
-	events []dsr.AuditEvent
+	c        *dsr.Case
+	pdf      []byte
+	staffPDF []byte
+	saved    dsr.SavedExtract
+	withheld []dsr.Withholding
+	events   []dsr.AuditEvent
 }
 
 func (m *memStore) Case(_ context.Context, id string) (*dsr.Case, error) {
@@ -26,20 +30,64 @@ func (m *memStore) Case(_ context.Context, id string) (*dsr.Case, error) {
 	return &c, nil
 }
 
-func (m *memStore) SaveExtract(_ context.Context, _ string, pdf []byte, _ dsr.ExtractSummary, _ dsr.Actor, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
+func (m *memStore) SaveExtract(_ context.Context, _ string, x dsr.SavedExtract, _ dsr.Actor, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
 	c := *m.c
 	events, err := decide(&c)
 	if err != nil {
 		return err
 	}
-	*m.c, m.pdf = c, pdf
+	*m.c, m.pdf, m.staffPDF, m.saved = c, x.PDF, x.StaffPDF, x
 	m.events = append(m.events, events...)
 	return nil
 }
 
-func (m *memStore) ExtractPDF(_ context.Context, _ string, events ...dsr.AuditEvent) ([]byte, dsr.ExtractSummary, error) {
+func (m *memStore) UpdateCase(_ context.Context, _ string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error) {
+	c := *m.c
+	events, err := decide(&c)
+	if err != nil {
+		return nil, err
+	}
+	*m.c = c
 	m.events = append(m.events, events...)
+	return &c, nil
+}
+
+func (m *memStore) StaffExtractPDF(_ context.Context, _ string, events ...dsr.AuditEvent) ([]byte, dsr.ExtractSummary, error) {
+	m.events = append(m.events, events...)
+	if m.staffPDF != nil {
+		return m.staffPDF, dsr.ExtractSummary{}, nil
+	}
 	return m.pdf, dsr.ExtractSummary{}, nil
+}
+
+func (m *memStore) Withholdings(context.Context, string) ([]dsr.Withholding, error) {
+	return m.withheld, nil
+}
+
+func (m *memStore) Withhold(_ context.Context, w dsr.Withholding, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
+	if _, err := m.UpdateCase(context.Background(), w.CaseID, decide); err != nil {
+		return err
+	}
+	m.withheld = append(m.withheld, w)
+	return nil
+}
+
+func (m *memStore) Disclose(_ context.Context, _, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error {
+	if _, err := m.UpdateCase(context.Background(), m.c.ID, decide); err != nil {
+		return err
+	}
+	for i, w := range m.withheld {
+		if w.ID == id {
+			m.withheld = append(m.withheld[:i], m.withheld[i+1:]...)
+			return nil
+		}
+	}
+	return dsr.Errorf(dsr.ENOTFOUND, "withholding.not_found", "No withholding with that id in this case.")
+}
+
+func (m *memStore) Record(_ context.Context, events ...dsr.AuditEvent) error {
+	m.events = append(m.events, events...)
+	return nil
 }
 
 type registers struct{ err error }
@@ -51,9 +99,24 @@ func (r registers) Person(context.Context, pnr.PNR) (dsr.Person, error) {
 func (r registers) Sections(context.Context, pnr.PNR) ([]dsr.Section, error) {
 	return []dsr.Section{
 		{Register: dsr.Register{ID: "payments", Name: dsr.Text{SV: "Utbetalningar", EN: "Payments"}},
-			Rows: [][]dsr.Value{{dsr.AmountValue(100)}, {dsr.AmountValue(200)}}},
+			Rows: [][]dsr.Value{{dsr.AmountValue(100)}, {dsr.AmountValue(200)}}, RecordIDs: []string{"p1", "p2"}},
 		{Register: dsr.Register{ID: "contacts", Name: dsr.Text{SV: "Kontakter", EN: "Contacts"}}},
 	}, r.err
+}
+
+func (r registers) SubjectSections(ctx context.Context, p pnr.PNR) ([]dsr.Section, error) {
+	return r.Sections(ctx, p)
+}
+
+func settings(context.Context) (dsr.Settings, error) { return dsr.DefaultSettings(), nil }
+
+func testCatalogue(t *testing.T) *catalogue.Catalogue {
+	t.Helper()
+	cat, err := catalogue.Parse("catalogue.json", catalogue.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
 }
 
 type renderer struct{ got *dsr.Extract }
@@ -87,7 +150,7 @@ func TestAssemble(t *testing.T) {
 			c := &dsr.Case{ID: uuid.NewString(), Number: "DSR-2026-000007", Kinds: tt.kinds, Status: tt.status, Language: "en"}
 			store := &memStore{c: c}
 			r := &renderer{}
-			s := NewService(store, registers{err: tt.regErr}, r, func() time.Time { return now })
+			s := NewService(store, registers{err: tt.regErr}, r, testCatalogue(t), settings, func() time.Time { return now })
 			info, err := s.Assemble(context.Background(), c.ID, tt.actor)
 			if dsr.ErrorCode(err) != tt.code {
 				t.Fatalf("Assemble error = %v, want %q", err, tt.code)
@@ -117,7 +180,7 @@ func TestAssemble(t *testing.T) {
 func TestPDFReadIsAudited(t *testing.T) {
 	c := &dsr.Case{ID: uuid.NewString(), Kinds: []dsr.Kind{dsr.KindAccess}, Status: dsr.StatusAssembled}
 	store := &memStore{c: c, pdf: []byte("%PDF")}
-	s := NewService(store, registers{}, &renderer{}, time.Now)
+	s := NewService(store, registers{}, &renderer{}, testCatalogue(t), settings, time.Now)
 	if _, _, err := s.PDF(context.Background(), c.ID, officer); err != nil {
 		t.Fatal(err)
 	}

@@ -86,13 +86,29 @@ func (r *Registers) Person(ctx context.Context, p pnr.PNR) (dsr.Person, error) {
 // when there are none; the others have nil Recipients.
 //
 // For a protected person any text that shows their address is replaced by
-// "Skyddad adress", whatever the catalogue's query selects.
+// "Skyddad adress", whatever the catalogue's query selects: these are the
+// sections staff see.
 func (r *Registers) Sections(ctx context.Context, p pnr.PNR) ([]dsr.Section, error) {
+	return r.sections(ctx, p, true)
+}
+
+// SubjectSections are the sections as the person themself receives them in
+// their own extract: secrecy that protects a person does not apply against
+// that person (OSL 12 kap. 1 §), so a protected person's own address is
+// shown to them. Never show these to staff.
+func (r *Registers) SubjectSections(ctx context.Context, p pnr.PNR) ([]dsr.Section, error) {
+	return r.sections(ctx, p, false)
+}
+
+func (r *Registers) sections(ctx context.Context, p pnr.PNR, masked bool) ([]dsr.Section, error) {
 	person, err := r.Person(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	mask := newAddressMask(person)
+	var mask *addressMask
+	if masked {
+		mask = newAddressMask(person)
+	}
 	restricted, statements, err := r.conn.Marks(ctx, p)
 	if err != nil {
 		return nil, err
@@ -136,11 +152,11 @@ func (r *Registers) Apply(ctx context.Context, register string, p pnr.PNR, ops .
 func (r *Registers) Catalogue() *catalogue.Catalogue { return r.cat }
 
 func (r *Registers) section(ctx context.Context, e catalogue.Entry, p pnr.PNR, mask *addressMask) (dsr.Section, error) {
-	cols := make([]dsr.Text, len(e.Columns))
+	cols, fields := make([]dsr.Text, len(e.Columns)), make([]string, len(e.Columns))
 	for i, c := range e.Columns {
-		cols[i] = c.Text
+		cols[i], fields[i] = c.Text, c.Field
 	}
-	sec := dsr.Section{Register: e.Register, Columns: cols}
+	sec := dsr.Section{Register: e.Register, Columns: cols, Fields: fields}
 
 	ids, rows, err := r.conn.Rows(ctx, e, p)
 	if err != nil {

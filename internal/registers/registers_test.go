@@ -429,6 +429,15 @@ func TestSectionsHideProtectedAddress(t *testing.T) {
 		if row := section(t, secs, "adresslogg").Rows[0]; row[0].Text != "Skyddad adress" || row[1].Text != "Skyddad adress" || row[3].Text != "Skyddad adress" {
 			t.Errorf("%s: a register selecting the address shows %+v", d.Name, row)
 		}
+		// Secrecy that protects the person does not apply against the
+		// person: their own extract shows their own address.
+		own, err := regs.SubjectSections(ctx, d.PNR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(sectionText(own), p.Street) {
+			t.Errorf("%s: the person's own extract hides their own address from them", d.Name)
+		}
 	}
 	if protected < 2 {
 		t.Errorf("only %d protected demo people", protected)
@@ -674,5 +683,249 @@ func TestChangesShowInTheNextExtract(t *testing.T) {
 	}
 	if err := regs.Apply(ctx, "lefi_prenumeration", p, dsr.Op{Kind: dsr.OpErase, Record: "1"}); err == nil {
 		t.Error("erasing from a register that declares no erase statement was accepted")
+	}
+}
+
+// recordIDs are the ids of a person's rows in a table, in the given order,
+// read from the source database itself.
+func recordIDs(t *testing.T, dir, table, order string, p pnr.PNR) []string {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, demodata.DatabaseFile)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.Query(`SELECT id FROM `+table+` WHERE pnr = ? ORDER BY `+order, string(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, fmt.Sprint(id))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// TestSectionsShowEveryPlaceTheDataAre: the registers a DPO expects a
+// search to cover (EDPB guidelines 01/2022) hold the demo people's data,
+// typed, newest first, each row with the id of its record: a housing
+// allowance shared with a co-habitant, the child as a party in the
+// guardian's cases, and the documents in the case files.
+func TestSectionsShowEveryPlaceTheDataAre(t *testing.T) {
+	ctx := context.Background()
+	dir := mustSeed(t)
+	regs := mustOpen(t, dir, mustLoad(t, dir))
+	text, code := dsr.TextValue, dsr.CodeValue
+	asa, child, goran := demo(t, "sambo"), demo(t, "child"), demo(t, "Samordningsnummer")
+	if asa.Name != "Åsa Testsson" || child.GuardianPNR != asa.PNR {
+		t.Fatalf("demo people %s and %s: want Åsa Testsson and her child", asa.Name, child.Name)
+	}
+	secs, err := regs.Sections(ctx, asa.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	housing := section(t, secs, "bostadsbidrag")
+	want := [][]dsr.Value{
+		{day(2022, 11, 21), day(2021, 1, 1), day(2021, 12, 31), {}, kr(236_400), kr(325_800), text("Slutligt bostadsbidrag för 2021: återbetalning 2 400 kr")},
+		{day(2021, 8, 16), day(2021, 9, 1), day(2022, 8, 31), kr(1300), kr(231_000), kr(318_000), text("Beviljat preliminärt bostadsbidrag (sambor med ett barn)")},
+		{day(2020, 3, 9), day(2020, 3, 1), day(2021, 8, 31), kr(3400), kr(224_000), {}, text("Beviljat preliminärt bostadsbidrag (ensamstående med ett barn)")},
+	}
+	if !reflect.DeepEqual(housing.Rows, want) {
+		t.Errorf("housing allowance rows\n got %+v\nwant %+v", housing.Rows, want)
+	}
+	if ids := recordIDs(t, dir, "housing_allowance", "decided_on DESC, id DESC", asa.PNR); !reflect.DeepEqual(housing.RecordIDs, ids) {
+		t.Errorf("housing allowance record ids %v, want %v", housing.RecordIDs, ids)
+	}
+	if want := []string{"decided_on", "period_from", "period_to", "allowance", "own_income", "cohabitant_income", "decision"}; !slices.Equal(housing.Fields, want) {
+		t.Errorf("housing allowance fields %v, want %v", housing.Fields, want)
+	}
+	if got := housing.Rows[1][5].Display("sv"); got != "318 000,00 kr" {
+		t.Errorf("the co-habitant's income shown to staff as %q", got)
+	}
+
+	docs := section(t, secs, "handlingar")
+	if len(docs.Rows) != 7 {
+		t.Fatalf("%d documents for %s, want 7", len(docs.Rows), asa.Name)
+	}
+	if want := []dsr.Value{day(2023, 11, 15), text("Inkomstuppgift (arbetsgivardeklaration)"), code("Sjukpenning"), text("Sjukpenning 2023-11-06 – 2023-11-26"), text("Skatteverket")}; !reflect.DeepEqual(docs.Rows[0], want) {
+		t.Errorf("latest document %+v, want %+v", docs.Rows[0], want)
+	}
+	if want := []dsr.Value{day(2023, 11, 13), text("Läkarintyg"), code("Sjukpenning"), text("Sjukpenning 2023-11-06 – 2023-11-26"), text("Vårdcentralen Provbacken")}; !reflect.DeepEqual(docs.Rows[1], want) {
+		t.Errorf("medical certificate %+v, want %+v", docs.Rows[1], want)
+	}
+	for i := 1; i < len(docs.Rows); i++ {
+		if docs.Rows[i][0].Date.After(docs.Rows[i-1][0].Date) {
+			t.Errorf("documents are not newest first at row %d", i)
+		}
+	}
+	if ids := recordIDs(t, dir, "case_documents", "received_on DESC, id DESC", asa.PNR); !reflect.DeepEqual(docs.RecordIDs, ids) {
+		t.Errorf("document record ids %v, want %v", docs.RecordIDs, ids)
+	}
+
+	// Her housing allowance is paid monthly: 18 months alone, 12 with the sambo.
+	var paid, n int64
+	for _, row := range section(t, secs, "utbetalningar").Rows {
+		if row[1] == code("Bostadsbidrag") {
+			paid += row[2].Int
+			n++
+		}
+	}
+	if n != 30 || paid != (18*3400+12*1300)*100 {
+		t.Errorf("%d housing allowance payments of %d öre in all, want 30 of 76 800 kr", n, paid)
+	}
+	if n := len(section(t, secs, "parter_andra_arenden").Rows); n != 0 {
+		t.Errorf("%s is a party in %d cases of others, want none", asa.Name, n)
+	}
+
+	secs, err = regs.Sections(ctx, child.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parties := section(t, secs, "parter_andra_arenden")
+	want = [][]dsr.Value{
+		{day(2019, 2, 18), code("Tillfällig föräldrapenning"), text("Barn som vården avser"), text("Vård av dig när du var sjuk 2019-02-11 – 2019-02-13"), text(asa.Name)},
+		{day(2016, 1, 12), code("Föräldrapenning"), text("Barn som föräldrapenningen avser"), text("Föräldrapenning för vård av dig 2016-01-01 – 2016-05-31"), text(asa.Name)},
+		{day(2015, 6, 10), code("Föräldrapenning"), text("Barn som föräldrapenningen avser"), text("Föräldrapenning för vård av dig 2015-06-01 – 2015-12-31"), text(asa.Name)},
+	}
+	if !reflect.DeepEqual(parties.Rows, want) {
+		t.Errorf("the child's cases as a party\n got %+v\nwant %+v", parties.Rows, want)
+	}
+	if ids := recordIDs(t, dir, "case_parties", "case_date DESC, id DESC", child.PNR); !reflect.DeepEqual(parties.RecordIDs, ids) {
+		t.Errorf("party record ids %v, want %v", parties.RecordIDs, ids)
+	}
+	for _, id := range []string{"bostadsbidrag", "handlingar"} {
+		if s := section(t, secs, id); s.Rows == nil || len(s.Rows) != 0 {
+			t.Errorf("the child's %s: %+v, want an empty list", id, s.Rows)
+		}
+	}
+
+	secs, err = regs.Sections(ctx, goran.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = section(t, secs, "handlingar")
+	var types []string
+	for _, row := range docs.Rows {
+		types = append(types, row[1].Text)
+		if row[2] != code("Sjukpenning") || row[3] != text("Sjukpenning från 2025-01-27") {
+			t.Errorf("%s: document %+v, want one of the sick-pay case from 2025-01-27", goran.Name, row)
+		}
+	}
+	if want := []string{"Inkomstuppgift (arbetsgivardeklaration)", "Arbetsgivarintyg", "Läkarintyg", "Ansökan om sjukpenning"}; !slices.Equal(types, want) {
+		t.Errorf("%s's documents %v, want %v", goran.Name, types, want)
+	}
+}
+
+// TestDefaultWithholdingsInTheDemo counts what the catalogue withholds by
+// default from each demo person's extract, the way the extract does: one
+// item per row whose withheld field holds something. Only the two people
+// meant to show it have any, so every other route through the demo is
+// unchanged.
+func TestDefaultWithholdingsInTheDemo(t *testing.T) {
+	ctx := context.Background()
+	dir := mustSeed(t)
+	cat := mustLoad(t, dir)
+	regs := mustOpen(t, dir, cat)
+	want := map[string]map[string]int{
+		"Åsa Testsson":   {"bostadsbidrag/cohabitant_income/osl_28_1": 2},
+		"Filip Testsson": {"parter_andra_arenden/applicant/osl_28_1": 3},
+	}
+	for _, p := range demodata.DemoPeople() {
+		secs, err := regs.SubjectSections(ctx, p.PNR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, sec := range secs {
+			e, _ := cat.Lookup(sec.Register.ID)
+			for _, w := range e.Withhold {
+				col := slices.Index(sec.Fields, w.Field)
+				if col < 0 {
+					t.Fatalf("register %s: the section has no field %s", sec.Register.ID, w.Field)
+				}
+				for _, row := range sec.Rows {
+					if !row[col].IsZero() {
+						got[sec.Register.ID+"/"+w.Field+"/"+string(w.Provision)]++
+					}
+				}
+			}
+		}
+		if len(got) == 0 {
+			got = nil
+		}
+		if !reflect.DeepEqual(got, want[p.Name]) {
+			t.Errorf("%s: withheld by default %v, want %v", p.Name, got, want[p.Name])
+		}
+	}
+}
+
+// TestChangesInTheNewRegisters carries out each kind of change the new
+// registers declare, twice, and checks that a statement never touches
+// another person's record.
+func TestChangesInTheNewRegisters(t *testing.T) {
+	ctx := context.Background()
+	dir := mustSeed(t)
+	regs := mustOpen(t, dir, mustLoad(t, dir))
+	asa, child, goran := demo(t, "sambo"), demo(t, "child"), demo(t, "Samordningsnummer")
+	read := func(p pnr.PNR, id string) dsr.Section {
+		t.Helper()
+		secs, err := regs.Sections(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return section(t, secs, id)
+	}
+	docs, party, housing := read(goran.PNR, "handlingar"), read(child.PNR, "parter_andra_arenden"), read(asa.PNR, "bostadsbidrag")
+	oldest := docs.RecordIDs[len(docs.RecordIDs)-1]
+
+	// Records named with someone else's number are not touched.
+	if err := regs.Apply(ctx, "parter_andra_arenden", asa.PNR, dsr.Op{Kind: dsr.OpErase, Record: party.RecordIDs[0]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := regs.Apply(ctx, "handlingar", asa.PNR, dsr.Op{Kind: dsr.OpErase, Record: oldest}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(read(child.PNR, "parter_andra_arenden").Rows); n != len(party.Rows) {
+		t.Errorf("erasing with the guardian's number erased the child's record: %d rows left of %d", n, len(party.Rows))
+	}
+
+	for round := range 2 {
+		for _, c := range []struct {
+			register string
+			p        pnr.PNR
+			op       dsr.Op
+		}{
+			{"handlingar", goran.PNR, dsr.Op{Kind: dsr.OpErase, Record: oldest}},
+			{"parter_andra_arenden", child.PNR, dsr.Op{Kind: dsr.OpRestrict, Record: party.RecordIDs[0], Ground: "18.1.a", Today: "2026-11-23"}},
+			{"bostadsbidrag", asa.PNR, dsr.Op{Kind: dsr.OpRestrict, Record: housing.RecordIDs[2], Ground: "18.1.a", Today: "2026-11-23"}},
+			{"bostadsbidrag", asa.PNR, dsr.Op{Kind: dsr.OpUnrestrict, Record: housing.RecordIDs[2]}},
+			{"bostadsbidrag", asa.PNR, dsr.Op{Kind: dsr.OpAnnotate, Record: housing.RecordIDs[0], Text: "Min sambo flyttade in först i september 2021.", Key: "item-7", Today: "2026-11-23"}},
+		} {
+			if err := regs.Apply(ctx, c.register, c.p, c.op); err != nil {
+				t.Fatalf("round %d: %s %s: %v", round+1, c.register, c.op.Kind, err)
+			}
+		}
+	}
+	if d := read(goran.PNR, "handlingar"); len(d.Rows) != len(docs.Rows)-1 || slices.Contains(d.RecordIDs, oldest) {
+		t.Errorf("the erased document is still there: %v", d.RecordIDs)
+	}
+	if p := read(child.PNR, "parter_andra_arenden"); !slices.Equal(p.Restricted, []bool{true, false, false}) {
+		t.Errorf("restricted = %v, want the VAB case only", p.Restricted)
+	}
+	h := read(asa.PNR, "bostadsbidrag")
+	if slices.Contains(h.Restricted, true) {
+		t.Errorf("restricted = %v after the restriction was lifted", h.Restricted)
+	}
+	if len(h.Statements) != 1 || h.Statements[0] != (dsr.Statement{RecordID: housing.RecordIDs[0], Text: "Min sambo flyttade in först i september 2021.", On: "2026-11-23"}) {
+		t.Errorf("statements = %+v, want the one statement, attached once", h.Statements)
 	}
 }

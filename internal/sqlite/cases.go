@@ -62,7 +62,11 @@ func scanCase(s scanner) (*dsr.Case, error) {
 //
 // A non-empty requestKey makes the call idempotent: when a case with that
 // key exists, c is filled with it, nothing is written and created is false.
-func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent) (created bool, err error) {
+//
+// Documents that came with the request (the scanned letter, a phone note, a
+// mandate) are filed with the case in the same transaction, so that a
+// crash keeps both or neither.
+func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent, files ...*dsr.Attachment) (created bool, err error) {
 	kinds, err := json.Marshal(c.Kinds)
 	if err != nil {
 		return false, fmt.Errorf("encode kinds: %w", err)
@@ -128,6 +132,12 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 		// What the workflow changes is written as every change writes it.
 		if err := db.saveCase(ctx, tx, c); err != nil {
 			return err
+		}
+		for _, a := range files {
+			a.CaseID = c.ID
+			if err := db.insertAttachment(ctx, tx, a); err != nil {
+				return err
+			}
 		}
 		ev.Detail = "number=" + c.Number + " " + ev.Detail
 		return db.appendAudit(ctx, tx, ev)
@@ -200,6 +210,10 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 	if err != nil {
 		return fmt.Errorf("encode sign-off: %w", err)
 	}
+	change, err := json.Marshal(c.Change)
+	if err != nil {
+		return fmt.Errorf("encode change request: %w", err)
+	}
 	flags := []byte("[]")
 	if len(c.Flags) > 0 {
 		if flags, err = json.Marshal(c.Flags); err != nil {
@@ -208,11 +222,11 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, due_on = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
 		open = ?, due_effective = ?, assigned_to = ?, outcome = ?, outcome_reasons = ?, decided_on = ?, signoff = ?, signoff_state = ?,
-		waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ? WHERE id = ?`,
+		waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ?, change_request = ? WHERE id = ?`,
 		c.Status, dsr.FormatDate(c.DueOn), dateOrNull(c.ExtendedDueOn), c.ExtensionReason, fmtTime(c.UpdatedAt),
 		!c.Status.Answered(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn),
 		string(signoff), c.SignOff.State, c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, string(flags), dateOrNull(c.AnsweredOn),
-		c.Stage(c.UpdatedAt), c.ID); err != nil {
+		c.Stage(c.UpdatedAt), string(change), c.ID); err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
 	}
 	return nil
@@ -255,7 +269,8 @@ func findCase(ctx context.Context, tx *sql.Tx, id string) (*dsr.Case, error) {
 // ListCases returns a page of cases in deadline order, the most urgent
 // first (a closed queue the latest first), and how many the list holds.
 // A queue is read from an index in that order and paged by position, so a
-// page deep in a million cases costs what the first does.
+// page deep in a million cases costs what the first does; its total comes
+// from the counts the triggers keep (stats.go), not from counting rows.
 func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
@@ -263,33 +278,13 @@ func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, er
 	if f.Queue == "" {
 		return db.listByStatus(ctx, f)
 	}
-	today := dsr.FormatDate(dsr.Day(f.Today))
-	where, args := `open = 1`, []any{}
-	order, after := `due_effective, number`, `(due_effective, number) > (?, ?)`
-	switch f.Queue {
-	case dsr.QueueDueSoon:
-		where, args = `open = 1 AND due_effective >= ? AND due_effective <= ?`, []any{today, dsr.FormatDate(dsr.Day(f.Today).AddDate(0, 0, dsr.DueSoonDays))}
-	case dsr.QueueOverdue:
-		where, args = `open = 1 AND due_effective < ?`, []any{today}
-	case dsr.QueueMine:
-		where, args = `assigned_to = ? AND open = 1`, []any{f.Assignee}
-	case dsr.QueueUnassigned:
-		where, args = `assigned_to = '' AND open = 1`, []any{}
-	case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting:
-		where, args = `stage = ? AND open = 1`, []any{f.Queue.Stage()}
-	case dsr.QueueClosed:
-		where = `open = 0`
-		order, after = `due_effective DESC, number DESC`, `(due_effective, number) < (?, ?)`
-	}
 	var page dsr.CasePage
-	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+where, args...).Scan(&page.Total); err != nil {
-		return page, fmt.Errorf("count %s: %w", f.Queue, err)
+	var err error
+	if page.Total, err = db.queueTotal(ctx, f); err != nil {
+		return page, err
 	}
-	q, qargs := `SELECT `+caseColumns+` FROM cases WHERE `+where, append([]any{}, args...)
-	if !f.Cursor.IsZero() {
-		q, qargs = q+` AND `+after, append(qargs, f.Cursor.Due, f.Cursor.Number)
-	}
-	rows, err := db.r.QueryContext(ctx, q+` ORDER BY `+order+` LIMIT ?`, append(qargs, f.Limit+1)...)
+	q, qargs := queueQuery(f)
+	rows, err := db.r.QueryContext(ctx, q, qargs...)
 	if err != nil {
 		return page, fmt.Errorf("list %s: %w", f.Queue, err)
 	}
@@ -310,6 +305,36 @@ func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, er
 		page.Next = dsr.Cursor{Due: dsr.FormatDate(last.EffectiveDue()), Number: last.Number}
 	}
 	return page, nil
+}
+
+// queueQuery is the query of one page of a queue (one case more than the
+// page holds, to tell whether another page follows) and its arguments.
+func queueQuery(f dsr.CaseFilter) (string, []any) {
+	today := dsr.FormatDate(dsr.Day(f.Today))
+	where, args := `open = 1`, []any{}
+	order, after := `due_effective, number`, `(due_effective, number) > (?, ?)`
+	switch f.Queue {
+	case dsr.QueueDueSoon:
+		where, args = `open = 1 AND due_effective >= ? AND due_effective <= ?`, []any{today, dsr.FormatDate(dsr.Day(f.Today).AddDate(0, 0, dsr.DueSoonDays))}
+	case dsr.QueueOverdue:
+		where, args = `open = 1 AND due_effective < ?`, []any{today}
+	case dsr.QueueMine:
+		where, args = `assigned_to = ? AND open = 1`, []any{f.Assignee}
+	case dsr.QueueUnassigned:
+		where, args = `assigned_to = '' AND open = 1`, []any{}
+	case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting:
+		// stage <> '' says nothing new, but it lets SQLite see that the
+		// partial index cases_stage holds every case the queue lists.
+		where, args = `stage = ? AND stage <> '' AND open = 1`, []any{f.Queue.Stage()}
+	case dsr.QueueClosed:
+		where = `open = 0`
+		order, after = `due_effective DESC, number DESC`, `(due_effective, number) < (?, ?)`
+	}
+	q, qargs := `SELECT `+caseColumns+` FROM cases WHERE `+where, append([]any{}, args...)
+	if !f.Cursor.IsZero() {
+		q, qargs = q+` AND `+after, append(qargs, f.Cursor.Due, f.Cursor.Number)
+	}
+	return q + ` ORDER BY ` + order + ` LIMIT ?`, append(qargs, f.Limit+1)
 }
 
 // listByStatus is the first API's listing: by status, paged by offset.

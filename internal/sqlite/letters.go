@@ -80,6 +80,9 @@ func (db *DB) CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decid
 		if err != nil {
 			return err
 		}
+		if err := db.saveCase(ctx, tx, c); err != nil {
+			return err
+		}
 		now := fmtTime(db.now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO letters (id, case_id, purpose, addressee_kind, addressee_name, addressee_ref,
 			unique_key, subject_line, status, message_id, pdf, pages, sha256, address_lines, postcode, country, created_at, updated_at)

@@ -211,3 +211,82 @@ func TestRowsOnlyForTheOpenedCatalogue(t *testing.T) {
 		t.Errorf("changed query: error %v", err)
 	}
 }
+
+// TestEveryQueryRunsForEveryDemoPerson runs every register of the default
+// catalogue for every demo person: one record id per row, one value per
+// column, and an empty list, never nil, where the register holds nothing.
+func TestEveryQueryRunsForEveryDemoPerson(t *testing.T) {
+	ctx := context.Background()
+	src, cat := mustOpen(t, mustSeed(t))
+	defaults, err := catalogue.Parse("default", catalogue.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cat, defaults) {
+		t.Fatal("the seeded registers.json is not the default catalogue")
+	}
+	held := map[string]int{}
+	for _, p := range demodata.DemoPeople() {
+		for _, e := range cat.Registers {
+			ids, rows, err := src.Rows(ctx, e, p.PNR)
+			if err != nil {
+				t.Fatalf("%s, register %s: %v", p.Name, e.ID, err)
+			}
+			if ids == nil || rows == nil || len(ids) != len(rows) {
+				t.Fatalf("%s, register %s: %d ids for %d rows", p.Name, e.ID, len(ids), len(rows))
+			}
+			for i, row := range rows {
+				if len(row) != len(e.Columns) || ids[i] == "" {
+					t.Fatalf("%s, register %s: row %d has %d values and id %q", p.Name, e.ID, i+1, len(row), ids[i])
+				}
+			}
+			held[e.ID] += len(rows)
+		}
+	}
+	for _, e := range cat.Registers {
+		if held[e.ID] == 0 {
+			t.Errorf("register %s holds nothing on any demo person", e.ID)
+		}
+	}
+}
+
+// TestNewRegistersAreTyped: the housing allowance, document and party
+// registers type their values by the catalogue's formats, and a value the
+// register does not have (no co-habitant, nothing paid) is empty.
+func TestNewRegistersAreTyped(t *testing.T) {
+	ctx := context.Background()
+	src, cat := mustOpen(t, mustSeed(t))
+	asa, child := demo(t, "sambo"), demo(t, "child")
+
+	ids, rows, err := src.Rows(ctx, entry(t, cat, "bostadsbidrag"), asa.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || len(ids) != 3 || ids[0] == ids[1] {
+		t.Fatalf("housing allowance: ids %v, rows %+v", ids, rows)
+	}
+	final := []dsr.Value{day(2022, 11, 21), day(2021, 1, 1), day(2021, 12, 31), {}, dsr.AmountValue(23_640_000), dsr.AmountValue(32_580_000), dsr.TextValue("Slutligt bostadsbidrag för 2021: återbetalning 2 400 kr")}
+	if !reflect.DeepEqual(rows[0], final) {
+		t.Errorf("final decision %+v, want %+v", rows[0], final)
+	}
+	if alone := rows[2][5]; !alone.IsZero() {
+		t.Errorf("the co-habitant's income while living alone is %+v, want empty", alone)
+	}
+
+	_, rows, err = src.Rows(ctx, entry(t, cat, "handlingar"), asa.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rows[len(rows)-1]
+	if want := []dsr.Value{day(2015, 5, 28), dsr.TextValue("Ansökan om föräldrapenning"), dsr.CodeValue("Föräldrapenning"), dsr.TextValue("Föräldrapenning 2015-06-01 – 2015-12-31"), dsr.TextValue("Du (Mina sidor)")}; !reflect.DeepEqual(last, want) {
+		t.Errorf("oldest document %+v, want %+v", last, want)
+	}
+
+	_, rows, err = src.Rows(ctx, entry(t, cat, "parter_andra_arenden"), child.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0][0] != day(2019, 2, 18) || rows[0][1] != dsr.CodeValue("Tillfällig föräldrapenning") || rows[0][4] != dsr.TextValue("Åsa Testsson") {
+		t.Errorf("the child's cases as a party %+v", rows)
+	}
+}

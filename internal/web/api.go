@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,6 +29,19 @@ type caseJSON struct {
 	DaysLeft      int        `json:"days_left"`
 	Overdue       bool       `json:"overdue"`
 	AssignedTo    string     `json:"assigned_to"`
+	SubjectName   string     `json:"subject_name"`
+	// How the case ends, and what it waits for.
+	Outcome        dsr.CaseOutcome `json:"outcome"`
+	OutcomeReasons string          `json:"outcome_reasons,omitempty"`
+	DecidedOn      *string         `json:"decided_on"`
+	AnsweredOn     *string         `json:"answered_on"`
+	SignOff        signOffJSON     `json:"signoff"`
+	Waiting        dsr.Waiting     `json:"waiting"`
+	Flags          []dsr.Flag      `json:"flags"`
+	Stage          dsr.Stage       `json:"stage"`
+	// The period asked for, when the request is limited to one.
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
 	// What a request to change data asks for, when it does.
 	Scope     []string     `json:"scope,omitempty"`
 	Changes   []dsr.Change `json:"changes,omitempty"`
@@ -35,17 +49,37 @@ type caseJSON struct {
 	Grounds   []string     `json:"grounds,omitempty"`
 }
 
+// signOffJSON is the API shape of the DPO's sign-off.
+type signOffJSON struct {
+	Required bool             `json:"required"`
+	State    dsr.SignOffState `json:"state"`
+	By       string           `json:"by,omitempty"`
+	Comment  string           `json:"comment,omitempty"`
+}
+
 func (s *Server) caseJSON(c *dsr.Case) caseJSON {
 	now := s.now()
 	out := caseJSON{ID: c.ID, Number: c.Number, Kinds: c.Kinds, Status: c.Status, Channel: string(c.Channel),
 		ReceivedOn: dsr.FormatDate(c.ReceivedOn), TargetOn: dsr.FormatDate(c.TargetOn), DueOn: dsr.FormatDate(c.DueOn),
-		DaysLeft: c.DaysLeft(now), Overdue: c.Overdue(now), AssignedTo: c.AssignedTo,
-		Scope: c.Change.Scope, Changes: c.Change.Changes, Statement: c.Change.Statement, Grounds: c.Change.Grounds}
-	if c.ExtendedDueOn != nil {
-		d := dsr.FormatDate(*c.ExtendedDueOn)
-		out.ExtendedDueOn = &d
+		DaysLeft: c.DaysLeft(now), Overdue: c.Overdue(now), AssignedTo: c.AssignedTo, SubjectName: c.SubjectName,
+		Outcome: c.Outcome, OutcomeReasons: c.OutcomeReasons, DecidedOn: optDate(c.DecidedOn), AnsweredOn: optDate(c.AnsweredOn),
+		SignOff: signOffJSON{Required: c.SignOff.Required, State: c.SignOff.State, By: c.SignOff.By, Comment: c.SignOff.Comment},
+		Waiting: c.Waiting, Flags: c.Flags, Stage: c.Stage(now), From: c.Change.From, To: c.Change.To,
+		ExtendedDueOn: optDate(c.ExtendedDueOn),
+		Scope:         c.Change.Scope, Changes: c.Change.Changes, Statement: c.Change.Statement, Grounds: c.Change.Grounds}
+	if out.Flags == nil {
+		out.Flags = []dsr.Flag{}
 	}
 	return out
+}
+
+// optDate writes an optional date for the API: null when there is none.
+func optDate(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	d := dsr.FormatDate(*t)
+	return &d
 }
 
 // bindJSON decodes a JSON body strictly into v.
@@ -176,7 +210,7 @@ func (s *Server) apiExtendCase(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cs, err := s.cases.Extend(c.Request.Context(), c.Param("id"), body.Reason, staffActor(c))
+	cs, err := s.delivery.Extend(c.Request.Context(), c.Param("id"), body.Reason, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -194,7 +228,7 @@ func (s *Server) apiAssemble(c *gin.Context) {
 	if regs == nil {
 		regs = []dsr.RegisterCount{}
 	}
-	c.JSON(http.StatusOK, gin.H{"registers": regs, "pages": sum.Pages, "sha256": sum.SHA256})
+	c.JSON(http.StatusOK, gin.H{"registers": regs, "pages": sum.Pages, "sha256": sum.SHA256, "withheld": sum.Withheld, "no_data": sum.NoData})
 }
 
 func (s *Server) apiSend(c *gin.Context) {
@@ -310,9 +344,10 @@ func (s *Server) apiExecute(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// letterPDF serves the answer of a case: the extract or the decision letter.
+// letterPDF serves the letter that answers a case, or will: the decision,
+// the extract, or the decision on a request to change data.
 func (s *Server) letterPDF(c *gin.Context) {
-	pdf, err := s.changes.Letter(c.Request.Context(), c.Param("id"), staffActor(c))
+	pdf, err := s.delivery.Preview(c.Request.Context(), c.Param("id"), staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return

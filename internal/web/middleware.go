@@ -77,7 +77,11 @@ func (s *Server) crossOrigin() gin.HandlerFunc {
 
 // limitBody bounds the size of every request body.
 func (s *Server) limitBody(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBody)
+	limit := s.cfg.MaxBody
+	if uploadRoutes[c.FullPath()] {
+		limit = maxUpload
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 

@@ -19,6 +19,7 @@ import (
 	"dsrdesk/internal/changes"
 	"dsrdesk/internal/delivery"
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/extract"
 	"dsrdesk/internal/forms"
 	"dsrdesk/internal/pnr"
 	assets "dsrdesk/web"
@@ -39,7 +40,15 @@ type Cases interface {
 	Get(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
 	List(ctx context.Context, q casework.ListQuery, actor dsr.Actor) (dsr.CasePage, error)
 	Assign(ctx context.Context, id, officer string, actor dsr.Actor) (*dsr.Case, error)
-	Extend(ctx context.Context, id, reason string, actor dsr.Actor) (*dsr.Case, error)
+	Outcome(ctx context.Context, id string, o dsr.CaseOutcome, reasons string, actor dsr.Actor) (*dsr.Case, error)
+	SignOff(ctx context.Context, id, decision, comment string, actor dsr.Actor) (*dsr.Case, error)
+	Resubmit(ctx context.Context, id string, actor dsr.Actor) (*dsr.Case, error)
+	Resume(ctx context.Context, id, note string, actor dsr.Actor) (*dsr.Case, error)
+	SetScope(ctx context.Context, id string, sc casework.Scope, actor dsr.Actor) (*dsr.Case, error)
+	Search(ctx context.Context, query string, actor dsr.Actor) ([]*dsr.Case, error)
+	Attach(ctx context.Context, id string, f casework.File, actor dsr.Actor) (*dsr.Attachment, error)
+	Attachment(ctx context.Context, id, attachmentID string, actor dsr.Actor) (*dsr.Attachment, error)
+	AddNote(ctx context.Context, id, body string, actor dsr.Actor) (*dsr.Note, error)
 	Receipt(ctx context.Context, id string, subject pnr.PNR, actor dsr.Actor) (*dsr.Case, error)
 	Overview(ctx context.Context, id string, actor dsr.Actor) (*casework.Overview, error)
 }
@@ -48,6 +57,9 @@ type Cases interface {
 type Extracts interface {
 	Assemble(ctx context.Context, caseID string, actor dsr.Actor) (dsr.ExtractSummary, error)
 	PDF(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, dsr.ExtractSummary, error)
+	Review(ctx context.Context, caseID string, actor dsr.Actor) (*extract.Review, error)
+	Withhold(ctx context.Context, caseID string, w extract.Withholding, actor dsr.Actor) (dsr.ExtractSummary, error)
+	Disclose(ctx context.Context, caseID, id string, actor dsr.Actor) (dsr.ExtractSummary, error)
 }
 
 // Changes evaluates, decides and executes requests to change data.
@@ -57,7 +69,6 @@ type Changes interface {
 	Override(ctx context.Context, caseID, itemID string, outcome dsr.Outcome, reason string, actor dsr.Actor) (*dsr.Item, error)
 	AddItem(ctx context.Context, caseID string, n changes.NewItem, actor dsr.Actor) (*dsr.Item, error)
 	Execute(ctx context.Context, caseID string, actor dsr.Actor) (changes.Execution, error)
-	Letter(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error)
 	AnnounceLift(ctx context.Context, caseID, reason string, actor dsr.Actor) (*dsr.Letter, error)
 	Lift(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Item, error)
 	Own(ctx context.Context, p pnr.PNR, actor dsr.Actor) ([]changes.OwnRegister, error)
@@ -67,6 +78,10 @@ type Changes interface {
 type Delivery interface {
 	SendAnswer(ctx context.Context, caseID string, actor dsr.Actor) (delivery.Result, error)
 	SendNotice(ctx context.Context, caseID string, p dsr.Purpose, actor dsr.Actor) (delivery.Result, error)
+	Extend(ctx context.Context, caseID, reason string, actor dsr.Actor) (*dsr.Case, error)
+	AskIdentity(ctx context.Context, caseID, reason string, actor dsr.Actor) (*dsr.Case, error)
+	SendReceipt(ctx context.Context, caseID string, actor dsr.Actor) (delivery.Result, error)
+	Preview(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error)
 }
 
 // Print makes and exports print batches.
@@ -74,6 +89,27 @@ type Print interface {
 	Create(ctx context.Context, route dsr.PrintRoute, actor dsr.Actor) (*dsr.PrintBatch, error)
 	Export(ctx context.Context, id string, w io.Writer, actor dsr.Actor) error
 	Overview(ctx context.Context, actor dsr.Actor) (queued, protected int, batches []dsr.PrintBatch, err error)
+}
+
+// Accounts is what the administration pages do with staff accounts and
+// their API tokens.
+type Accounts interface {
+	Users(ctx context.Context, actor dsr.Actor) ([]dsr.User, error)
+	User(ctx context.Context, id string, actor dsr.Actor) (*dsr.User, error)
+	AddUser(ctx context.Context, email, name string, role dsr.Role, password string, actor dsr.Actor) (*dsr.User, error)
+	ChangeRole(ctx context.Context, id string, role dsr.Role, actor dsr.Actor) (*dsr.User, error)
+	Disable(ctx context.Context, id string, actor dsr.Actor) (*dsr.User, error)
+	Enable(ctx context.Context, id string, actor dsr.Actor) (*dsr.User, error)
+	Tokens(ctx context.Context, userID string, actor dsr.Actor) ([]dsr.APIToken, error)
+	IssueToken(ctx context.Context, userID string, actor dsr.Actor) (string, *dsr.APIToken, error)
+	RevokeToken(ctx context.Context, id string, actor dsr.Actor) (*dsr.APIToken, error)
+}
+
+// AdminSettings reads and changes the settings in force, for the
+// administrator's settings page.
+type AdminSettings interface {
+	Read(ctx context.Context, actor dsr.Actor) (dsr.Settings, error)
+	Save(ctx context.Context, s dsr.Settings, actor dsr.Actor) (dsr.Settings, error)
 }
 
 // Identity is a person offered by the demo e-ID sign-in.
@@ -111,6 +147,13 @@ type Server struct {
 	forms    map[string]*forms.Form
 	texts    map[string]dsr.Text
 	pages    map[string]map[string]*template.Template // language → page → template
+
+	// accounts and adminSettings serve the administration pages.
+	accounts      Accounts
+	adminSettings AdminSettings
+
+	// stats serves the dashboard, the statistics and the due-date warnings.
+	stats Stats
 }
 
 // Services bundles what the server calls.
@@ -122,11 +165,19 @@ type Services struct {
 	Delivery Delivery
 	Print    Print
 	Forms    map[string]*forms.Form
+
+	// Accounts and AdminSettings serve the administration pages.
+	Accounts      Accounts
+	AdminSettings AdminSettings
+
+	// Stats serves the dashboard, the statistics and the due-date warnings.
+	Stats Stats
 }
 
 // pageNames lists every page; a page whose template is missing or broken
 // fails start-up rather than the first request.
-var pageNames = []string{"start", "eid", "form", "receipt", "login", "cases", "case", "print", "error"}
+var pageNames = []string{"start", "eid", "form", "receipt", "login", "cases", "case", "review", "intake", "print", "error",
+	"admin_users", "admin_tokens", "admin_settings", "dashboard", "stats"}
 
 // New builds the server, parsing every page template once.
 func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*Server, error) {
@@ -135,6 +186,8 @@ func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*S
 	}
 	s := &Server{cfg: cfg, log: log, now: now, auth: svc.Auth, cases: svc.Cases, extracts: svc.Extracts, changes: svc.Changes,
 		delivery: svc.Delivery, print: svc.Print, forms: svc.Forms, pages: map[string]map[string]*template.Template{}}
+	s.accounts, s.adminSettings = svc.Accounts, svc.AdminSettings
+	s.stats = svc.Stats
 	b, err := fs.ReadFile(assets.FS, "i18n.json")
 	if err != nil {
 		return nil, fmt.Errorf("read texts: %w", err)

@@ -9,6 +9,7 @@ import (
 	"dsrdesk/internal/casework"
 	"dsrdesk/internal/changes"
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/stats"
 )
 
 func (s *Server) loginPage(c *gin.Context) {
@@ -27,6 +28,10 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	s.setSession(c, token)
+	if dsr.Can(dsr.StaffActor(u), dsr.PermManageUsers) {
+		c.Redirect(http.StatusSeeOther, "/admin/users")
+		return
+	}
 	if a := dsr.StaffActor(u); dsr.Can(a, dsr.PermPrintOrdinary) && !dsr.Can(a, dsr.PermReadCases) {
 		c.Redirect(http.StatusSeeOther, "/staff/print")
 		return
@@ -54,6 +59,10 @@ type (
 		Queue   dsr.Queue
 		Queues  []dsr.Queue
 		Next    string // the cursor of the next page; "" on the last
+		// Warnings are the open cases due in 1, 3 and 7 days (dashboard.go);
+		// nil when there are none.
+		Warnings []stats.Warning
+		Searched bool // the page shows search results, not a queue
 	}
 	casePage struct {
 		O           *casework.Overview
@@ -69,6 +78,15 @@ type (
 		Restricted  int         // items whose restriction is in force
 		LiftNotice  *dsr.Letter // the notice that a restriction will be lifted, once written
 		CanLift     bool
+		// The case desk.
+		CaseOutcomes []dsr.CaseOutcome
+		CanDecide    bool // record an outcome, withhold data
+		CanSignOff   bool // the DPO, while a letter waits
+		Letter       bool // there is a letter to preview
+		InScope      map[string]bool
+		Audit        []auditRow
+		Notes        []noteRow
+		FilePurposes []dsr.AttachmentPurpose
 	}
 	outcomeCount struct {
 		Outcome dsr.Outcome
@@ -102,8 +120,13 @@ func (s *Server) casesPage(c *gin.Context) {
 	for _, cs := range page.Cases {
 		rows = append(rows, caseRow{Case: cs, Due: cs.EffectiveDue(), DaysLeft: cs.DaysLeft(now), Overdue: cs.Overdue(now)})
 	}
+	warnings, err := s.caseListWarnings(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, http.StatusOK, "cases", s.text("cases_title", langOf(c)), casesPage{Cases: rows, Total: page.Total, Overdue: overdue.Total,
-		Queue: dsr.Queue(queue), Queues: dsr.Queues, Next: page.Next.String()})
+		Queue: dsr.Queue(queue), Queues: dsr.Queues, Next: page.Next.String(), Warnings: warnings})
 }
 
 func (s *Server) assignPage(c *gin.Context) {
@@ -140,6 +163,16 @@ func (s *Server) casePage(c *gin.Context) {
 		}
 	}
 	p.CanLift = p.Restricted > 0 && o.Can(dsr.ActLift) && dsr.Can(staffActor(c), dsr.PermDecide)
+	p.CaseOutcomes = dsr.CaseOutcomes
+	p.CanDecide = dsr.Can(staffActor(c), dsr.PermDecide) && o.Can(dsr.ActOutcome)
+	p.CanSignOff = dsr.Can(staffActor(c), dsr.PermSignOff) && o.Can(dsr.ActSignOff)
+	p.Letter = o.Case.Outcome.Letter() || p.Executed
+	p.Audit, p.Notes = s.auditRows(o, langOf(c)), s.noteRows(o, langOf(c))
+	p.FilePurposes = []dsr.AttachmentPurpose{dsr.AttachMandate, dsr.AttachIdentity, dsr.AttachRequest, dsr.AttachPhoneNote}
+	p.InScope = map[string]bool{}
+	for _, r := range o.Case.Change.Scope {
+		p.InScope[r] = true
+	}
 	for _, out := range dsr.Outcomes {
 		if counts[out] > 0 {
 			p.Tally = append(p.Tally, outcomeCount{out, counts[out]})
@@ -165,7 +198,7 @@ func (s *Server) sendPage(c *gin.Context) {
 }
 
 func (s *Server) extendPage(c *gin.Context) {
-	if _, err := s.cases.Extend(c.Request.Context(), c.Param("id"), c.PostForm("reason"), staffActor(c)); err != nil {
+	if _, err := s.delivery.Extend(c.Request.Context(), c.Param("id"), c.PostForm("reason"), staffActor(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
