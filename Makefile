@@ -56,6 +56,8 @@ bench:
 	$(GO) test -run '^$$' -bench ExtractLongHistory -benchtime 5x ./internal/app/
 	$(GO) test -run '^$$' -bench APICreateCase -benchtime 3000x ./internal/app/
 	$(GO) test -run '^$$' -bench EraseLongHistory -benchtime 3x ./internal/app/
+	# Seeds a million cases once (about a minute), kept in the temp dir by schema version.
+	$(GO) test -run '^$$' -bench DeskMillion -benchtime 200x -timeout 60m ./internal/app/
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/pdf/ ./internal/documents/ ./internal/registers/ ./internal/demodata/ ./internal/printzip/
 
 clean:

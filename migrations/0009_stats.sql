@@ -74,7 +74,8 @@ BEGIN
 END;
 
 -- An update takes the case's old contribution away (before) and adds its
--- new one (after), only when a column the counts read changes.
+-- new one (after), only when a column the counts read changes (the
+-- deadline in force matters to the statistics only once answered).
 CREATE TRIGGER cases_counts_before_update BEFORE UPDATE ON cases
 WHEN OLD.open IS NOT NEW.open OR OLD.status IS NOT NEW.status OR OLD.due_effective IS NOT NEW.due_effective
     OR OLD.assigned_to IS NOT NEW.assigned_to OR OLD.stage IS NOT NEW.stage
@@ -94,7 +95,8 @@ END;
 CREATE TRIGGER cases_stats_before_update BEFORE UPDATE ON cases
 WHEN OLD.received_on IS NOT NEW.received_on OR OLD.channel IS NOT NEW.channel OR OLD.kinds IS NOT NEW.kinds
     OR OLD.extended_due_on IS NOT NEW.extended_due_on OR OLD.answered_on IS NOT NEW.answered_on
-    OR OLD.due_effective IS NOT NEW.due_effective OR OLD.outcome IS NOT NEW.outcome OR OLD.decided_on IS NOT NEW.decided_on
+    OR OLD.due_effective IS NOT NEW.due_effective AND coalesce(OLD.answered_on, NEW.answered_on) IS NOT NULL
+    OR OLD.outcome IS NOT NEW.outcome OR OLD.decided_on IS NOT NEW.decided_on
 BEGIN
     INSERT INTO stats_month (month, metric, key, n) SELECT month, metric, key, -1 FROM stats_facts WHERE id = OLD.id
         ON CONFLICT (month, metric, key) DO UPDATE SET n = n - 1;
@@ -103,7 +105,8 @@ END;
 CREATE TRIGGER cases_stats_after_update AFTER UPDATE ON cases
 WHEN OLD.received_on IS NOT NEW.received_on OR OLD.channel IS NOT NEW.channel OR OLD.kinds IS NOT NEW.kinds
     OR OLD.extended_due_on IS NOT NEW.extended_due_on OR OLD.answered_on IS NOT NEW.answered_on
-    OR OLD.due_effective IS NOT NEW.due_effective OR OLD.outcome IS NOT NEW.outcome OR OLD.decided_on IS NOT NEW.decided_on
+    OR OLD.due_effective IS NOT NEW.due_effective AND coalesce(OLD.answered_on, NEW.answered_on) IS NOT NULL
+    OR OLD.outcome IS NOT NEW.outcome OR OLD.decided_on IS NOT NEW.decided_on
 BEGIN
     INSERT INTO stats_month (month, metric, key, n) SELECT month, metric, key, 1 FROM stats_facts WHERE id = NEW.id
         ON CONFLICT (month, metric, key) DO UPDATE SET n = n + 1;

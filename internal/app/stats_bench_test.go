@@ -7,10 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,15 +32,17 @@ const benchDataVersion = 1
 
 // millionStore returns a data folder holding the demo data and a million
 // synthetic cases. Seeding takes about a minute, so the folder is kept in
-// the temporary directory, under a name that holds the schema version and
-// benchDataVersion, and made again only when either changes.
+// the temporary directory, under a name that holds the schema version, the
+// demo data's version and benchDataVersion, and made again only when one
+// of them changes.
 func millionStore(b *testing.B) string {
 	b.Helper()
 	names, err := fs.Glob(migrations.FS, "*.sql")
 	if err != nil {
 		b.Fatal(err)
 	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("dsrdesk-bench-%d-schema%d-data%d", millionCases, len(names), benchDataVersion))
+	demo := "demo" + strings.TrimPrefix(demoVersion, "demo data version ")
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("dsrdesk-bench-%d-schema%d-%s-data%d", millionCases, len(names), demo, benchDataVersion))
 	done := filepath.Join(dir, ".complete")
 	if _, err := os.Stat(done); err == nil {
 		return dir
@@ -134,7 +138,8 @@ func BenchmarkDeskMillion(b *testing.B) {
 	}
 	e.app = a
 	b.Cleanup(func() { a.Close() })
-	srv := newServer(b, a)
+	srv := httptest.NewServer(a.Handler)
+	b.Cleanup(srv.Close)
 	e.srv = srv
 	users := DemoUsers()
 	officer, err := a.Auth.CreateToken(context.Background(), users[0].Email, dsr.SystemActor)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"dsrdesk/internal/deadline"
 	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/pnr"
@@ -93,8 +94,13 @@ func TestStatsPagesAndAPI(t *testing.T) {
 	if _, page := e.get(officer, "/staff/cases"); strings.Contains(page, `id="nav-dashboard"`) {
 		t.Error("an officer's navigation links the dashboard")
 	}
-	if resp, _ := e.get(dpo, "/staff/stats?year=20x6"); resp.StatusCode != http.StatusBadRequest {
+	if resp, page := e.get(dpo, "/staff/stats?year=20x6"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "Året ska skrivas ÅÅÅÅ, från 2018 till 2026.") {
 		t.Errorf("a bad year on the page: %d", resp.StatusCode)
+	}
+	e.get(dpo, "/lang/en?next=/staff/dashboard")
+	if _, page := e.get(dpo, "/staff/dashboard"); !strings.Contains(page, "Dashboard and statistics") || !strings.Contains(page, "Due tomorrow") ||
+		!strings.Contains(page, "Share answered on time by month") || !strings.Contains(page, "Nov 2026") {
+		t.Error("the dashboard in English is not")
 	}
 
 	var js statsResp
@@ -353,5 +359,41 @@ func TestBrowserDashboard(t *testing.T) {
 	b.do("on to the yearly statistics", chromedp.Click(chromedp.CSS("#to-stats")), chromedp.WaitVisible(chromedp.CSS("#csv")))
 	if h := b.text("h1"); h != "Statistik 2026" {
 		t.Errorf("yearly page heading %q", h)
+	}
+}
+
+// TestBulkPeopleAreFictional: every synthetic person has a valid identity
+// number in the test serials that is no demo person's, and a made-up name.
+func TestBulkPeopleAreFictional(t *testing.T) {
+	t.Parallel()
+	h, err := pnr.NewHasher(make([]byte, pnr.MinKeyLen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newBulkGen(testNow, deadline.Calendar{}, h, nil, 1)
+	demo := map[pnr.PNR]string{}
+	for _, p := range demodata.DemoPeople() {
+		demo[p.PNR] = p.Name
+	}
+	skipped := 0
+	for k := range bulkPeople {
+		p, name := g.person(k)
+		if !p.Valid() || p.IsCoordination() || p[8:10] != "98" || p[:4] < "1925" || p[:4] > "2008" {
+			t.Fatalf("synthetic person %d has %s", k, p.Display())
+		}
+		if _, ok := demo[p]; ok {
+			t.Fatalf("synthetic person %d is the demo person %s", k, demo[p])
+		}
+		for _, n := range demo {
+			if name == n {
+				t.Fatalf("synthetic person %d is named like a demo person", k)
+			}
+		}
+		if want := pnr.Complete(bulkBorn.AddDate(0, 0, k/10).Format("20060102") + strconv.Itoa(980+k%10)); p != want {
+			skipped++
+		}
+	}
+	if skipped == 0 {
+		t.Error("the range holds a demo person's number, but none was skipped")
 	}
 }

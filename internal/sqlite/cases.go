@@ -56,6 +56,13 @@ func scanCase(s scanner) (*dsr.Case, error) {
 	return &c, nil
 }
 
+// insertCaseSQL stores a new case (CreateCase); prepared when the store
+// opens (preparedSQL).
+const insertCaseSQL = `INSERT INTO cases (id, number, kinds, status, channel, subject_pnr, subject_name,
+	representative, language, details, received_on, target_on, due_on, extension_reason, created_at, updated_at,
+	change_request, subject_hmac, request_key)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // CreateCase stores a new case, giving it the next case number of the year
 // it was received (DSR-YYYY-NNNNNN), together with the service's audit event
 // of its receipt. subjectHMAC is the keyed look-up hash of the subject.
@@ -120,10 +127,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 		if err != nil {
 			return fmt.Errorf("encode change request: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, number, kinds, status, channel, subject_pnr, subject_name,
-			representative, language, details, received_on, target_on, due_on, extension_reason, created_at, updated_at,
-			change_request, subject_hmac, request_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := db.exec(ctx, tx, insertCaseSQL,
 			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
 			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), c.ExtensionReason,
 			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key); err != nil {
@@ -201,6 +205,12 @@ func (db *DB) decided(ctx context.Context, id string, decide func(*dsr.Case) ([]
 	return c, err
 }
 
+// saveCaseSQL writes a case's workflow columns (saveCase); prepared when
+// the store opens (preparedSQL).
+const saveCaseSQL = `UPDATE cases SET status = ?, due_on = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
+	open = ?, due_effective = ?, assigned_to = ?, outcome = ?, outcome_reasons = ?, decided_on = ?, signoff = ?, signoff_state = ?,
+	waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ?, change_request = ? WHERE id = ?`
+
 // saveCase writes what a case's workflow changes: its status, deadlines,
 // outcome, sign-off, what it waits for and its flags, and the columns the
 // queues read (open, the deadline in force, the assignee, the stage).
@@ -220,9 +230,7 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 			return fmt.Errorf("encode flags: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, due_on = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
-		open = ?, due_effective = ?, assigned_to = ?, outcome = ?, outcome_reasons = ?, decided_on = ?, signoff = ?, signoff_state = ?,
-		waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ?, change_request = ? WHERE id = ?`,
+	if _, err := db.exec(ctx, tx, saveCaseSQL,
 		c.Status, dsr.FormatDate(c.DueOn), dateOrNull(c.ExtendedDueOn), c.ExtensionReason, fmtTime(c.UpdatedAt),
 		!c.Status.Answered(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn),
 		string(signoff), c.SignOff.State, c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, string(flags), dateOrNull(c.AnsweredOn),

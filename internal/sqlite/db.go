@@ -27,6 +27,8 @@ type DB struct {
 	w   *sql.DB
 	r   *sql.DB
 	now func() time.Time
+	// prepared holds the write statements of preparedSQL, by their text.
+	prepared map[string]*sql.Stmt
 }
 
 // Options tune how the store opens.
@@ -68,6 +70,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := db.prepare(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	rq := url.Values{}
 	rq.Set("mode", "ro")
 	rq.Set("_query_only", "true")
@@ -85,7 +91,38 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	var errs []error
+	for _, st := range db.prepared {
+		errs = append(errs, st.Close())
+	}
+	return errors.Join(append(errs, db.r.Close(), db.w.Close())...)
+}
+
+// preparedSQL are the statements every new case and every change to a case
+// run. They are prepared once, when the store opens: a statement on cases
+// carries the programs of the triggers that keep the queue totals and the
+// statistics (migration 0009_stats.sql), and compiling those for every
+// write would cost more than the write itself.
+var preparedSQL = []string{insertCaseSQL, saveCaseSQL}
+
+func (db *DB) prepare(ctx context.Context) error {
+	db.prepared = map[string]*sql.Stmt{}
+	for _, q := range preparedSQL {
+		st, err := db.w.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %.40s…: %w", q, err)
+		}
+		db.prepared[q] = st
+	}
+	return nil
+}
+
+// exec runs a write in tx, through its prepared statement when it has one.
+func (db *DB) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st, ok := db.prepared[query]; ok {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
 }
 
 // migrate runs every embedded migration newer than PRAGMA user_version, each

@@ -16,15 +16,15 @@ type Figures struct {
 	Answered   int     // answers that reached the person
 	// MedianDays and P95Days are the median and the 95th percentile of the
 	// days from receipt to answer; nil without answers.
-	MedianDays *float64
-	P95Days    *int
-	OnTime     int      // answers on or before the deadline in force
+	MedianDays  *float64
+	P95Days     *int
+	OnTime      int      // answers on or before the deadline in force
 	OnTimeShare *float64 // OnTime / Answered; nil without answers
 	// AccessAnswered counts the answers to access requests, AccessSameDay
 	// those given the day the request arrived, SameDayShare their share.
 	AccessAnswered int
 	AccessSameDay  int
-	SameDayShare    *float64
+	SameDayShare   *float64
 	Refusals       []Refusal // decided refusals per legal ground, in RefusalGrounds order
 }
 

@@ -92,7 +92,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	lang := langOf(c)
 	p := dashboardPage{Today: d.Today, Open: d.Open, Warnings: d.Warnings}
 	statuses := figTable{ID: "open-by-status", Caption: s.text("dash_status_chart", lang), Corner: s.text("col_status", lang),
-		Heads: []string{s.text("dash_cases", lang)}}
+		Heads: []string{s.text("dash_cases_col", lang)}}
 	var items []chartItem
 	for _, st := range dsr.Statuses {
 		if st.Answered() {
@@ -252,8 +252,8 @@ func (s *Server) yearView(y stats.Year, lang string) (yearView, error) {
 		{&v.Details[2], "table", refusalTable},
 		{&v.OnTimeChart, "chart", columnsChart("chart-on-time-"+id, s.text("stats_on_time_chart", lang), onTime, 100)},
 		{&v.MedianChart, "chart", columnsChart("chart-median-"+id, s.text("stats_median_chart", lang), median, 0)},
-		{&v.KindChart, "chart", barsChart("chart-kinds-"+id, s.text("stats_by_kind", lang)+", "+head(y.Total), kinds)},
-		{&v.ChannelChart, "chart", barsChart("chart-channels-"+id, s.text("stats_by_channel", lang)+", "+head(y.Total), channels)},
+		{&v.KindChart, "chart", barsChart("chart-kinds-"+id, s.text("stats_by_kind", lang)+", "+id, kinds)},
+		{&v.ChannelChart, "chart", barsChart("chart-channels-"+id, s.text("stats_by_channel", lang)+", "+id, channels)},
 	} {
 		html, err := renderFigure(f.name, f.data)
 		if err != nil {
