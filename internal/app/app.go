@@ -137,7 +137,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	a.Settings = settings.NewService(db, cfg.Settings)
 	inForce := a.Settings.Settings // the settings in force, for every service that reads them
 	calendar := deadline.Calendar{TreatEvesAsHolidays: cfg.TreatEvesAsHolidays}
-	a.Cases = casework.NewService(db, calendar, hasher, cat, inForce, now)
+	a.Cases = casework.NewService(db, calendar, hasher, cat, src, inForce, now)
 	a.Changes = changes.NewService(db, src, cat, renderer, inForce, now)
 	a.Extracts = extract.NewService(db, src, renderer, cat, inForce, now)
 	mb := mailbox.NewClient(cfg.MailboxURL, cfg.SenderOrgNo, nil)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
 )
 
 var dpo = dsr.Actor{Kind: dsr.ActorStaff, ID: "u3", Role: dsr.RoleDPO}
@@ -245,5 +246,82 @@ func TestIntakeFilesTheScannedLetter(t *testing.T) {
 	got, err := s.Attachment(ctx, c.ID, a.ID, officer)
 	if err != nil || string(got.Content) != string(png) {
 		t.Errorf("read back: %v", err)
+	}
+}
+
+func TestRepresentatives(t *testing.T) {
+	ctx := context.Background()
+	s, store := service(t, "2025-03-10")
+	req := func(subject, role, name, repPNR string) Request {
+		return Request{Kinds: []dsr.Kind{dsr.KindAccess}, Subject: subject, Channel: dsr.ChannelLetter, ReceivedOn: "2025-03-05",
+			Representative: &dsr.Representative{Role: role, Name: name, PNR: pnr.PNR(repPNR)}}
+	}
+	tests := []struct {
+		name  string
+		r     Request
+		key   string // "" when registered
+		flags []dsr.Flag
+	}{
+		{"a guardian of an adult", req("811218-9876", "guardian", "Bo Öberg", ""), "representative.guardian_of_adult", nil},
+		{"a mandate without a named representative", req("811218-9876", "fullmakt", " ", ""), "representative.name_missing", nil},
+		{"a guardian whose number is not valid", req("20150214-2381", "guardian", "Eva Annan", "19811218-9876x"), "representative.pnr_invalid", nil},
+		{"the child's guardian", req("20150214-2381", "guardian", "Åsa Öberg", "19811218-9876"), "", []dsr.Flag{dsr.FlagRepresentative}},
+		{"a child of 15", req("20090517-2383", "guardian", "Åsa Öberg", "19811218-9876"), "", []dsr.Flag{dsr.FlagRepresentative, dsr.FlagChildOver15}},
+		{"an attorney", req("811218-9876", "fullmakt", "Advokat Berg", ""), "", []dsr.Flag{dsr.FlagRepresentative}},
+	}
+	for _, tt := range tests {
+		n := len(store.cases)
+		c, _, err := s.Create(ctx, tt.r, officer)
+		if tt.key != "" {
+			if e := dsr.AsError(err); e == nil || e.Key != tt.key || len(store.cases) != n {
+				t.Errorf("%s: %v, want %s and nothing stored", tt.name, err, tt.key)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if c.Waiting != dsr.WaitingMandate || len(c.Flags) != len(tt.flags) || c.SubjectName == "" {
+			t.Errorf("%s: waiting %q, flags %v, name %q", tt.name, c.Waiting, c.Flags, c.SubjectName)
+		}
+		for _, f := range tt.flags {
+			if !c.HasFlag(f) {
+				t.Errorf("%s: flags %v, want %s", tt.name, c.Flags, f)
+			}
+		}
+	}
+
+	// The guardian's mandate is custody in the population register; the
+	// answer then goes to the guardian.
+	child, _, _ := s.Create(ctx, req("20150214-2381", "guardian", "Åsa Öberg", "19811218-9876"), officer)
+	if _, err := s.VerifyMandate(ctx, child.ID, MandateCheck{Valid: true}, officer); dsr.ErrorCode(err) != dsr.EINVALID {
+		t.Errorf("a mandate that does not cover the request was verified: %v", err)
+	}
+	got, err := s.VerifyMandate(ctx, child.ID, MandateCheck{Valid: true, CoversRequest: true}, officer)
+	if err != nil || got.Waiting != dsr.WaitingNone || got.Representative.Mandate == nil {
+		t.Fatalf("guardian verified: %+v, %v", got, err)
+	}
+	if to, kind := got.AnswerTo(); to != "198112189876" || kind != dsr.AddresseeRepresentative {
+		t.Errorf("the child's answer goes to %s (%s), want the guardian", to, kind)
+	}
+
+	// An attorney needs the evidence filed first and a mandate in force.
+	att, _, _ := s.Create(ctx, req("811218-9876", "fullmakt", "Advokat Berg", ""), officer)
+	if _, err := s.VerifyMandate(ctx, att.ID, MandateCheck{Valid: true, CoversRequest: true}, officer); dsr.ErrorCode(err) != dsr.EINVALID {
+		t.Errorf("verified without evidence: %v", err)
+	}
+	s.Attach(ctx, att.ID, File{Purpose: dsr.AttachMandate, Filename: "Fullmakt, inkom med post 2025-03-05", Posted: true}, officer)
+	if _, err := s.VerifyMandate(ctx, att.ID, MandateCheck{Valid: true, CoversRequest: true, To: "2025-03-01"}, officer); dsr.ErrorCode(err) != dsr.EINVALID {
+		t.Errorf("an expired mandate was verified: %v", err)
+	}
+	if _, err := s.VerifyMandate(ctx, att.ID, MandateCheck{Valid: true, CoversRequest: true, DeliverToRepresentative: true}, officer); dsr.ErrorCode(err) != dsr.EINVALID {
+		t.Errorf("delivery to a representative without their number: %v", err)
+	}
+	got, err = s.VerifyMandate(ctx, att.ID, MandateCheck{Valid: true, CoversRequest: true, To: "2025-12-31"}, officer)
+	if err != nil || got.Waiting != dsr.WaitingNone {
+		t.Fatalf("attorney verified: %v", err)
+	}
+	if to, _ := got.AnswerTo(); to != got.SubjectPNR {
+		t.Error("the answer goes to the attorney though the mandate does not cover it")
 	}
 }

@@ -23,6 +23,7 @@ type Store interface {
 	Attachments(ctx context.Context, caseID string) ([]dsr.Attachment, error)
 	ReadAttachment(ctx context.Context, caseID, id string, ev dsr.AuditEvent) (*dsr.Attachment, error)
 	ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error)
+	Case(ctx context.Context, id string) (*dsr.Case, error)
 	ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, error)
 	UserByID(ctx context.Context, id string) (*dsr.User, error)
 	UpdateCase(ctx context.Context, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Case, error)
@@ -39,21 +40,29 @@ type Store interface {
 	CasesBySubject(ctx context.Context, subjectHMAC string) ([]*dsr.Case, error)
 }
 
+// Population looks a person up in the population-register copy: their
+// name, birth date and guardians.
+type Population interface {
+	Person(ctx context.Context, p pnr.PNR) (dsr.Person, error)
+}
+
 // Service registers and manages cases.
 type Service struct {
-	store    Store
-	calendar deadline.Calendar
-	hasher   *pnr.Hasher
-	cat      *catalogue.Catalogue
-	settings func(context.Context) (dsr.Settings, error)
-	now      func() time.Time
+	store      Store
+	calendar   deadline.Calendar
+	hasher     *pnr.Hasher
+	cat        *catalogue.Catalogue
+	population Population
+	settings   func(context.Context) (dsr.Settings, error)
+	now        func() time.Time
 }
 
 // NewService returns a casework service; cat is the register catalogue a
-// request to change data is checked against, settings the settings in
+// request to change data is checked against, population the register that
+// says who is a minor and who their guardians are, settings the settings in
 // force (sign-off, the identity clock).
-func NewService(store Store, cal deadline.Calendar, hasher *pnr.Hasher, cat *catalogue.Catalogue, settings func(context.Context) (dsr.Settings, error), now func() time.Time) *Service {
-	return &Service{store: store, calendar: cal, hasher: hasher, cat: cat, settings: settings, now: now}
+func NewService(store Store, cal deadline.Calendar, hasher *pnr.Hasher, cat *catalogue.Catalogue, population Population, settings func(context.Context) (dsr.Settings, error), now func() time.Time) *Service {
+	return &Service{store: store, calendar: cal, hasher: hasher, cat: cat, population: population, settings: settings, now: now}
 }
 
 // Request is a data-subject request as it arrives from any channel.
@@ -94,6 +103,9 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 	}
 	c, err = s.validate(r)
 	if err != nil {
+		return nil, false, err
+	}
+	if err := s.checkPerson(ctx, c); err != nil {
 		return nil, false, err
 	}
 	key := ""
@@ -180,10 +192,21 @@ func (s *Service) validate(r Request) (*dsr.Case, error) {
 	}
 	if rep := r.Representative; rep != nil {
 		switch rep.Role {
-		case "guardian", "god_man", "forvaltare", "fullmakt", "framtidsfullmakt":
+		case dsr.RoleGuardian, "god_man", "forvaltare", "fullmakt", "framtidsfullmakt":
 		default:
 			return nil, dsr.FieldError("representative", "input.representative_unknown", "Unknown kind of representative.")
 		}
+		if rep.Name = strings.TrimSpace(rep.Name); rep.Name == "" || utf8.RuneCountInString(rep.Name) > maxNameLength {
+			return nil, dsr.FieldError("representative", "representative.name_missing", "A mandate must name the representative.")
+		}
+		if rep.PNR != "" {
+			p, err := pnr.Parse(string(rep.PNR), today)
+			if err != nil {
+				return nil, dsr.FieldError("representative", "representative.pnr_invalid", "The representative's identity number is not valid.")
+			}
+			rep.PNR = p
+		}
+		rep.Mandate = nil // verified by an officer, never given with the request
 	}
 	d := s.calendar.Compute(received)
 	c := &dsr.Case{

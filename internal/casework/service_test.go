@@ -61,6 +61,33 @@ func (m *memStore) CreateCase(_ context.Context, c *dsr.Case, hmac, key string, 
 	return true, nil
 }
 
+func (m *memStore) Case(_ context.Context, id string) (*dsr.Case, error) {
+	c, ok := m.cases[id]
+	if !ok {
+		return nil, errNoCase()
+	}
+	out := *c
+	return &out, nil
+}
+
+// population is the population register of the tests: Åsa Öberg (an
+// adult, 811218-9876), her children Nils (born 2015) and Ebba (born 2009),
+// and nobody else.
+type population struct{}
+
+func (population) Person(_ context.Context, p pnr.PNR) (dsr.Person, error) {
+	born := func(s string) *time.Time { t, _ := time.Parse(dsr.DateLayout, s); return &t }
+	switch p {
+	case "198112189876":
+		return dsr.Person{PNR: p, Name: "Åsa Öberg", BornOn: born("1981-12-18")}, nil
+	case "201502142381":
+		return dsr.Person{PNR: p, Name: "Nils Öberg", BornOn: born("2015-02-14"), Guardians: []pnr.PNR{"198112189876"}}, nil
+	case "200905172383":
+		return dsr.Person{PNR: p, Name: "Ebba Öberg", BornOn: born("2009-05-17"), Guardians: []pnr.PNR{"198112189876"}}, nil
+	}
+	return dsr.Person{}, dsr.Errorf(dsr.ENOTFOUND, "registers.person_not_found", "The person is not in the population register.")
+}
+
 func (m *memStore) ReadCase(_ context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error) {
 	c, ok := m.cases[id]
 	if !ok {
@@ -175,7 +202,7 @@ func serviceWith(t *testing.T, today string, set dsr.Settings) (*Service, *memSt
 		t.Fatal(err)
 	}
 	settings := func(context.Context) (dsr.Settings, error) { return set, nil }
-	return NewService(store, deadline.Calendar{}, h, cat, settings, func() time.Time { return now.Add(10 * time.Hour) }), store
+	return NewService(store, deadline.Calendar{}, h, cat, population{}, settings, func() time.Time { return now.Add(10 * time.Hour) }), store
 }
 
 func TestCreate(t *testing.T) {

@@ -13,9 +13,9 @@ import (
 // the decision on a refusal, identity not established or no data alone; a
 // partial refusal's decision and then its extract; otherwise the extract.
 func (s *Service) compose(ctx context.Context, c *dsr.Case, _ dsr.Actor) ([]draft, error) {
-	person, err := s.population.Person(ctx, c.SubjectPNR)
+	person, err := s.recipient(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("case %s: population register: %w", c.ID, err)
+		return nil, err
 	}
 	switch c.Outcome {
 	case dsr.CaseRefused, dsr.CaseIdentityNotEstablished, dsr.CaseNoData:
@@ -56,6 +56,9 @@ func (s *Service) decision(c *dsr.Case, person dsr.Person, withheld []dsr.Withhe
 	}
 	d := &dsr.OutcomeDecision{CaseNumber: c.Number, Lang: c.Language, Person: person, ReceivedOn: c.ReceivedOn, DecidedOn: decided,
 		Kinds: c.Kinds, Outcome: c.Outcome, Reasons: c.OutcomeReasons, Withheld: withheld}
+	if _, kind := c.AnswerTo(); kind == dsr.AddresseeRepresentative {
+		d.Principal = c.SubjectName
+	}
 	pdf, pages, err := s.renderer.OutcomeDecisionBytes(d)
 	if err != nil {
 		return draft{}, fmt.Errorf("case %s: decision letter: %w", c.ID, err)

@@ -51,7 +51,7 @@ func (s *Service) Extend(ctx context.Context, caseID, reason string, actor dsr.A
 		if err := c.Check(dsr.ActExtend, today); err != nil {
 			return nil, err
 		}
-		person, err := s.population.Person(ctx, c.SubjectPNR)
+		person, err := s.recipient(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +115,7 @@ func (s *Service) AskIdentity(ctx context.Context, caseID, reason string, actor 
 	if err != nil {
 		return nil, err
 	}
-	person, err := s.population.Person(ctx, c.SubjectPNR)
+	person, err := s.recipient(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (s *Service) SendReceipt(ctx context.Context, caseID string, actor dsr.Acto
 	}
 	l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeReceipt, s.addressee(c)))
 	if dsr.ErrorCode(err) == dsr.ENOTFOUND {
-		person, err := s.population.Person(ctx, c.SubjectPNR)
+		person, err := s.recipient(ctx, c)
 		if err != nil {
 			return Result{}, err
 		}

@@ -154,9 +154,28 @@ func (s *Service) SendAnswer(ctx context.Context, caseID string, actor dsr.Actor
 	return s.deliver(ctx, c, l, actor)
 }
 
-// addressee is who the letters of a case go to.
+// addressee is who the letters of a case go to: the person, or the
+// guardian or representative the answer goes to in their place.
 func (s *Service) addressee(c *dsr.Case) dsr.Addressee {
+	if _, kind := c.AnswerTo(); kind == dsr.AddresseeRepresentative {
+		return dsr.Addressee{Kind: kind, Name: c.Representative.Name}
+	}
 	return dsr.Addressee{Kind: dsr.AddresseeSubject, Name: c.SubjectName}
+}
+
+// recipient looks up who the letters of a case go to in the population
+// register: their address, protection and digital mailbox decide the
+// route. A person the register does not know gets a letter with the name
+// the case has, through the digital mailbox when they have one.
+func (s *Service) recipient(ctx context.Context, c *dsr.Case) (dsr.Person, error) {
+	to, kind := c.AnswerTo()
+	p, err := s.population.Person(ctx, to)
+	if dsr.ErrorCode(err) == dsr.ENOTFOUND && kind == dsr.AddresseeSubject {
+		return dsr.Person{PNR: to, Name: c.SubjectName, Protection: dsr.ProtectionNone}, nil
+	} else if err != nil {
+		return dsr.Person{}, fmt.Errorf("case %s: population register: %w", c.ID, err)
+	}
+	return p, nil
 }
 
 // draft is a letter composed but not yet stored.
@@ -172,9 +191,9 @@ type draft struct {
 // still allows the letter, changes the case as the letter does and returns
 // the events that record it.
 func (s *Service) write(ctx context.Context, c *dsr.Case, d draft, actor dsr.Actor, change func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, error) {
-	person, err := s.population.Person(ctx, c.SubjectPNR)
+	person, err := s.recipient(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("case %s: population register: %w", c.ID, err)
+		return nil, err
 	}
 	addressee := s.addressee(c)
 	sum := sha256.Sum256(d.pdf)
@@ -222,15 +241,15 @@ func (s *Service) deliver(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor
 		return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
 	}
 	log := s.log.With().Str("case_id", c.ID).Str("letter_id", l.ID).Logger()
-	person, err := s.population.Person(ctx, c.SubjectPNR)
+	person, err := s.recipient(ctx, c)
 	if err != nil {
-		return Result{}, fmt.Errorf("case %s: population register: %w", c.ID, err)
+		return Result{}, err
 	}
 	paper, reason := dsr.DeliveryPostal, ""
 	if person.Protection.Protected() {
 		paper = dsr.DeliveryProtected
 	}
-	reach, err := s.mailbox.IsReachable(ctx, c.SubjectPNR)
+	reach, err := s.mailbox.IsReachable(ctx, person.PNR)
 	switch {
 	case err != nil:
 		reason = "recipient lookup failed"
@@ -242,7 +261,7 @@ func (s *Service) deliver(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor
 		if err != nil {
 			return Result{}, err
 		}
-		rc, err := s.mailbox.Deliver(ctx, l.MessageID, c.SubjectPNR, l.Subject, c.Number+".pdf", pdf)
+		rc, err := s.mailbox.Deliver(ctx, l.MessageID, person.PNR, l.Subject, c.Number+".pdf", pdf)
 		if err == nil {
 			return s.settle(ctx, l, dsr.DeliveryDigital, rc.TransactionID, "operator "+rc.Operator, actor, log)
 		}

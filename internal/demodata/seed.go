@@ -1,6 +1,8 @@
 package demodata
 
 import (
+	"dsrdesk/internal/pnr"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -34,7 +36,15 @@ CREATE TABLE population (
 	town       TEXT NOT NULL DEFAULT '',
 	country    TEXT NOT NULL DEFAULT 'SE',
 	protection TEXT NOT NULL DEFAULT 'none'
-		CHECK (protection IN ('none', 'sekretessmarkering', 'skyddad_folkbokforing', 'fingerade_personuppgifter'))
+		CHECK (protection IN ('none', 'sekretessmarkering', 'skyddad_folkbokforing', 'fingerade_personuppgifter')),
+	born_on    TEXT NOT NULL DEFAULT ''   -- YYYY-MM-DD; '' when Skatteverket does not know it
+) WITHOUT ROWID;
+
+-- Who has custody of a child (vårdnadshavare), as the population register says.
+CREATE TABLE guardians (
+	child_pnr    TEXT NOT NULL REFERENCES population (pnr),
+	guardian_pnr TEXT NOT NULL REFERENCES population (pnr),
+	PRIMARY KEY (child_pnr, guardian_pnr)
 ) WITHOUT ROWID;
 
 CREATE TABLE benefit_decisions (
@@ -233,9 +243,12 @@ func build(ctx context.Context, path string) error {
 
 	recs := demoRecords()
 	var population, decisionRows, payments, contacts, disclosures, subscriptions, reminders [][]any
-	var housing, documents, parties [][]any
+	var housing, documents, parties, guardianRows [][]any
 	for _, r := range recs {
-		population = append(population, []any{string(r.PNR), r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection)})
+		population = append(population, []any{string(r.PNR), r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection), bornOn(r.PNR)})
+		if r.GuardianPNR != "" {
+			guardianRows = append(guardianRows, []any{string(r.PNR), string(r.GuardianPNR)})
+		}
 		for _, d := range r.decisions {
 			decisionRows = append(decisionRows, []any{string(r.PNR), d.benefit, d.decidedOn, nullIfEmpty(d.from), nullIfEmpty(d.to), nullIfZero(d.perDay), d.decision})
 			if r.payments != nil {
@@ -279,7 +292,8 @@ func build(ctx context.Context, path string) error {
 		insert string
 		rows   [][]any
 	}{
-		{`INSERT INTO population (pnr, name, care_of, street, postcode, town, country, protection) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, population},
+		{`INSERT INTO population (pnr, name, care_of, street, postcode, town, country, protection, born_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, population},
+		{`INSERT INTO guardians (child_pnr, guardian_pnr) VALUES (?, ?)`, guardianRows},
 		{`INSERT INTO benefit_decisions (pnr, benefit, decided_on, period_from, period_to, amount_per_day, decision) VALUES (?, ?, ?, ?, ?, ?, ?)`, decisionRows},
 		{`INSERT INTO payments (pnr, paid_on, benefit, amount_sek, account_masked) VALUES (?, ?, ?, ?, ?)`, payments},
 		{`INSERT INTO contacts (pnr, contacted_on, channel, subject) VALUES (?, ?, ?, ?)`, contacts},
@@ -390,4 +404,20 @@ func writeIfMissing(path string, data []byte) error {
 		return os.Rename(tmp.Name(), path)
 	}
 	return err
+}
+
+// bornOn is the birth date the demo population register records: the
+// fictional people are born on the date their numbers show (a
+// samordningsnummer's day less 60). Real population data carry the date
+// themselves; dsrdesk never derives it from a number.
+func bornOn(p pnr.PNR) string {
+	s := string(p)
+	day := s[6:8]
+	if d := (int(s[6]-'0')*10 + int(s[7]-'0')); d > 60 {
+		day = fmt.Sprintf("%02d", d-60)
+	}
+	if s[4:6] == "00" || day == "00" {
+		return ""
+	}
+	return s[0:4] + "-" + s[4:6] + "-" + day
 }

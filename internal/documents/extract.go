@@ -20,11 +20,16 @@ func (l *extractLayout) coverLetter() {
 	t, e := l.t, l.e
 	l.d.SetWhere("cover letter")
 	// The lines of dsr.Person.AddressLines: never the identity number, and
-	// for a protected person only the name.
+	// for a protected person only the name. A guardian or a representative
+	// whose mandate covers it receives the extract about the person.
+	to := e.Person
+	if e.Recipient != nil {
+		to = *e.Recipient
+	}
 	l.firstPage(letterhead{
 		date:       e.GeneratedOn,
 		caseNumber: e.CaseNumber,
-		address:    e.Person.AddressLines(),
+		address:    to.AddressLines(),
 		header:     t.extractTitle + "  " + dsr.FormatDate(dsr.Day(e.GeneratedOn)),
 	})
 	l.d.SetWhere("cover letter")

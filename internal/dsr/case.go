@@ -90,8 +90,40 @@ func (s Status) Answered() bool { return s == StatusSent || s == StatusClosed }
 
 // Representative is someone acting for the data subject (RULES §1).
 type Representative struct {
-	Role string `json:"role"` // guardian, god_man, forvaltare, fullmakt, framtidsfullmakt
-	Name string `json:"name"`
+	Role string  `json:"role"` // guardian, god_man, forvaltare, fullmakt, framtidsfullmakt
+	Name string  `json:"name"`
+	PNR  pnr.PNR `json:"pnr,omitempty"` // the representative's number: to confirm custody and to find their address; never shown
+	// Mandate is the officer's verification of the representative's
+	// authority; nil until verified.
+	Mandate *Mandate `json:"mandate,omitempty"`
+}
+
+// RoleGuardian is the representative role of a child's guardian
+// (vårdnadshavare).
+const RoleGuardian = "guardian"
+
+// Mandate is what an officer verified about a representative's authority:
+// that the evidence is valid for the period, covers this request and
+// whether it covers receiving the answer.
+type Mandate struct {
+	VerifiedBy              string     `json:"verified_by"`
+	VerifiedOn              *time.Time `json:"verified_on"`
+	From                    string     `json:"from,omitempty"` // YYYY-MM-DD
+	To                      string     `json:"to,omitempty"`
+	DeliverToRepresentative bool       `json:"deliver_to_representative"`
+	Note                    string     `json:"note,omitempty"`
+}
+
+// AnswerTo is who the answer of the case goes to: the guardian who asked
+// for a child, or a representative whose mandate covers receiving it; the
+// person themself otherwise (RULES §1). The representative must be known
+// by number, so that the letter goes to the population-register address
+// or digital mailbox, never an address given in the request (RULES §3).
+func (c *Case) AnswerTo() (pnr.PNR, AddresseeKind) {
+	if r := c.Representative; r != nil && r.PNR != "" && (r.Role == RoleGuardian || r.Mandate != nil && r.Mandate.DeliverToRepresentative) {
+		return r.PNR, AddresseeRepresentative
+	}
+	return c.SubjectPNR, AddresseeSubject
 }
 
 // ChangeRequest is what a request asks for beyond its kinds: the registers

@@ -80,6 +80,10 @@ type Extract struct {
 	// Scope, when the person asked for some registers or a period only,
 	// says so on the cover letter; zero for the whole extract.
 	Scope Scope
+	// Recipient, when not nil, is who the extract is sent to in the
+	// person's place: the guardian who asked for a child, or a
+	// representative whose mandate covers delivery (RULES §1).
+	Recipient *Person
 }
 
 // Scope is the part of their data a person asked for: some registers, a

@@ -1,6 +1,10 @@
 package dsr
 
-import "dsrdesk/internal/pnr"
+import (
+	"time"
+
+	"dsrdesk/internal/pnr"
+)
 
 // Protection is a protected-identity level from the population register (RULES §7).
 type Protection string
@@ -27,6 +31,33 @@ type Person struct {
 	Town       string
 	Country    string // ISO 3166 alpha-2, "SE" by default
 	Protection Protection
+	BornOn     *time.Time // as the population register records it; nil when unknown
+	Guardians  []pnr.PNR  // who has custody, for a child
+}
+
+// Age is the person's age in whole years on a day, from the birth date the
+// population register records, never from the identity number (RULES §6);
+// ok is false when the register does not know it.
+func (p Person) Age(on time.Time) (years int, ok bool) {
+	if p.BornOn == nil {
+		return 0, false
+	}
+	b, d := *p.BornOn, Day(on)
+	years = d.Year() - b.Year()
+	if d.Month() < b.Month() || d.Month() == b.Month() && d.Day() < b.Day() {
+		years--
+	}
+	return years, true
+}
+
+// HasGuardian reports whether g has custody of the person.
+func (p Person) HasGuardian(g pnr.PNR) bool {
+	for _, x := range p.Guardians {
+		if x == g {
+			return true
+		}
+	}
+	return false
 }
 
 // AddressLines are the lines of the address block (RULES §9): name, c/o when

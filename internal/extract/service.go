@@ -120,6 +120,15 @@ func (s *Service) Assemble(ctx context.Context, caseID string, actor dsr.Actor) 
 
 	e := &dsr.Extract{CaseNumber: c.Number, Person: person, Lang: c.Language, GeneratedOn: today, ReceivedOn: c.ReceivedOn,
 		Sections: own, Scope: scope.Scope}
+	if to, kind := c.AnswerTo(); kind == dsr.AddresseeRepresentative {
+		// The guardian who asked, or a representative whose mandate
+		// covers it, receives the extract about the person.
+		rep, err := s.registers.Person(ctx, to)
+		if err != nil {
+			return dsr.ExtractSummary{}, fmt.Errorf("case %s: population register: %w", caseID, err)
+		}
+		e.Recipient = &rep
+	}
 	x := dsr.SavedExtract{Defaults: defaults}
 	var pages int
 	if x.PDF, pages, err = s.renderer.ExtractBytes(e); err != nil {

@@ -209,7 +209,8 @@ func (db *DB) decided(ctx context.Context, id string, decide func(*dsr.Case) ([]
 // the store opens (preparedSQL).
 const saveCaseSQL = `UPDATE cases SET status = ?, due_on = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
 	open = ?, due_effective = ?, assigned_to = ?, outcome = ?, outcome_reasons = ?, decided_on = ?, signoff = ?, signoff_state = ?,
-	waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ?, change_request = ? WHERE id = ?`
+	waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ?, change_request = ?, representative = ?,
+	subject_name = ? WHERE id = ?`
 
 // saveCase writes what a case's workflow changes: its status, deadlines,
 // outcome, sign-off, what it waits for and its flags, and the columns the
@@ -230,11 +231,19 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 			return fmt.Errorf("encode flags: %w", err)
 		}
 	}
+	var rep sql.NullString
+	if c.Representative != nil {
+		b, err := json.Marshal(c.Representative)
+		if err != nil {
+			return fmt.Errorf("encode representative: %w", err)
+		}
+		rep = sql.NullString{String: string(b), Valid: true}
+	}
 	if _, err := db.exec(ctx, tx, saveCaseSQL,
 		c.Status, dsr.FormatDate(c.DueOn), dateOrNull(c.ExtendedDueOn), c.ExtensionReason, fmtTime(c.UpdatedAt),
 		!c.Status.Answered(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn),
 		string(signoff), c.SignOff.State, c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, string(flags), dateOrNull(c.AnsweredOn),
-		c.Stage(c.UpdatedAt), string(change), c.ID); err != nil {
+		c.Stage(c.UpdatedAt), string(change), rep, c.SubjectName, c.ID); err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver
 
@@ -86,7 +87,9 @@ func (s *Source) prepare(cat *catalogue.Catalogue) error {
 	ctx := context.Background()
 	var err error
 	s.person, err = s.db.PrepareContext(ctx,
-		`SELECT name, care_of, street, postcode, town, country, protection FROM population WHERE pnr = ?`)
+		`SELECT name, care_of, street, postcode, town, country, protection, born_on,
+			coalesce((SELECT group_concat(guardian_pnr) FROM guardians WHERE child_pnr = population.pnr), '')
+		 FROM population WHERE pnr = ?`)
 	if err != nil {
 		return fmt.Errorf("population register: %w", err)
 	}
@@ -192,14 +195,26 @@ func (s *Source) Close() error {
 // which drops it.
 func (s *Source) Person(ctx context.Context, p pnr.PNR) (dsr.Person, error) {
 	out := dsr.Person{PNR: p}
-	var prot string
-	err := s.person.QueryRowContext(ctx, string(p)).Scan(&out.Name, &out.CareOf, &out.Street, &out.Postcode, &out.Town, &out.Country, &prot)
+	var prot, born, guardians string
+	err := s.person.QueryRowContext(ctx, string(p)).Scan(&out.Name, &out.CareOf, &out.Street, &out.Postcode, &out.Town, &out.Country, &prot, &born, &guardians)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dsr.Person{}, dsr.Errorf(dsr.ENOTFOUND, "registers.person_not_found", "The person is not in the population register.")
 	} else if err != nil {
 		return dsr.Person{}, fmt.Errorf("population register: %w", err)
 	}
 	out.Protection = dsr.Protection(prot)
+	if born != "" {
+		d, err := time.Parse(dsr.DateLayout, born)
+		if err != nil {
+			return dsr.Person{}, fmt.Errorf("population register: malformed birth date")
+		}
+		out.BornOn = &d
+	}
+	for _, g := range strings.Split(guardians, ",") {
+		if g != "" {
+			out.Guardians = append(out.Guardians, pnr.PNR(g))
+		}
+	}
 	return out, nil
 }
 

@@ -88,9 +88,7 @@ func (s *Server) reviewPage(c *gin.Context) {
 			for _, v := range row {
 				rr.Cells = append(rr.Cells, v.Display(lang))
 			}
-			for _, w := range byRecord[sec.Register.ID+"\x00"+sec.RecordIDs[i]] {
-				rr.Withheld = append(rr.Withheld, w)
-			}
+			rr.Withheld = byRecord[sec.Register.ID+"\x00"+sec.RecordIDs[i]]
 			rs.Rows = append(rs.Rows, rr)
 		}
 		p.Sections = append(p.Sections, rs)
@@ -265,4 +263,27 @@ func (s *Server) apiNote(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": n.ID, "body": n.Body, "at": n.At})
+}
+
+func (s *Server) mandatePage(c *gin.Context) {
+	m := casework.MandateCheck{Valid: c.PostForm("valid") != "", CoversRequest: c.PostForm("covers_request") != "",
+		From: strings.TrimSpace(c.PostForm("from")), To: strings.TrimSpace(c.PostForm("to")),
+		DeliverToRepresentative: c.PostForm("deliver_to_representative") != "", Note: c.PostForm("note")}
+	s.backToCase(c, "mandate_verified")(ignoreCase(s.cases.VerifyMandate(c.Request.Context(), c.Param("id"), m, staffActor(c))))
+}
+
+func (s *Server) apiMandate(c *gin.Context) {
+	var body struct {
+		Valid                   bool   `json:"valid"`
+		CoversRequest           bool   `json:"covers_request"`
+		From                    string `json:"from"`
+		To                      string `json:"to"`
+		DeliverToRepresentative bool   `json:"deliver_to_representative"`
+		Note                    string `json:"note"`
+	}
+	if err := bindJSON(c, &body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.answerCase(c)(s.cases.VerifyMandate(c.Request.Context(), c.Param("id"), casework.MandateCheck(body), staffActor(c)))
 }

@@ -11,6 +11,7 @@ import (
 
 	"dsrdesk/internal/casework"
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
 )
 
 // maxUpload bounds a request that carries documents: the documents of one
@@ -32,6 +33,7 @@ type intakeForm struct {
 	Language       string
 	RepRole        string
 	RepName        string
+	RepPNR         string
 	Text           string
 	Error          string
 	ErrorField     string
@@ -67,8 +69,9 @@ func (s *Server) intake(c *gin.Context) {
 	if f.Channel == string(dsr.ChannelEService) {
 		r.Channel = "" // the e-service registers its own requests
 	}
+	f.RepPNR = strings.TrimSpace(c.PostForm("rep_pnr"))
 	if f.RepRole != "" {
-		r.Representative = &dsr.Representative{Role: f.RepRole, Name: f.RepName}
+		r.Representative = &dsr.Representative{Role: f.RepRole, Name: f.RepName, PNR: pnr.PNR(f.RepPNR)}
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		r.Details = map[string]string{"request_text": t}

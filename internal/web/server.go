@@ -46,6 +46,7 @@ type Cases interface {
 	Resume(ctx context.Context, id, note string, actor dsr.Actor) (*dsr.Case, error)
 	SetScope(ctx context.Context, id string, sc casework.Scope, actor dsr.Actor) (*dsr.Case, error)
 	Search(ctx context.Context, query string, actor dsr.Actor) ([]*dsr.Case, error)
+	VerifyMandate(ctx context.Context, id string, m casework.MandateCheck, actor dsr.Actor) (*dsr.Case, error)
 	Attach(ctx context.Context, id string, f casework.File, actor dsr.Actor) (*dsr.Attachment, error)
 	Attachment(ctx context.Context, id, attachmentID string, actor dsr.Actor) (*dsr.Attachment, error)
 	AddNote(ctx context.Context, id, body string, actor dsr.Actor) (*dsr.Note, error)
