@@ -263,6 +263,7 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.Run(ctx, log)
 	select {
 	case err := <-errc:
 		return err

@@ -166,6 +166,26 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	return a, nil
 }
 
+// Run does dsrdesk's background work until ctx ends: every few seconds it
+// assembles the access requests that arrived (same-day answers).
+func (a *App) Run(ctx context.Context, log zerolog.Logger) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		if n, errs := a.Extracts.AssembleArrived(ctx, 50); n > 0 || len(errs) > 0 {
+			for _, err := range errs {
+				log.Warn().Err(err).Msg("background assembly left a case to an officer")
+			}
+			log.Info().Int("assembled", n).Msg("background assembly")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Close releases the stores.
 func (a *App) Close() error {
 	return errors.Join(a.Registers.Close(), a.Store.Close())

@@ -177,3 +177,58 @@ func TestAPISearchAndNotes(t *testing.T) {
 		t.Error("the identity number searched for reached the log")
 	}
 }
+
+// TestSameDayAssembly: access requests are assembled in the background as
+// they arrive; one that needs no judgement waits in the "ready" queue and
+// leaves with one call the same day; one with withheld data waits for the
+// DPO; a representative's request is left to an officer.
+func TestSameDayAssembly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	plain := person(t, func(p demodata.DemoPerson) bool {
+		return p.DigitalMailbox && p.Protection == dsr.ProtectionNone && !strings.Contains(p.Note, "withheld")
+	})
+	withheld := person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "sambo's income is withheld") })
+	child := person(t, func(p demodata.DemoPerson) bool { return p.GuardianPNR != "" })
+	ready := e.createCase(string(plain.PNR), "eservice", "")
+	partly := e.createCase(string(withheld.PNR), "letter", "")
+	var rep caseResp
+	e.call("POST", "/api/v1/cases", e.officer, map[string]any{"kinds": []string{"access"}, "subject": string(child.PNR), "channel": "letter",
+		"representative": map[string]string{"role": "guardian", "name": "Åsa Testsson", "pnr": string(child.GuardianPNR)}}, &rep)
+
+	n, errs := e.app.Extracts.AssembleArrived(t.Context(), 50)
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	if again, _ := e.app.Extracts.AssembleArrived(t.Context(), 50); again != 0 {
+		t.Errorf("a second run assembled %d cases again", again)
+	}
+	var q struct {
+		Cases []caseResp `json:"cases"`
+		Total int        `json:"total"`
+	}
+	e.call("GET", "/api/v1/cases?queue=ready", e.officer, nil, &q)
+	inReady := map[string]bool{}
+	for _, c := range q.Cases {
+		inReady[c.ID] = true
+	}
+	if !inReady[ready.ID] || inReady[partly.ID] || inReady[rep.ID] {
+		t.Errorf("ready queue = %v after assembling %d; want only the plain request", inReady, n)
+	}
+	var got caseResp
+	e.call("GET", "/api/v1/cases/"+partly.ID, e.officer, nil, &got)
+	if got.Status != "assembled" || got.Stage != "signoff" {
+		t.Errorf("the request with withheld data: %s in %q, want assembled and waiting for the DPO", got.Status, got.Stage)
+	}
+	e.call("GET", "/api/v1/cases/"+rep.ID, e.officer, nil, &got)
+	if got.Status != "received" {
+		t.Errorf("a guardian's request was assembled by the background job: %s", got.Status)
+	}
+	if st, raw := e.call("POST", "/api/v1/cases/"+ready.ID+"/send", e.officer, nil, nil); st != http.StatusOK {
+		t.Fatalf("one click: %d %s", st, raw)
+	}
+	e.call("GET", "/api/v1/cases/"+ready.ID, e.officer, nil, &got)
+	if got.AnsweredOn == nil || *got.AnsweredOn != got.ReceivedOn {
+		t.Errorf("answered on %v, received %s: want the same day", got.AnsweredOn, got.ReceivedOn)
+	}
+}

@@ -200,3 +200,12 @@ func (c *Case) Has(k Kind) bool {
 	}
 	return false
 }
+
+// AutoAssembles reports whether a new case is assembled in the background
+// the moment it arrives (same-day answers): a request for a register
+// extract that nobody acts for and that waits for nothing. Whether its
+// answer then needs a human judgement (protected identity, withheld data)
+// the assembly itself finds out; without one the case is ready to send.
+func (c *Case) AutoAssembles() bool {
+	return c.Has(KindAccess) && c.Representative == nil && c.Waiting == WaitingNone && c.Status == StatusReceived
+}

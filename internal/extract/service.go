@@ -24,6 +24,8 @@ type Store interface {
 	Withhold(ctx context.Context, w dsr.Withholding, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
 	Disclose(ctx context.Context, caseID, id string, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
 	Record(ctx context.Context, events ...dsr.AuditEvent) error
+	ToAssemble(ctx context.Context, limit int) ([]string, error)
+	Assembled(ctx context.Context, id string) error
 }
 
 // Registers are the agency's source registers.
@@ -209,4 +211,31 @@ func (s *Service) PDF(ctx context.Context, caseID string, actor dsr.Actor) ([]by
 		return nil, dsr.ExtractSummary{}, errNoCase()
 	}
 	return s.store.StaffExtractPDF(ctx, caseID, dsr.Event(actor, dsr.ActionExtractRead, caseID, ""))
+}
+
+// AssembleArrived assembles, as dsrdesk itself, the access requests that
+// arrived since it last ran and need no judgement to be put together
+// (dsr.Case.AutoAssembles), so that most are answered the day they
+// arrive: one whose extract needs none waits in the "ready" queue for one
+// click (or the DPO's sign-off where required). A case the assembly
+// cannot finish is left to an officer, with the cause logged by the
+// caller. It returns how many were assembled.
+func (s *Service) AssembleArrived(ctx context.Context, limit int) (int, []error) {
+	ids, err := s.store.ToAssemble(ctx, limit)
+	if err != nil {
+		return 0, []error{err}
+	}
+	var errs []error
+	done := 0
+	for _, id := range ids {
+		if _, err := s.Assemble(ctx, id, dsr.SystemActor); err != nil {
+			errs = append(errs, fmt.Errorf("case %s: %w", id, err))
+		} else {
+			done++
+		}
+		if err := s.store.Assembled(ctx, id); err != nil {
+			return done, append(errs, err)
+		}
+	}
+	return done, errs
 }

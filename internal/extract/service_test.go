@@ -85,6 +85,15 @@ func (m *memStore) Disclose(_ context.Context, _, id string, decide func(*dsr.Ca
 	return dsr.Errorf(dsr.ENOTFOUND, "withholding.not_found", "No withholding with that id in this case.")
 }
 
+func (m *memStore) ToAssemble(context.Context, int) ([]string, error) {
+	if m.c.AutoAssembles() {
+		return []string{m.c.ID}, nil
+	}
+	return nil, nil
+}
+
+func (m *memStore) Assembled(context.Context, string) error { return nil }
+
 func (m *memStore) Record(_ context.Context, events ...dsr.AuditEvent) error {
 	m.events = append(m.events, events...)
 	return nil

@@ -60,8 +60,8 @@ func scanCase(s scanner) (*dsr.Case, error) {
 // opens (preparedSQL).
 const insertCaseSQL = `INSERT INTO cases (id, number, kinds, status, channel, subject_pnr, subject_name,
 	representative, language, details, received_on, target_on, due_on, extension_reason, created_at, updated_at,
-	change_request, subject_hmac, request_key)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	change_request, subject_hmac, request_key, auto_assembly)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateCase stores a new case, giving it the next case number of the year
 // it was received (DSR-YYYY-NNNNNN), together with the service's audit event
@@ -130,7 +130,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 		if _, err := db.exec(ctx, tx, insertCaseSQL,
 			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
 			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), c.ExtensionReason,
-			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key); err != nil {
+			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key, c.AutoAssembles()); err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
 		// What the workflow changes is written as every change writes it.
@@ -378,4 +378,34 @@ func (db *DB) listByStatus(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage,
 		page.Cases = append(page.Cases, c)
 	}
 	return page, rows.Err()
+}
+
+// ToAssemble returns up to limit cases waiting to be assembled in the
+// background, the oldest first.
+func (db *DB) ToAssemble(ctx context.Context, limit int) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM cases WHERE auto_assembly = 1 ORDER BY created_at LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("cases to assemble: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("cases to assemble: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Assembled marks a case as no longer waiting for the background assembly,
+// whether it succeeded or an officer must take over.
+func (db *DB) Assembled(ctx context.Context, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET auto_assembly = 0 WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("case %s assembled: %w", id, err)
+		}
+		return nil
+	})
 }
