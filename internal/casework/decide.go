@@ -200,3 +200,44 @@ func (s *Service) SetScope(ctx context.Context, id string, sc Scope, actor dsr.A
 		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionScopeSet, id, detail)}, nil
 	})
 }
+
+// CloseUnproved decides, as dsrdesk itself, the cases whose proof of
+// identity did not arrive within the setting identity_wait_days: each gets
+// the outcome "identity not established" (Art. 12(6)) with reasons saying
+// so, and its decision then waits for the DPO's sign-off and an officer's
+// send like every refusal. It returns how many it decided.
+func (s *Service) CloseUnproved(ctx context.Context) (int, error) {
+	set, err := s.settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	today := dsr.Day(s.now())
+	ids, err := s.store.WaitingSince(ctx, dsr.WaitingIdentity, today.AddDate(0, 0, -set.IdentityWaitDays))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		_, err := s.store.UpdateCase(ctx, id, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+			if c.Waiting != dsr.WaitingIdentity || c.WaitingSince == nil {
+				return nil, dsr.Errorf(dsr.ECONFLICT, "case.not_waiting", "The case does not wait for proof of identity.")
+			}
+			reasons := "Vi bad om identitetsbevis " + dsr.FormatDate(*c.WaitingSince) + " men inget har kommit in inom " + strconv.Itoa(set.IdentityWaitDays) + " dagar. Vi kan därför inte lämna ut några uppgifter."
+			if c.Language == "en" {
+				reasons = "We asked for proof of identity on " + dsr.FormatDate(*c.WaitingSince) + " but none arrived within " + strconv.Itoa(set.IdentityWaitDays) + " days. We therefore cannot disclose any data."
+			}
+			if err := c.RecordOutcome(dsr.CaseIdentityNotEstablished, reasons, today); err != nil {
+				return nil, err
+			}
+			c.PrepareSignOff(set.RequireSignOff, false)
+			return []dsr.AuditEvent{dsr.Event(dsr.SystemActor, dsr.ActionOutcomeRecorded, id, "outcome=identity_not_established no proof within "+strconv.Itoa(set.IdentityWaitDays)+" days")}, nil
+		})
+		if err != nil && dsr.ErrorCode(err) != dsr.ECONFLICT {
+			return n, err
+		}
+		if err == nil {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"dsrdesk/internal/dsr"
 	"dsrdesk/internal/pnr"
@@ -323,5 +324,26 @@ func TestRepresentatives(t *testing.T) {
 	}
 	if to, _ := got.AnswerTo(); to != got.SubjectPNR {
 		t.Error("the answer goes to the attorney though the mandate does not cover it")
+	}
+}
+
+func TestCloseUnproved(t *testing.T) {
+	ctx := context.Background()
+	s, store := serviceWith(t, "2025-04-10", dsr.Settings{RequireSignOff: dsr.SignOffDefault, IdentityWaitDays: 30})
+	late, recent := newLetterCase(t, s), newLetterCase(t, s)
+	asked, fresh := time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 20, 0, 0, 0, 0, time.UTC)
+	store.cases[late.ID].Waiting, store.cases[late.ID].WaitingSince = dsr.WaitingIdentity, &asked
+	store.cases[recent.ID].Waiting, store.cases[recent.ID].WaitingSince = dsr.WaitingIdentity, &fresh
+	n, err := s.CloseUnproved(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("decided %d, %v; want the one asked 31 days ago", n, err)
+	}
+	c := store.cases[late.ID]
+	if c.Outcome != dsr.CaseIdentityNotEstablished || c.Status != dsr.StatusDecided || c.Waiting != dsr.WaitingNone ||
+		!strings.Contains(c.OutcomeReasons, "2025-03-10") || c.SignOff.State != dsr.SignOffPending {
+		t.Errorf("the late case: %+v", c)
+	}
+	if store.cases[recent.ID].Outcome != "" {
+		t.Error("a case still within its time was decided")
 	}
 }

@@ -38,6 +38,7 @@ type Store interface {
 	StaffNames(ctx context.Context, actors []string) (map[string]string, error)
 	CaseByNumber(ctx context.Context, number string) (*dsr.Case, error)
 	CasesBySubject(ctx context.Context, subjectHMAC string) ([]*dsr.Case, error)
+	WaitingSince(ctx context.Context, w dsr.Waiting, since time.Time) ([]string, error)
 }
 
 // Population looks a person up in the population-register copy: their

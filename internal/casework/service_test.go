@@ -154,6 +154,15 @@ func (m *memStore) AddNote(ctx context.Context, n *dsr.Note, decide func(*dsr.Ca
 	return nil
 }
 func (m *memStore) Notes(context.Context, string) ([]dsr.Note, error) { return m.notes, nil }
+func (m *memStore) WaitingSince(_ context.Context, w dsr.Waiting, since time.Time) ([]string, error) {
+	var out []string
+	for id, c := range m.cases {
+		if c.Waiting == w && c.WaitingSince != nil && !c.WaitingSince.After(since) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
 func (m *memStore) StaffNames(context.Context, []string) (map[string]string, error) {
 	return map[string]string{"staff:" + officer.ID: "Olle Officer"}, nil
 }

@@ -409,3 +409,23 @@ func (db *DB) Assembled(ctx context.Context, id string) error {
 		return nil
 	})
 }
+
+// WaitingSince returns the open cases that have waited for w since the day
+// given or longer.
+func (db *DB) WaitingSince(ctx context.Context, w dsr.Waiting, since time.Time) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM cases WHERE stage <> '' AND stage = 'waiting' AND open = 1 AND waiting = ? AND waiting_since <= ?`,
+		w, dsr.FormatDate(since))
+	if err != nil {
+		return nil, fmt.Errorf("cases waiting for %s: %w", w, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("cases waiting for %s: %w", w, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
