@@ -347,3 +347,11 @@ func TestCloseUnproved(t *testing.T) {
 		t.Error("a case still within its time was decided")
 	}
 }
+
+func TestAssignToADisabledOfficerIsRefused(t *testing.T) {
+	s, store := service(t, "2025-03-10")
+	c := newLetterCase(t, s)
+	if _, err := s.Assign(context.Background(), c.ID, "gone", officer); dsr.ErrorCode(err) != dsr.EINVALID || store.cases[c.ID].AssignedTo != "" {
+		t.Errorf("assigned to a disabled account: %v", err)
+	}
+}

@@ -299,7 +299,7 @@ func (s *Service) Assign(ctx context.Context, id, officer string, actor dsr.Acto
 	}
 	if officer != "" {
 		u, err := s.store.UserByID(ctx, officer)
-		if dsr.ErrorCode(err) == dsr.ENOTFOUND || err == nil && !dsr.Can(dsr.StaffActor(u), dsr.PermHandle) {
+		if dsr.ErrorCode(err) == dsr.ENOTFOUND || err == nil && (!dsr.Can(dsr.StaffActor(u), dsr.PermHandle) || u.Disabled()) {
 			return nil, dsr.FieldError("officer", "case.assignee_unknown", "Assign the case to a case officer or the data-protection officer.")
 		} else if err != nil {
 			return nil, err

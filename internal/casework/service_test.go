@@ -113,6 +113,10 @@ func (m *memStore) UserByID(_ context.Context, id string) (*dsr.User, error) {
 	if id == printer.ID {
 		return &dsr.User{ID: id, Role: dsr.RolePrint}, nil
 	}
+	if id == "gone" {
+		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		return &dsr.User{ID: id, Role: dsr.RoleOfficer, DisabledAt: &at}, nil
+	}
 	return nil, dsr.Errorf(dsr.ENOTFOUND, "user.not_found", "No such user.")
 }
 
