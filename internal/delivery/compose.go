@@ -9,43 +9,44 @@ import (
 	"dsrdesk/internal/dsr"
 )
 
-// compose writes the letters that answer a case, in the order they leave:
+// compose writes the letters that answer a case, in the order they leave,
+// to their recipient, whom it returns:
 // the decision on a refusal, identity not established or no data alone; a
 // partial refusal's decision and then its extract; otherwise the extract.
-func (s *Service) compose(ctx context.Context, c *dsr.Case, _ dsr.Actor) ([]draft, error) {
+func (s *Service) compose(ctx context.Context, c *dsr.Case) (dsr.Person, []draft, error) {
 	person, err := s.recipient(ctx, c)
 	if err != nil {
-		return nil, err
+		return person, nil, err
 	}
 	switch c.Outcome {
 	case dsr.CaseRefused, dsr.CaseIdentityNotEstablished, dsr.CaseNoData:
 		d, err := s.decision(c, person, nil)
 		if err != nil {
-			return nil, err
+			return person, nil, err
 		}
 		d.purpose = dsr.PurposeAnswer
-		return []draft{d}, nil
+		return person, []draft{d}, nil
 	}
 	if !c.Has(dsr.KindAccess) {
-		return nil, dsr.Errorf(dsr.ECONFLICT, "case.not_executed", "The decision must be carried out before the answer can be sent.")
+		return person, nil, dsr.Errorf(dsr.ECONFLICT, "case.not_executed", "The decision must be carried out before the answer can be sent.")
 	}
 	pdf, info, err := s.store.ExtractPDF(ctx, c.ID)
 	if err != nil {
-		return nil, err
+		return person, nil, err
 	}
 	drafts := []draft{{purpose: dsr.PurposeAnswer, subject: subjectLine(c, "Registerutdrag", "Register extract"), pdf: pdf, pages: info.Pages}}
 	if c.Outcome == dsr.CasePartlyRefused {
 		ws, err := s.store.Withholdings(ctx, c.ID)
 		if err != nil {
-			return nil, err
+			return person, nil, err
 		}
 		d, err := s.decision(c, person, s.withheldItems(ws))
 		if err != nil {
-			return nil, err
+			return person, nil, err
 		}
 		drafts = append([]draft{d}, drafts...)
 	}
-	return drafts, nil
+	return person, drafts, nil
 }
 
 // decision renders the decision on the case's outcome.
@@ -102,9 +103,11 @@ func subjectLine(c *dsr.Case, sv, en string) string {
 	return sv + " från Försäkringskassan, " + c.Number
 }
 
-// Preview returns the letter that will answer the case, or answered it: a
-// decision when there is one, otherwise the extract or the decision on a
-// request to change data. The read is audited.
+// Preview returns the letter that will answer the case, or answered it, as
+// staff may see it: a decision when there is one; otherwise the extract,
+// in the staff copy that leaves a protected person's own address out
+// (RULES §7), or the decision on a request to change data. The read is
+// audited.
 func (s *Service) Preview(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error) {
 	if err := dsr.Require(actor, dsr.PermReadCases); err != nil {
 		return nil, err
@@ -117,9 +120,24 @@ func (s *Service) Preview(ctx context.Context, caseID string, actor dsr.Actor) (
 		return nil, err
 	}
 	addressee := s.addressee(c)
-	for _, p := range []dsr.Purpose{dsr.PurposeDecision, dsr.PurposeAnswer} {
-		l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, p, addressee))
-		if err == nil {
+	if l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeDecision, addressee)); err == nil {
+		return s.store.LetterPDF(ctx, l.ID)
+	} else if dsr.ErrorCode(err) != dsr.ENOTFOUND {
+		return nil, err
+	}
+	// An access request is answered with its extract unless its outcome
+	// needs none; a partial refusal's decision is shown before it exists.
+	extract := c.Has(dsr.KindAccess)
+	switch c.Outcome {
+	case dsr.CaseRefused, dsr.CaseIdentityNotEstablished, dsr.CaseNoData:
+		extract = false
+	}
+	switch {
+	case extract && c.Outcome != dsr.CasePartlyRefused:
+		pdf, _, err := s.store.StaffExtractPDF(ctx, caseID)
+		return pdf, err
+	case !extract:
+		if l, err := s.store.LetterByKey(ctx, dsr.LetterKey(caseID, dsr.PurposeAnswer, addressee)); err == nil {
 			return s.store.LetterPDF(ctx, l.ID)
 		} else if dsr.ErrorCode(err) != dsr.ENOTFOUND {
 			return nil, err
@@ -128,10 +146,7 @@ func (s *Service) Preview(ctx context.Context, caseID string, actor dsr.Actor) (
 	if !c.Has(dsr.KindAccess) && c.Status != dsr.StatusDecided {
 		return nil, dsr.Errorf(dsr.ENOTFOUND, "letter.not_written", "The decision letter is written when the decision is carried out.")
 	}
-	if c.Outcome == "" && c.Status == dsr.StatusReceived {
-		return nil, dsr.Errorf(dsr.ENOTFOUND, "letter.no_outcome", "Assemble the extract or record the outcome first.")
-	}
-	drafts, err := s.compose(ctx, c, actor)
+	_, drafts, err := s.compose(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func (s *Service) Extend(ctx context.Context, caseID, reason string, actor dsr.A
 			return nil, err
 		}
 		d := draft{purpose: dsr.PurposeExtensionNotice, subject: subjectLine(c, "Förlängd handläggningstid", "Extended time limit"), pdf: pdf, pages: pages}
-		if l, err = s.write(ctx, c, d, actor, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+		if l, err = s.write(ctx, c, person, d, actor, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
 			if err := c.Check(dsr.ActExtend, today); err != nil {
 				return nil, err
 			}
@@ -126,7 +126,7 @@ func (s *Service) AskIdentity(ctx context.Context, caseID, reason string, actor 
 		return nil, err
 	}
 	d := draft{purpose: dsr.PurposeIdentityRequest, subject: subjectLine(c, "Vi behöver veta vem du är", "We need to know who you are"), pdf: pdf, pages: pages}
-	l, err := s.write(ctx, c, d, actor, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
+	l, err := s.write(ctx, c, person, d, actor, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
 		if err := c.Check(dsr.ActAskID, today); err != nil {
 			return nil, err
 		}
@@ -166,7 +166,7 @@ func (s *Service) SendReceipt(ctx context.Context, caseID string, actor dsr.Acto
 			return Result{}, err
 		}
 		d := draft{purpose: dsr.PurposeReceipt, subject: subjectLine(c, "Vi har tagit emot din begäran", "We have received your request"), pdf: pdf, pages: pages}
-		if l, err = s.write(ctx, c, d, actor, nil); err != nil {
+		if l, err = s.write(ctx, c, person, d, actor, nil); err != nil {
 			return Result{}, err
 		}
 	} else if err != nil {

@@ -168,3 +168,41 @@ func TestAskIdentity(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewShowsStaffTheirCopy: the letter preview of an extract is the
+// staff copy, before and after sending, never the person's own copy with a
+// protected address; a decision is shown as it will leave.
+func TestPreviewShowsStaffTheirCopy(t *testing.T) {
+	c := assembledCase()
+	c.Outcome = dsr.CaseAnswered
+	store := newStore(c)
+	s := newService(store, asa, &fakeMailbox{}, zerolog.Nop(), time.Now)
+	for _, when := range []string{"before sending", "after sending"} {
+		pdf, err := s.Preview(context.Background(), c.ID, officer)
+		if err != nil || string(pdf) != "%PDF-extract-as-staff-see-it" {
+			t.Errorf("%s: preview = %q, %v; want the staff copy", when, pdf, err)
+		}
+		if _, err := s.SendAnswer(context.Background(), c.ID, officer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refused := assembledCase()
+	refused.Status, refused.Outcome, refused.OutcomeReasons = dsr.StatusDecided, dsr.CaseRefused, "Excessive."
+	s = newService(newStore(refused), asa, &fakeMailbox{}, zerolog.Nop(), time.Now)
+	if pdf, err := s.Preview(context.Background(), refused.ID, officer); err != nil || !strings.HasPrefix(string(pdf), "%PDF decision refused") {
+		t.Errorf("a refusal's preview = %q, %v", pdf, err)
+	}
+}
+
+func TestPreviewOfASentRefusal(t *testing.T) {
+	c := assembledCase()
+	c.Status, c.Outcome, c.OutcomeReasons = dsr.StatusDecided, dsr.CaseRefused, "Excessive."
+	store := newStore(c)
+	s := newService(store, asa, &fakeMailbox{}, zerolog.Nop(), time.Now)
+	if _, err := s.SendAnswer(context.Background(), c.ID, officer); err != nil {
+		t.Fatal(err)
+	}
+	if pdf, err := s.Preview(context.Background(), c.ID, officer); err != nil || !strings.HasPrefix(string(pdf), "%PDF decision refused") {
+		t.Errorf("the sent refusal's preview = %q, %v; want the decision that left", pdf, err)
+	}
+}

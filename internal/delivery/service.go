@@ -20,6 +20,7 @@ import (
 type Store interface {
 	Case(ctx context.Context, id string) (*dsr.Case, error)
 	ExtractPDF(ctx context.Context, caseID string, events ...dsr.AuditEvent) ([]byte, dsr.ExtractSummary, error)
+	StaffExtractPDF(ctx context.Context, caseID string, events ...dsr.AuditEvent) ([]byte, dsr.ExtractSummary, error)
 	LetterByKey(ctx context.Context, key string) (*dsr.Letter, error)
 	CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, bool, error)
 	SettleLetter(ctx context.Context, letterID string, ch dsr.DeliveryChannel, receipt string, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (*dsr.Letter, error)
@@ -129,13 +130,13 @@ func (s *Service) SendAnswer(ctx context.Context, caseID string, actor dsr.Actor
 		if !c.Has(dsr.KindAccess) && c.Status != dsr.StatusDecided {
 			return Result{}, dsr.Errorf(dsr.ECONFLICT, "case.not_executed", "The decision must be carried out before the answer can be sent.")
 		}
-		drafts, err := s.compose(ctx, c, actor)
+		person, drafts, err := s.compose(ctx, c)
 		if err != nil {
 			return Result{}, err
 		}
 		send := func(c *dsr.Case) ([]dsr.AuditEvent, error) { return nil, c.Check(dsr.ActSend, dsr.Day(s.now())) }
 		for _, d := range drafts {
-			if _, err := s.write(ctx, c, d, actor, send); err != nil {
+			if _, err := s.write(ctx, c, person, d, actor, send); err != nil {
 				return Result{}, err
 			}
 		}
@@ -186,15 +187,12 @@ type draft struct {
 	pages   int
 }
 
-// write stores a composed letter, addressed from the population register.
+// write stores a composed letter to person, the recipient as the
+// population register has them (s.recipient).
 // change, when given, decides in the same transaction whether the case
 // still allows the letter, changes the case as the letter does and returns
 // the events that record it.
-func (s *Service) write(ctx context.Context, c *dsr.Case, d draft, actor dsr.Actor, change func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, error) {
-	person, err := s.recipient(ctx, c)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) write(ctx context.Context, c *dsr.Case, person dsr.Person, d draft, actor dsr.Actor, change func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, error) {
 	addressee := s.addressee(c)
 	sum := sha256.Sum256(d.pdf)
 	l := &dsr.Letter{

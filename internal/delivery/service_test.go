@@ -44,6 +44,11 @@ func (m *memStore) ExtractPDF(_ context.Context, _ string, _ ...dsr.AuditEvent) 
 	return m.extract, dsr.ExtractSummary{Pages: 2}, nil
 }
 
+// StaffExtractPDF is the copy staff see: a protected person's address left out.
+func (m *memStore) StaffExtractPDF(_ context.Context, _ string, _ ...dsr.AuditEvent) ([]byte, dsr.ExtractSummary, error) {
+	return []byte("%PDF-extract-as-staff-see-it"), dsr.ExtractSummary{Pages: 2}, nil
+}
+
 func (m *memStore) LetterByKey(_ context.Context, key string) (*dsr.Letter, error) {
 	for _, l := range m.letters {
 		if l.Key == key {
