@@ -158,11 +158,11 @@ func TestOwnAddressUnderSecrecyMarking(t *testing.T) {
 	if _, err := s.Assemble(context.Background(), c.ID, officer); err != nil {
 		t.Fatal(err)
 	}
-	if !contains(string(store.pdf), "Storgatan 1") {
+	if !strings.Contains(string(store.pdf), "Storgatan 1") {
 		t.Errorf("the person's own extract hides their own address:\n%s", store.pdf)
 	}
 	staff, _, _ := s.PDF(context.Background(), c.ID, officer)
-	if contains(string(staff), "Storgatan 1") || !contains(string(staff), "Skyddad adress") {
+	if strings.Contains(string(staff), "Storgatan 1") || !strings.Contains(string(staff), "Skyddad adress") {
 		t.Errorf("staff see the protected address:\n%s", staff)
 	}
 	if !c.HasFlag(dsr.FlagProtected) || !c.SignOff.Required {
@@ -182,8 +182,6 @@ func TestNoData(t *testing.T) {
 		t.Errorf("a person in no register: %+v, case %s %s", info, c.Outcome, c.Status)
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func catalogueWithhold(field string, p dsr.Provision) catalogue.Withhold {
 	return catalogue.Withhold{Field: field, Provision: p}

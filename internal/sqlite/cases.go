@@ -411,7 +411,8 @@ func (db *DB) Assembled(ctx context.Context, id string) error {
 }
 
 // WaitingSince returns the open cases that have waited for w since the day
-// given or longer.
+// given or longer. The query repeats the partial index's condition (a
+// non-empty stage) so that SQLite reads cases_stage instead of the table.
 func (db *DB) WaitingSince(ctx context.Context, w dsr.Waiting, since time.Time) ([]string, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id FROM cases WHERE stage <> '' AND stage = 'waiting' AND open = 1 AND waiting = ? AND waiting_since <= ?`,
 		w, dsr.FormatDate(since))

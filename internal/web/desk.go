@@ -159,11 +159,7 @@ func (s *Server) searchPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/staff/cases/"+found[0].ID)
 		return
 	}
-	now := s.now()
-	rows := make([]caseRow, 0, len(found))
-	for _, cs := range found {
-		rows = append(rows, caseRow{Case: cs, Due: cs.EffectiveDue(), DaysLeft: cs.DaysLeft(now), Overdue: cs.Overdue(now)})
-	}
+	rows := s.caseRows(found)
 	s.render(c, http.StatusOK, "cases", s.text("search_title", langOf(c)), casesPage{Cases: rows, Total: len(rows), Queues: dsr.Queues, Searched: true})
 }
 

@@ -115,11 +115,7 @@ func (s *Server) casesPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	now := s.now()
-	rows := make([]caseRow, 0, len(page.Cases))
-	for _, cs := range page.Cases {
-		rows = append(rows, caseRow{Case: cs, Due: cs.EffectiveDue(), DaysLeft: cs.DaysLeft(now), Overdue: cs.Overdue(now)})
-	}
+	rows := s.caseRows(page.Cases)
 	warnings, err := s.caseListWarnings(c)
 	if err != nil {
 		s.fail(c, err)
@@ -127,6 +123,17 @@ func (s *Server) casesPage(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "cases", s.text("cases_title", langOf(c)), casesPage{Cases: rows, Total: page.Total, Overdue: overdue.Total,
 		Queue: dsr.Queue(queue), Queues: dsr.Queues, Next: page.Next.String(), Warnings: warnings})
+}
+
+// caseRows are cases as the case list shows them, their deadline
+// arithmetic done today.
+func (s *Server) caseRows(cases []*dsr.Case) []caseRow {
+	now := s.now()
+	rows := make([]caseRow, 0, len(cases))
+	for _, cs := range cases {
+		rows = append(rows, caseRow{Case: cs, Due: cs.EffectiveDue(), DaysLeft: cs.DaysLeft(now), Overdue: cs.Overdue(now)})
+	}
+	return rows
 }
 
 func (s *Server) assignPage(c *gin.Context) {
