@@ -5,8 +5,9 @@ GO        ?= go
 BIN       := bin/dsrdesk
 DEMO_DATA ?= data/demo
 DEMO_ADDR ?= 127.0.0.1:8080
-# Debian packages the tests use: a real browser, PDF text extraction.
-TEST_DEBS := chromium poppler-utils
+# Debian packages the tests use: a real browser, PDF text extraction, and
+# Apache PDFBox Preflight (with a Java runtime) to validate letters as PDF/A.
+TEST_DEBS := chromium poppler-utils libpdfbox2-java default-jre-headless
 
 export CGO_ENABLED := 1
 
@@ -30,6 +31,8 @@ test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	test -f /usr/share/java/preflight.jar || missing="$$missing libpdfbox2-java"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

@@ -14,11 +14,9 @@ import (
 
 // Context keys set by the middleware.
 const (
-	keyLang       = "lang"
-	keySession    = "session"
-	keyUser       = "user"
-	sessionCookie = "dsr_session"
-	langCookie    = "dsr_lang"
+	keyLang    = "lang"
+	keySession = "session"
+	keyUser    = "user"
 )
 
 // requestID gives every request an id, returned in X-Request-Id and carried

@@ -122,14 +122,12 @@ func (s *Server) switchLanguage(c *gin.Context) {
 	if lang != "en" {
 		lang = "sv"
 	}
-	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(langCookie, lang, 365*24*3600, "/", "", s.cfg.SecureCookies, true)
+	s.setCookie(c, langCookie, lang, false)
 	c.Redirect(http.StatusSeeOther, localPath(c.Query("next")))
 }
 
 func (s *Server) setSession(c *gin.Context, token string) {
-	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(sessionCookie, token, 0, "/", "", s.cfg.SecureCookies, true)
+	s.setCookie(c, sessionCookie, token, false)
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -139,8 +137,7 @@ func (s *Server) logout(c *gin.Context) {
 			return
 		}
 	}
-	c.SetSameSite(http.SameSiteLaxMode)
-	c.SetCookie(sessionCookie, "", -1, "/", "", s.cfg.SecureCookies, true)
+	s.setCookie(c, sessionCookie, "", true)
 	c.Redirect(http.StatusSeeOther, "/")
 }
 
