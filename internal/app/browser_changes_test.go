@@ -107,12 +107,8 @@ func TestBrowserRectification(t *testing.T) {
 	}
 	const right = "Fråga om utlämnande till Skandia, inte till Folksam"
 	b := page{t, browser(t)}
-	b.do("sign in with the test e-ID and open the rectification form",
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.Click(chromedp.CSS("#start-rattelse")),
-		chromedp.WaitVisible(chromedp.CSS(".testbanner")),
-		chromedp.Click(chromedp.CSS(`button[data-person="`+elin.Name+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#own-kontakter")))
+	b.do("open the rectification form", chromedp.Navigate(e.srv.URL+"/"), chromedp.Click(chromedp.CSS("#start-rattelse")))
+	b.eidSignIn(elin, "#own-kontakter")
 	if shown := b.text("#own-kontakter"); !strings.Contains(shown, "Fråga om utlämnande till försäkringsbolag") {
 		t.Fatalf("the form does not show the person's own contact notes:\n%s", shown)
 	}

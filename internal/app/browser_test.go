@@ -101,11 +101,8 @@ func TestBrowserIndividualAndOfficer(t *testing.T) {
 	if h := b.text("h1"); h != "Dina personuppgifter hos Försäkringskassan" {
 		t.Errorf("start page heading %q: Swedish by default expected", h)
 	}
-	b.do("sign in with the test e-ID",
-		chromedp.Click(chromedp.CSS("#start-request")),
-		chromedp.WaitVisible(chromedp.CSS(".testbanner")),
-		chromedp.Click(chromedp.CSS(`button[data-person="`+p.Name+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#submit-request")))
+	b.do("ask for an extract", chromedp.Click(chromedp.CSS("#start-request")))
+	b.eidSignIn(p, "#submit-request")
 	if got := b.text("#signed-in-name"); got != p.Name {
 		t.Errorf("signed in as %q, want %q", got, p.Name)
 	}

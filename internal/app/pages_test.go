@@ -120,8 +120,7 @@ func TestPagesEnforceRolesAndOrigin(t *testing.T) {
 	if resp, body := e.get(ind, receipt); resp.StatusCode != 200 || !strings.Contains(body, "DSR-2026-") {
 		t.Fatalf("own receipt: %d", resp.StatusCode)
 	}
-	other := e.browserClient()
-	e.form(other, "/e-id", url.Values{"person": {"1"}}, e.srv.URL)
+	other := e.individualClient(people[1])
 	if resp, _ := e.get(other, receipt); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("someone else's receipt: %d, want 404", resp.StatusCode)
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -135,10 +134,7 @@ func TestDeskRoutesEnforceRoles(t *testing.T) {
 		t.Fatal("no demo person fits")
 	}
 	c := e.createCase(string(people[self].PNR), "letter", "2026-11-20")
-	individual := e.browserClient()
-	if resp, _ := e.form(individual, "/e-id", url.Values{"person": {strconv.Itoa(self)}}, e.srv.URL); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("e-ID sign-in: %d", resp.StatusCode)
-	}
+	individual := e.individualClient(people[self])
 
 	ids := []deskIdentity{
 		{"officer", dsr.RoleOfficer, e.staffClient(users[0].Email, users[0].Password), e.officer},
