@@ -7,7 +7,7 @@ DEMO_DATA ?= data/demo
 DEMO_ADDR ?= 127.0.0.1:8080
 # Debian packages the tests use: a real browser, PDF text extraction, and
 # Apache PDFBox Preflight (with a Java runtime) to validate letters as PDF/A.
-TEST_DEBS := chromium poppler-utils libpdfbox2-java default-jre-headless
+TEST_DEBS := chromium poppler-utils libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
 
 export CGO_ENABLED := 1
 
@@ -32,6 +32,8 @@ test-deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	test -f /usr/share/java/preflight.jar || missing="$$missing libpdfbox2-java"; \
+	test -f /usr/share/java/javax.activation.jar || missing="$$missing libactivation-java"; \
+	test -f /usr/share/java/jaxb-api.jar || missing="$$missing libjaxb-api-java"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \

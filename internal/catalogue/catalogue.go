@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"dsrdesk/internal/dsr"
@@ -47,8 +49,9 @@ type Column struct {
 }
 
 // Entry is one register in the catalogue: the Art. 15 information about it
-// (the embedded dsr.Register), the columns of its data and the queries that
-// select one person's rows from the source database.
+// (the embedded dsr.Register; name.sv and third_countries.sv, whether the
+// data leave the EU/EEA, are required), the columns of its data and the
+// queries that select one person's rows from the source database.
 //
 // Query selects the person's rows, in the order they are shown: first the
 // record's id in its register (never shown; changes name the record by it),
@@ -86,6 +89,12 @@ type Catalogue struct {
 	// Comment is free text for the operator who edits the file.
 	Comment   string  `json:"comment,omitempty"`
 	Registers []Entry `json:"registers"`
+	// Codes is the code list of the registers' code columns (FormatCode)
+	// and of the benefits in recipients queries: each code as the
+	// registers store it, with its text in Swedish and English, so that an
+	// extract in English says "Sickness benefit" where the register says
+	// "Sjukpenning". A code missing from it is shown as stored.
+	Codes map[string]dsr.Text `json:"codes,omitempty"`
 	// RestrictionsQuery lists the person's restricted records: register id
 	// and record id. StatementsQuery lists the statements attached to the
 	// person's records: register id, record id, text and date. The extract
@@ -141,7 +150,10 @@ func Parse(name string, data []byte) (*Catalogue, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	cat := &Catalogue{Comment: top.comment, Registers: make([]Entry, 0, len(top.entries)),
-		RestrictionsQuery: top.restrictions, StatementsQuery: top.statements}
+		RestrictionsQuery: top.restrictions, StatementsQuery: top.statements, Codes: top.codes}
+	if err := checkCodes(top.codes); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if err := checkQuery("restrictions_query", cat.RestrictionsQuery); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -186,6 +198,7 @@ type rawCatalogue struct {
 	comment      string
 	restrictions string
 	statements   string
+	codes        map[string]dsr.Text
 	entries      []rawEntry
 }
 
@@ -231,6 +244,11 @@ func splitCatalogue(data []byte) (rawCatalogue, error) {
 			if err := dec.Decode(&out.statements); err != nil {
 				return fail(err)
 			}
+		case "codes":
+			if err := dec.Decode(&out.codes); err != nil {
+				_, err := fail(err)
+				return rawCatalogue{}, fmt.Errorf("codes: each code needs an object with its sv and en text: %w", err)
+			}
 		case "registers":
 			haveRegisters = true
 			if tok, err := dec.Token(); err != nil {
@@ -251,7 +269,7 @@ func splitCatalogue(data []byte) (rawCatalogue, error) {
 				return fail(err)
 			}
 		default:
-			return rawCatalogue{}, fmt.Errorf("unknown field %q (the catalogue has \"comment\", \"registers\", \"restrictions_query\" and \"statements_query\")", key)
+			return rawCatalogue{}, fmt.Errorf("unknown field %q (the catalogue has \"comment\", \"registers\", \"codes\", \"restrictions_query\" and \"statements_query\")", key)
 		}
 	}
 	if _, err := dec.Token(); err != nil {
@@ -290,6 +308,10 @@ func (e *Entry) validate() error {
 		return errors.New("id must be lower-case letters, digits, '-' or '_'")
 	case strings.TrimSpace(e.Name.SV) == "":
 		return errors.New("name.sv is missing")
+	case strings.TrimSpace(e.ThirdCountries.SV) == "":
+		// The extract must say, for every register, whether data leave
+		// the EU/EEA, and "no" is an answer too (Art. 15(2)).
+		return errors.New("third_countries.sv is missing (whether the data are transferred outside the EU/EEA, Art. 15(2))")
 	case len(e.Columns) == 0:
 		return errors.New("columns are missing: a register needs at least one column")
 	}
@@ -335,6 +357,21 @@ func (e *Entry) validate() error {
 		seen[c.Field] = true
 	}
 	return e.Rules.validate(e)
+}
+
+// checkCodes refuses a code list entry without a text in both languages:
+// a code is there to be read in the letter's language.
+func checkCodes(codes map[string]dsr.Text) error {
+	for _, code := range slices.Sorted(maps.Keys(codes)) {
+		t := codes[code]
+		switch {
+		case strings.TrimSpace(code) == "":
+			return errors.New("codes: an empty code")
+		case strings.TrimSpace(t.SV) == "" || strings.TrimSpace(t.EN) == "":
+			return fmt.Errorf("codes: %q needs a text in Swedish (sv) and English (en)", code)
+		}
+	}
+	return nil
 }
 
 // checkQuery catches the mistakes that can be seen without a database.

@@ -28,6 +28,7 @@ func TestDefaultIsValid(t *testing.T) {
 			"legal_basis":         {e.LegalBasis.SV, e.LegalBasis.EN},
 			"source":              {e.Source.SV, e.Source.EN},
 			"automated_decisions": {e.AutomatedDecisions.SV, e.AutomatedDecisions.EN},
+			"third_countries":     {e.ThirdCountries.SV, e.ThirdCountries.EN},
 		}
 		for field, sv := range texts {
 			if sv[0] == "" || sv[1] == "" {
@@ -63,11 +64,12 @@ func TestDefaultIsACopy(t *testing.T) {
 // entryJSON is a valid catalogue entry with one field replaced or removed.
 func entryJSON(id string, change func(map[string]any)) map[string]any {
 	e := map[string]any{
-		"id":      id,
-		"name":    map[string]string{"sv": "Testregister", "en": "Test register"},
-		"columns": []map[string]string{{"sv": "Datum", "en": "Date", "format": "date"}},
-		"query":   "SELECT id, paid_on FROM payments WHERE pnr = :pnr",
-		"rules":   minimalRules(),
+		"id":              id,
+		"name":            map[string]string{"sv": "Testregister", "en": "Test register"},
+		"third_countries": map[string]string{"sv": "Uppgifterna överförs inte utanför EU/EES."},
+		"columns":         []map[string]string{{"sv": "Datum", "en": "Date", "format": "date"}},
+		"query":           "SELECT id, paid_on FROM payments WHERE pnr = :pnr",
+		"rules":           minimalRules(),
 	}
 	if change != nil {
 		change(e)
@@ -111,7 +113,7 @@ func TestCatalogueValidation(t *testing.T) {
 		{"no restrictions query", []byte(`{"registers": [], "statements_query": "SELECT 1 WHERE :pnr"}`), `registers.json: restrictions_query is missing`},
 		{"not an object", []byte(`[]`), "registers.json: the catalogue must be a JSON object"},
 		{"registers not a list", []byte(`{"registers": {}}`), `registers.json: "registers" must be a list`},
-		{"unknown top-level field", []byte(`{"registers": [], "version": 2}`), `registers.json: unknown field "version" (the catalogue has "comment", "registers", "restrictions_query" and "statements_query")`},
+		{"unknown top-level field", []byte(`{"registers": [], "version": 2}`), `registers.json: unknown field "version" (the catalogue has "comment", "registers", "codes", "restrictions_query" and "statements_query")`},
 		{"trailing data", []byte(`{"registers": []} {}`), "registers.json: unexpected data after the catalogue object"},
 		{"duplicate id", catalogueJSON(t, entryJSON("betalningar", nil), entryJSON("kontakter", nil), entryJSON("betalningar", nil)),
 			`registers.json: register "betalningar": duplicate id (registers 1 and 3)`},
@@ -125,6 +127,11 @@ func TestCatalogueValidation(t *testing.T) {
 			`registers.json: register "Betal ningar": id must be lower-case letters, digits, '-' or '_'`},
 		{"missing name.sv", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["name"] = map[string]string{"en": "Payments"} })),
 			`registers.json: register "betalningar": name.sv is missing`},
+		{"missing third_countries", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { delete(e, "third_countries") })),
+			`registers.json: register "betalningar": third_countries.sv is missing (whether the data are transferred outside the EU/EEA, Art. 15(2))`},
+		{"blank third_countries.sv", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) {
+			e["third_countries"] = map[string]string{"sv": " ", "en": "The data are not transferred outside the EU/EEA."}
+		})), `registers.json: register "betalningar": third_countries.sv is missing (whether the data are transferred outside the EU/EEA, Art. 15(2))`},
 		{"no columns", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = []any{} })),
 			`registers.json: register "betalningar": columns are missing: a register needs at least one column`},
 		{"column without heading", catalogueJSON(t, entryJSON("betalningar", func(e map[string]any) { e["columns"] = []map[string]string{{"en": "Date"}} })),
@@ -419,5 +426,52 @@ func TestWithholdValidation(t *testing.T) {
 	}))
 	if _, err := Parse("registers.json", data); err == nil || !strings.Contains(err.Error(), `unknown field "provison"`) {
 		t.Errorf("a misspelt withhold key: error %v", err)
+	}
+}
+
+// The code list gives every code a text in both languages; the shipped one
+// covers the benefits and decision words of the demonstration registers
+// (the registers package checks each value they hold).
+func TestCodes(t *testing.T) {
+	cat, err := Parse("catalogue.json", Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cat.Codes["Sjukpenning"]; got.SV != "Sjukpenning" || got.EN != "Sickness benefit" {
+		t.Errorf("Sjukpenning is %+v", got)
+	}
+	for code, text := range cat.Codes {
+		if text.SV == "" || text.EN == "" || text.EN == text.SV {
+			t.Errorf("code %q: %+v has no English of its own", code, text)
+		}
+	}
+	withCodes := func(codes map[string]any) []byte {
+		var file map[string]any
+		if err := json.Unmarshal(catalogueJSON(t, entryJSON("kontakter", nil)), &file); err != nil {
+			t.Fatal(err)
+		}
+		file["codes"] = codes
+		b, err := json.Marshal(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for name, tc := range map[string]struct {
+		codes map[string]any
+		want  string
+	}{
+		"no English":    {map[string]any{"Sjukpenning": map[string]string{"sv": "Sjukpenning"}}, `registers.json: codes: "Sjukpenning" needs a text in Swedish (sv) and English (en)`},
+		"no Swedish":    {map[string]any{"Sjukpenning": map[string]string{"en": "Sickness benefit"}}, `registers.json: codes: "Sjukpenning" needs a text in Swedish (sv) and English (en)`},
+		"an empty code": {map[string]any{" ": map[string]string{"sv": "Tom", "en": "Empty"}}, `registers.json: codes: an empty code`},
+		"not texts":     {map[string]any{"Sjukpenning": "Sickness benefit"}, `registers.json: codes: each code needs an object with its sv and en text: field "" at line 1, column 34 must be an object, not a JSON string`},
+	} {
+		if _, err := Parse("registers.json", withCodes(tc.codes)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %s", name, err, tc.want)
+		}
+	}
+	cat, err = Parse("registers.json", withCodes(map[string]any{"Beviljad": map[string]string{"sv": "Beviljad", "en": "Granted"}}))
+	if err != nil || cat.Codes["Beviljad"].EN != "Granted" {
+		t.Errorf("a valid code list: %v, %+v", err, cat.Codes)
 	}
 }

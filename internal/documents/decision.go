@@ -213,6 +213,7 @@ func (l *decisionLayout) letterPart() {
 	})
 	d.SetWhere("decision letter")
 
+	d.Bookmark(dt.title)
 	l.title(dt.heading(dec.CaseNumber))
 	asked := dt.received(dsr.FormatDate(dsr.Day(dec.ReceivedOn)))
 	if kinds := l.kinds(); len(kinds) > 0 {
@@ -311,6 +312,7 @@ func (l *decisionLayout) itemsPart() {
 	d, t, dt, dec := l.d, l.t, l.dt, l.dec
 	d.SetWhere("decision items")
 	d.NewPage()
+	d.Bookmark(dt.itemsTitle)
 	d.Heading(dt.itemsTitle, titleSize)
 	d.Skip(2 * pdf.MM)
 	// The identity number is printed here, once: the decision is about the

@@ -171,7 +171,7 @@ func TestDecisionSwedish(t *testing.T) {
 		"lämnar sedan över det till förvaltningsrätten",
 		"vilket beslut du överklagar, till exempel genom att ange ärendenummer FK-2026-004711, vilken ändring du vill ha",
 		"skriv under överklagandet",
-		dpoEmail,
+		dsr.DPO.Email,
 		"Beslutet gäller "+testName+", "+testPNRShow,
 		fmt.Sprintf("Sida %d av %d", pages, pages),
 	)
@@ -210,7 +210,7 @@ func TestDecisionEnglish(t *testing.T) {
 		"(4) GDPR Art. 16; 18 § folkbokföringslagen "+groundPopulation.Text.EN,
 		"Folksam ömsesidig sakförsäkring 502006-1585 Told of the change",
 		"Länsförsäkringar Jämtland 593200-3397 Not told: The company has merged into another.",
-		"Integritetsskyddsmyndigheten, IMY), Box 8114, 104 20 Stockholm, Sweden, imy.se",
+		"(IMY), Integritetsskyddsmyndigheten, Box 8114, 104 20 Stockholm, Sweden, imy.se",
 		"How to appeal",
 		"administrative court (förvaltningsrätten)",
 		"within three weeks of the day you received this decision",
@@ -234,7 +234,7 @@ func TestDecisionGrantedHasNoAppeal(t *testing.T) {
 		}
 		doc, _ := renderDecision(t, d)
 		all := flat(t, doc)
-		mustContain(t, lang+" granted decision", all, "Integritetsskyddsmyndigheten", "IMY", "Box 8114, 104 20 Stockholm", dpoEmail)
+		mustContain(t, lang+" granted decision", all, "Integritetsskyddsmyndigheten", "IMY", "Box 8114, 104 20 Stockholm", dsr.DPO.Email)
 		mustNotContain(t, lang+" granted decision", all,
 			"överklag", "förvaltningsrätt", "tre veckor", "appeal", "administrative court", "three weeks")
 		if lang == "sv" {

@@ -284,8 +284,8 @@ var swedishNotice = noticeTexts{
 	},
 	rectifiedTo: func(v string) string { return "Rättad till " + v },
 	contact: func(caseNumber string) string {
-		return "Har ni frågor om underrättelsen kan ni kontakta Försäkringskassans dataskyddsombud på " +
-			dpoEmail + ". Ange ärendenummer " + caseNumber + "."
+		return "Har ni frågor om underrättelsen kan ni kontakta " + dpoContact("sv") +
+			". Ange ärendenummer " + caseNumber + "."
 	},
 }
 
@@ -310,8 +310,8 @@ var englishNotice = noticeTexts{
 	},
 	rectifiedTo: func(v string) string { return "Rectified to " + v },
 	contact: func(caseNumber string) string {
-		return "If you have questions about this notice, please contact Försäkringskassan's data protection " +
-			"officer at " + dpoEmail + ". Please quote case number " + caseNumber + "."
+		return "If you have questions about this notice, please contact " + dpoContact("en") +
+			". Please quote case number " + caseNumber + "."
 	},
 }
 

@@ -14,9 +14,16 @@
 // notice that tells a recipient organisation of changed data (Art. 19).
 //
 // It owns what the letters say and in which order: their texts in both
-// languages, the agency's contact details, the right to complain to IMY and
-// how to appeal, what goes in the address block and where the identity
-// number is printed. Every letter shares one letterhead for a C5 window
+// languages, how they quote the agency's, the data-protection officer's
+// and IMY's contact details (whose one home is dsr.Agency, dsr.DPO and
+// dsr.IMY), the right to complain to IMY and how to appeal, what goes in
+// the address block and where the identity number is printed. The extract
+// is written to be read at any length: a bookmark per register, a summary
+// before a long table (how many rows, the period they cover and, for
+// payments, the totals per year), codes and amounts in the letter's
+// language (the register's code list, dsr.Section.Codes), whether data
+// leave the EU/EEA (Art. 15(2)) and every way to reach the
+// data-protection officer. Every letter shares one letterhead for a C5 window
 // envelope (letter.go); a letter to a person is addressed from the
 // population-register copy (dsr.Person.AddressLines), never from an
 // address given in a request. The identity number is never in the window

@@ -54,7 +54,17 @@ func register(id, sv, en string) dsr.Register {
 		LegalBasis:         text("Myndighetsutövning, 110 kap. socialförsäkringsbalken.", "Official authority, Chapter 110 of the Social Insurance Code."),
 		Source:             text("Du själv och din arbetsgivare.", "You and your employer."),
 		AutomatedDecisions: text("Inget automatiserat beslutsfattande.", "No automated decision-making."),
+		ThirdCountries:     text("Uppgifterna överförs inte till något land utanför EU/EES.", "The data are not transferred to any country outside the EU/EEA."),
 	}
+}
+
+// testCodes is a code list of the benefits the test registers hold.
+var testCodes = map[string]dsr.Text{
+	"Sjukpenning":                {SV: "Sjukpenning", EN: "Sickness benefit"},
+	"Föräldrapenning":            {SV: "Föräldrapenning", EN: "Parental benefit"},
+	"Tillfällig föräldrapenning": {SV: "Tillfällig föräldrapenning", EN: "Temporary parental benefit"},
+	"Barnbidrag":                 {SV: "Barnbidrag", EN: "Child allowance"},
+	"Bostadsbidrag":              {SV: "Bostadsbidrag", EN: "Housing allowance"},
 }
 
 // testExtract is a person with a c/o address and two registers: one with
@@ -95,6 +105,7 @@ func testExtract(lang string) *dsr.Extract {
 					{Organisation: "Länsförsäkringar Jämtland", OrgNumber: "593200-3397", Benefit: "Sjukpenning", Date: "2025-11-04", LegalBasis: "110 kap. 31 § SFB"},
 					{Organisation: "Folksam ömsesidig sakförsäkring", OrgNumber: "502006-1585", Benefit: "Föräldrapenning", Date: "2026-01-20", LegalBasis: "110 kap. 31 § SFB"},
 				},
+				Codes: testCodes,
 			},
 		},
 	}
@@ -118,6 +129,7 @@ func paymentsSection(n int) dsr.Section {
 		Register: register("utbetalningar", "Utbetalningar", "Payments"),
 		Columns:  []dsr.Text{text("Utbetalningsdag", "Payment date"), text("Förmån", "Benefit"), text("Belopp", "Amount"), text("Konto", "Account")},
 		Rows:     rows,
+		Codes:    testCodes,
 	}
 }
 
@@ -595,9 +607,11 @@ func TestAmountsAlignRight(t *testing.T) {
 			amountRight = append(amountRight, w.XMax)
 		}
 	}
-	if len(amountRight) != 40 {
-		t.Fatalf("found %d amounts, want 40", len(amountRight))
+	// The total for 2004, in the summary above the table, comes first.
+	if len(amountRight) != 41 {
+		t.Fatalf("found %d amounts, want 40 and their total", len(amountRight))
 	}
+	amountRight = amountRight[1:]
 	for _, x := range amountRight {
 		if d := x - amountRight[0]; d > 0.5 || d < -0.5 {
 			t.Fatalf("amounts end at %.1f and %.1f pt; want one right edge", amountRight[0], x)

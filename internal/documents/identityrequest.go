@@ -86,7 +86,7 @@ var swedishIdentity = identityTexts{
 	proofH:  "Så visar du vem du är – något av följande räcker",
 	proofs: func(caseNumber string) []string {
 		return []string{
-			"Skriv under begäran med e-legitimation, till exempel BankID, i vår e-tjänst på " + agencyWeb + ".",
+			"Skriv under begäran med e-legitimation, till exempel BankID, i vår e-tjänst på " + dsr.Agency.Web + ".",
 			"Besök ett av våra servicekontor och visa en giltig id-handling, till exempel pass, körkort eller nationellt id-kort.",
 			"Skicka en bestyrkt kopia av en giltig id-handling till " + returnAddress + " och ange ärendenummer " +
 				caseNumber + ". Bestyrkt betyder att någon annan än du har intygat på kopian, med namnteckning " +
@@ -113,7 +113,7 @@ var englishIdentity = identityTexts{
 	proofH:  "How to show who you are – any one of these will do",
 	proofs: func(caseNumber string) []string {
 		return []string{
-			"Sign the request with an e-ID, for example BankID, in our e-service at " + agencyWeb + ".",
+			"Sign the request with an e-ID, for example BankID, in our e-service at " + dsr.Agency.Web + ".",
 			"Visit one of our service offices and show a valid identity document, for example a passport, a driving licence or a national identity card.",
 			"Send a certified copy of a valid identity document to " + returnAddress + ", Sweden, quoting case " +
 				"number " + caseNumber + ". Certified means that someone other than you has confirmed on the copy, " +

@@ -138,9 +138,9 @@ func (l *letter) contactDetails() {
 		x     float64
 		lines []string
 	}{
-		{pdf.MarginLeft, []string{agencyName, agencyTown}},
+		{pdf.MarginLeft, dsr.Agency.Address},
 		{pdf.MarginLeft + 60*pdf.MM, []string{t.phone}},
-		{pdf.MarginLeft + 110*pdf.MM, []string{agencyWeb}},
+		{pdf.MarginLeft + 110*pdf.MM, []string{dsr.Agency.Web}},
 	}
 	for i, c := range cols {
 		d.SetFont(pdf.Regular, labelSize)
@@ -205,14 +205,16 @@ func (l *letter) signOff() {
 }
 
 // sectionHeading starts the n-th section of the pages after a letter (a
-// register), numbered and ruled. It keeps the heading with the first keep
-// points of what follows, and rather starts a page than leave a heading
-// and a line or two at the foot of one.
+// register), numbered and ruled, with a bookmark that leads to it. It
+// keeps the heading with the first keep points of what follows, and rather
+// starts a page than leave a heading and a line or two at the foot of one.
 func (l *letter) sectionHeading(n int, name string, keep float64) {
 	d := l.d
 	d.Skip(7 * pdf.MM)
 	d.Ensure(2*headingSize*1.3 + keep)
-	d.Heading(strconv.Itoa(n)+". "+name, headingSize)
+	heading := strconv.Itoa(n) + ". " + name
+	d.Bookmark(heading)
+	d.Heading(heading, headingSize)
 	d.Rule(pdf.MarginLeft, pdf.TextRight, d.Y()+0.5*pdf.MM)
 	d.Skip(3 * pdf.MM)
 }

@@ -88,7 +88,7 @@ var swedishLift = liftTexts{
 	},
 	reasonH: "Varför begränsningen hävs",
 	rights: "Om du anser att begränsningen ska stå kvar kan du höra av dig till oss före det datumet. Du har också rätt att " +
-		"lämna klagomål till Integritetsskyddsmyndigheten (IMY), Box 8114, 104 20 Stockholm, imy.se.",
+		"lämna klagomål till " + imyContact("sv") + ".",
 	itemsTable: "Uppgifter som inte längre är begränsade",
 	itemCols:   [3]string{"Register", "Uppgift", "Värde"},
 	about:      "beskedet",
@@ -103,7 +103,7 @@ var englishLift = liftTexts{
 	},
 	reasonH: "Why the restriction is lifted",
 	rights: "If you consider that the restriction should remain, please contact us before that date. You also have the right to " +
-		"lodge a complaint with the Swedish Authority for Privacy Protection (IMY), Box 8114, 104 20 Stockholm, Sweden, imy.se.",
+		"lodge a complaint with " + imyContact("en") + ".",
 	itemsTable: "Data no longer restricted",
 	itemCols:   [3]string{"Register", "Item", "Value"},
 	about:      "the notice",

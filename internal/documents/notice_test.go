@@ -47,7 +47,7 @@ func TestArt19NoticeSwedish(t *testing.T) {
 		"Vi ber er att rätta, radera eller begränsa behandlingen av de kopior av uppgifterna som ni har",
 		"Kontakter med Försäkringskassan Telefonnummer 070-123 45 67 Rättad till 070-765 43 21 GDPR Art. 16",
 		"Kontakter med Försäkringskassan Hela posten 2026-02-03, Mina sidor, Ändrad inkomstuppgift Raderad GDPR Art. 17(1)(a)",
-		dpoEmail,
+		dsr.DPO.Email,
 		"Sida 1 av 1",
 	)
 	// Only what changed, and nothing written to the person.

@@ -89,7 +89,7 @@ func TestExtensionNotice(t *testing.T) {
 			"(Article 12(3))",
 			"will answer you by 2026-06-02",
 			"Why we need more time " + extensionReasonSV,
-			"Integritetsskyddsmyndigheten, IMY",
+			"(IMY), Integritetsskyddsmyndigheten, Box 8114",
 		}},
 	} {
 		n := testExtension(tt.lang)

@@ -97,7 +97,7 @@ func TestOutcomeRefusedSwedish(t *testing.T) {
 		"Hur du överklagar",
 		"förvaltningsrätten",
 		"inom tre veckor från den dag då du fick del av beslutet",
-		dpoEmail,
+		dsr.DPO.Email,
 	)
 	mustNotContain(t, "refusal", all, testPNRShow, "Beslutet gäller", "Bestämmelse")
 	noIdentityNumberOnPage1(t, "refusal", doc, testAddress)
@@ -116,7 +116,7 @@ func TestOutcomeRefusedEnglish(t *testing.T) {
 		"manifestly unfounded or excessive",
 		"Article 12(5)(b)",
 		"Reasons for the decision "+reasonsRefusedEN,
-		"Integritetsskyddsmyndigheten, IMY",
+		"(IMY), Integritetsskyddsmyndigheten, Box 8114",
 		"How to appeal",
 		"within three weeks of the day you received this decision",
 	)
@@ -217,7 +217,7 @@ func TestOutcomeNoDataIsNoDecision(t *testing.T) {
 			"We hold no personal data about you",
 			"found no data about you",
 			"there is nothing to disclose",
-			"Integritetsskyddsmyndigheten, IMY",
+			"(IMY), Integritetsskyddsmyndigheten, Box 8114",
 			"questions about this reply",
 		}, []string{"Decision", "decision", "appeal", "administrative court", "three weeks", "refuse"}},
 	} {

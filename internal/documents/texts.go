@@ -3,20 +3,51 @@ package documents
 import (
 	"fmt"
 	"strconv"
+	"strings"
+
+	"dsrdesk/internal/dsr"
 )
 
-// The sender. These are the agency's published contact details; they live
-// here, next to the letter text that quotes them, so that a reviewer can read
-// the letter in one place.
-const (
-	agencyName    = "Försäkringskassan"
-	agencyTown    = "839 88 Östersund"
-	returnAddress = agencyName + ", " + agencyTown
-	agencyPhoneSV = "0771-524\u00a0524" // no-break spaces keep the number on one line
-	agencyPhoneEN = "+46\u00a0771\u00a0524\u00a0524"
-	agencyWeb     = "forsakringskassan.se"
-	dpoEmail      = "dataskyddsombud@forsakringskassan.se"
+// The agency's, its data-protection officer's and IMY's contact details
+// have one home, dsr.Agency, dsr.DPO and dsr.IMY, which the letters quote.
+// agencyName is the sender as every letterhead and signature names it, in
+// English letters too; returnAddress is its postal address on one line.
+var (
+	agencyName    = dsr.Agency.Name.SV
+	returnAddress = strings.Join(dsr.Agency.Address, ", ")
 )
+
+// postalAddress is c's postal address on one line, without its first line
+// when that only repeats the name a letter has just given.
+func postalAddress(c dsr.Contact, name string) string {
+	lines := c.Address
+	if len(lines) > 0 && strings.HasPrefix(name, lines[0]) {
+		lines = lines[1:]
+	}
+	return strings.Join(lines, ", ")
+}
+
+// imyContact names IMY and says where to write to it, in lang: how every
+// letter tells a person where to complain (Art. 15(1)(f), 77).
+func imyContact(lang string) string {
+	if lang == "en" {
+		// The Swedish name is the first line of the postal address.
+		return dsr.IMY.Name.EN + ", " + strings.Join(dsr.IMY.Address, ", ") + ", Sweden, " + dsr.IMY.Web
+	}
+	return dsr.IMY.Name.SV + ", " + postalAddress(dsr.IMY, dsr.IMY.Name.SV) + ", " + dsr.IMY.Web
+}
+
+// dpoContact gives the data-protection officer's e-mail address,
+// telephone number and postal address, in lang, as the agency's own page
+// does (Art. 13(1)(b)).
+func dpoContact(lang string) string {
+	if lang == "en" {
+		return dsr.DPO.Name.EN + " by e-mail at " + dsr.DPO.Email + ", by telephone on " + dsr.DPO.Phone.EN +
+			" or by post at " + strings.Join(dsr.DPO.Address, ", ") + ", Sweden"
+	}
+	return dsr.DPO.Name.SV + " via e-post till " + dsr.DPO.Email + ", på telefon " + dsr.DPO.Phone.SV +
+		" eller med brev till " + strings.Join(dsr.DPO.Address, ", ")
+}
 
 // texts is, in one language, every fixed string that all letters share
 // (letterhead, IMY, questions, greeting) and every one of the extract, but
@@ -36,8 +67,12 @@ type texts struct {
 	rights   string
 	imy      string
 	contactH string
-	contact  func(about, caseNumber string) string
-	regards  string
+	// contact is whom to ask: the data-protection officer by e-mail, or
+	// the agency by telephone. contactDPO gives every way to reach the
+	// officer, as the extract does.
+	contact    func(about, caseNumber string) string
+	contactDPO func(about, caseNumber string) string
+	regards    string
 	// notYou asks someone who did not make a request in their name to get
 	// in touch (the receipt and the request for proof of identity).
 	notYou string
@@ -55,6 +90,22 @@ type texts struct {
 	thousands    byte // digit-group separator
 
 	purposes, categories, recipients, retention, legalBasis, source, automated string
+	thirdCountries                                                             string // Art. 15(2)
+
+	// coverLetter names page 1 in the document's bookmarks.
+	coverLetter string
+	// summary is what a register with many rows says before its table:
+	// how many there are and the period their dates span (from and to are
+	// "" when the rows have no dates); totals says that the totals per
+	// year come next.
+	summary func(n int, from, to string, totals bool) string
+	// totalsTitle and totalsCols head the table of totals per year of a
+	// register of payments; its last column is headed by the amount
+	// column's own heading.
+	totalsTitle string
+	totalsCols  [2]string
+	// allItems titles the table of every row after a summary.
+	allItems func(n int) string
 
 	namedRecipients string
 	recipientCols   [5]string
@@ -95,19 +146,25 @@ var swedish = texts{
 	},
 	contents: "För varje register anger vi ändamålen med behandlingen, vilka kategorier av personuppgifter " +
 		"det gäller, vilka mottagare som har fått eller kommer att få uppgifterna, hur länge uppgifterna " +
-		"sparas, den rättsliga grunden, varifrån uppgifterna kommer om vi inte har fått dem från dig och " +
-		"om de används för automatiserat beslutsfattande (artikel 15.1 a–h).",
+		"sparas, den rättsliga grunden, varifrån uppgifterna kommer om vi inte har fått dem från dig, " +
+		"om de används för automatiserat beslutsfattande (artikel 15.1 a–h) och om de överförs till ett " +
+		"land utanför EU/EES (artikel 15.2). Ett register med många uppgifter inleds med en sammanfattning.",
 	rightsH: "Dina rättigheter",
 	rights: "Du har rätt att begära att felaktiga personuppgifter rättas och att ofullständiga uppgifter " +
 		"kompletteras, att uppgifter raderas, att behandlingen begränsas och att invända mot behandlingen. " +
 		"Uppgifter i myndighetens ärenden är allmänna handlingar som vi i regel måste bevara enligt " +
 		"arkivlagen, därför prövar vi en begäran om radering för varje uppgift.",
 	imy: "Om du anser att vi behandlar dina personuppgifter i strid med dataskyddsförordningen har du rätt " +
-		"att lämna klagomål till Integritetsskyddsmyndigheten (IMY), Box 8114, 104 20 Stockholm, imy.se.",
+		"att lämna klagomål till " + imyContact("sv") + ".",
 	contactH: "Frågor",
 	contact: func(about, caseNumber string) string {
 		return "Om du har frågor om " + about + " eller om hur vi behandlar dina personuppgifter kan du kontakta " +
-			"Försäkringskassans dataskyddsombud på " + dpoEmail + " eller ringa oss på " + agencyPhoneSV +
+			dsr.DPO.Name.SV + " på " + dsr.DPO.Email + " eller ringa oss på " + dsr.Agency.Phone.SV +
+			". Ange ärendenummer " + caseNumber + "."
+	},
+	contactDPO: func(about, caseNumber string) string {
+		return "Om du har frågor om " + about + " eller om hur vi behandlar dina personuppgifter kan du kontakta " +
+			dpoContact("sv") + ". Du kan också ringa oss på " + dsr.Agency.Phone.SV +
 			". Ange ärendenummer " + caseNumber + "."
 	},
 	regards: "Med vänlig hälsning",
@@ -116,7 +173,7 @@ var swedish = texts{
 	aboutExtract: "utdraget",
 
 	contactLabels: [3]string{"Postadress", "Telefon", "Webbplats"},
-	phone:         agencyPhoneSV,
+	phone:         dsr.Agency.Phone.SV,
 
 	extractTitle: "Registerutdrag",
 	concerns:     "Uppgifterna gäller",
@@ -137,6 +194,26 @@ var swedish = texts{
 	legalBasis: "Rättslig grund",
 	source:     "Källa",
 	automated:  "Automatiserat beslutsfattande",
+
+	thirdCountries: "Överföring utanför EU/EES",
+	coverLetter:    "Följebrev",
+	summary: func(n int, from, to string, totals bool) string {
+		s := "Registret har " + group(n, ' ') + " uppgifter om dig"
+		switch {
+		case from == "":
+		case from == to:
+			s += ", alla från " + from
+		default:
+			s += ", från " + from + " till " + to
+		}
+		if totals {
+			return s + ". Först visas summan för varje år, sedan alla uppgifter."
+		}
+		return s + "."
+	},
+	totalsTitle: "Summa per år",
+	totalsCols:  [2]string{"År", "Antal"},
+	allItems:    func(n int) string { return "Alla " + group(n, ' ') + " uppgifter" },
 
 	namedRecipients: "Mottagare som har fått uppgifter om dig",
 	recipientCols:   [5]string{"Mottagare", "Organisationsnummer", "Förmån", "Datum", "Rättslig grund"},
@@ -199,21 +276,27 @@ var english = texts{
 	},
 	contents: "For each register we state the purposes of the processing, the categories of personal data " +
 		"concerned, the recipients to whom the data have been or will be disclosed, how long the data are " +
-		"stored, the legal basis, where the data came from if we did not collect them from you, and " +
-		"whether they are used for automated decision-making (Article 15(1)(a)–(h)).",
+		"stored, the legal basis, where the data came from if we did not collect them from you, " +
+		"whether they are used for automated decision-making (Article 15(1)(a)–(h)) and whether they are " +
+		"transferred to a country outside the EU/EEA (Article 15(2)). A register with many items begins " +
+		"with a summary.",
 	rightsH: "Your rights",
 	rights: "You have the right to ask us to rectify inaccurate personal data and to complete incomplete " +
 		"data, to erase data, to restrict processing and to object to processing. Data in the agency's " +
 		"cases are official documents that we must in general keep under the Swedish Archives Act, so we " +
 		"assess a request for erasure item by item.",
 	imy: "If you consider that we process your personal data in breach of the General Data Protection " +
-		"Regulation, you have the right to lodge a complaint with the Swedish Authority for Privacy " +
-		"Protection (Integritetsskyddsmyndigheten, IMY), Box 8114, 104 20 Stockholm, Sweden, imy.se.",
+		"Regulation, you have the right to lodge a complaint with " + imyContact("en") + ".",
 	contactH: "Questions",
 	contact: func(about, caseNumber string) string {
 		return "If you have questions about " + about + " or about how we process your personal data, please " +
-			"contact Försäkringskassan's data protection officer at " + dpoEmail + " or call us on " +
-			agencyPhoneEN + ". Please quote case number " + caseNumber + "."
+			"contact " + dsr.DPO.Name.EN + " at " + dsr.DPO.Email + " or call us on " + dsr.Agency.Phone.EN +
+			". Please quote case number " + caseNumber + "."
+	},
+	contactDPO: func(about, caseNumber string) string {
+		return "If you have questions about " + about + " or about how we process your personal data, please " +
+			"contact " + dpoContact("en") + ". You can also call us on " + dsr.Agency.Phone.EN +
+			". Please quote case number " + caseNumber + "."
 	},
 	regards: "Kind regards",
 	notYou:  "If you did not make this request, please contact us as soon as possible.",
@@ -221,7 +304,7 @@ var english = texts{
 	aboutExtract: "this extract",
 
 	contactLabels: [3]string{"Postal address", "Telephone", "Website"},
-	phone:         agencyPhoneEN,
+	phone:         dsr.Agency.Phone.EN,
 
 	extractTitle: "Register extract",
 	concerns:     "The data concern",
@@ -242,6 +325,26 @@ var english = texts{
 	legalBasis: "Legal basis",
 	source:     "Source",
 	automated:  "Automated decision-making",
+
+	thirdCountries: "Transfers outside the EU/EEA",
+	coverLetter:    "Cover letter",
+	summary: func(n int, from, to string, totals bool) string {
+		s := "The register holds " + group(n, ',') + " items about you"
+		switch {
+		case from == "":
+		case from == to:
+			s += ", all from " + from
+		default:
+			s += ", from " + from + " to " + to
+		}
+		if totals {
+			return s + ". The totals for each year come first, then every item."
+		}
+		return s + "."
+	},
+	totalsTitle: "Totals per year",
+	totalsCols:  [2]string{"Year", "Items"},
+	allItems:    func(n int) string { return "All " + group(n, ',') + " items" },
 
 	namedRecipients: "Recipients who have received data about you",
 	recipientCols:   [5]string{"Recipient", "Organisation number", "Benefit", "Date", "Legal basis"},

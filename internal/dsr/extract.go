@@ -28,6 +28,10 @@ type Register struct {
 	LegalBasis         Text   `json:"legal_basis"`
 	Source             Text   `json:"source"`              // (g)
 	AutomatedDecisions Text   `json:"automated_decisions"` // (h)
+	// ThirdCountries says whether the data are transferred to a country
+	// outside the EU/EEA or to an international organisation, and with
+	// which safeguards (Art. 15(2)); "none" is said too.
+	ThirdCountries Text `json:"third_countries"`
 }
 
 // Recipient is one named disclosure of the person's data (RULES §4(c)), such
@@ -50,6 +54,12 @@ type Section struct {
 	Restricted []bool      // parallel to Rows: the record is restricted and only stored (Art. 18)
 	Statements []Statement // supplementary statements attached to the person's records (Art. 16)
 	Recipients []Recipient // specific recipients, when the register is a disclosure log
+	// Codes is the code list the register's codes are read with: for each
+	// code (a benefit, a decision word) as the register stores it, the word
+	// in Swedish and English, so that a letter in English says it in
+	// English. Values of code columns and recipients' benefits missing
+	// from it are shown as stored. Shared between sections: never written.
+	Codes map[string]Text
 	// Withheld counts the data of this register left out of the extract,
 	// per provision (Art. 15(4)): redacted fields and withheld records.
 	Withheld []WithheldCount

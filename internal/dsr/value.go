@@ -57,8 +57,11 @@ func (v Value) IsZero() bool { return v == Value{} || v.Kind == ValueText && v.T
 func (v Value) Numeric() bool { return v.Kind == ValueAmount || v.Kind == ValueNumber }
 
 // Display writes the value for a person to read in lang ("sv" or "en").
-// Amounts are "1 234,50 kr" and counts "20 480", grouped with an ordinary
-// space so that the text is easy to search and renders in any font.
+// Amounts are "1 234,50 kr" and counts "20 480" in Swedish, grouped with an
+// ordinary space so that the text is easy to search and renders in any
+// font; in English they are "SEK 1,234.50" and "20,480". A code is shown as
+// stored: a letter translates it with its register's code list
+// (Section.Codes).
 func (v Value) Display(lang string) string {
 	switch v.Kind {
 	case ValueDate:
@@ -75,8 +78,14 @@ func (v Value) Display(lang string) string {
 		if len(cents) == 1 {
 			cents = "0" + cents
 		}
+		if lang == "en" {
+			return "SEK " + sign + groupDigitsWith(ore/100, ',') + "." + cents
+		}
 		return sign + groupDigits(ore/100) + "," + cents + " kr"
 	case ValueNumber:
+		if lang == "en" {
+			return groupDigitsWith(v.Int, ',')
+		}
 		return groupDigits(v.Int)
 	case ValueRedacted:
 		if lang == "en" {
@@ -88,7 +97,10 @@ func (v Value) Display(lang string) string {
 }
 
 // groupDigits writes an integer with a space between groups of three digits.
-func groupDigits(n int64) string {
+func groupDigits(n int64) string { return groupDigitsWith(n, ' ') }
+
+// groupDigitsWith writes an integer with sep between groups of three digits.
+func groupDigitsWith(n int64, sep byte) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -98,7 +110,7 @@ func groupDigits(n int64) string {
 	}
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(' ')
+			b.WriteByte(sep)
 		}
 		b.WriteRune(r)
 	}

@@ -6,7 +6,15 @@
 // envelope and the print shop's clear zone (RULES §9); that nothing shaped
 // like an identity number is ever put in the window (RULES §6); text that
 // wraps and flows across pages; labelled values; tables that wrap their
-// cells and break across pages with their header repeated; the running
-// header, the footer and "Sida N av M"; and that a character the fonts
-// cannot draw fails the document instead of vanishing from it.
+// cells and break across pages with their header repeated; headings kept
+// with what follows them; the running header, the footer and "Sida N av
+// M"; bookmarks (the PDF outline); and that a character the fonts cannot
+// draw fails the document instead of vanishing from it.
+//
+// Every document it writes is PDF/A-1b, the archival format Riksarkivet
+// takes: gopdf cannot write that, so pdfa.go rewrites gopdf's finished file
+// (information dictionary and XMP metadata, an sRGB output intent with a
+// profile built in icc.go, the fonts' CIDToGIDMap, the language, exact
+// stream lengths and the file identifier). pdftest.PDFA checks the result
+// with Apache PDFBox Preflight.
 package pdf

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -63,8 +62,9 @@ func NewEngine() (*Engine, error) {
 // Setup is what a document says about itself before its first page.
 type Setup struct {
 	// Lang is "sv" or "en": the language of the page numbers ("Sida N av
-	// M", "Page N of M") and of the line saying a table continues. Anything
-	// else means Swedish.
+	// M", "Page N of M") and of the line saying a table continues, and the
+	// document's language for screen readers and archives (sv-SE, en-GB).
+	// Anything else means Swedish.
 	Lang string
 	// Title and Author go into the PDF's info dictionary, which may be
 	// indexed by tools that never see the letter: never personal data.
@@ -116,6 +116,7 @@ const (
 type Document struct {
 	gp      *gopdf.GoPdf
 	wording wording
+	meta    archival // what the archived file says about itself
 	err     error
 	done    bool // page numbers filled in
 
@@ -148,7 +149,9 @@ func (e *Engine) New(s Setup) (*Document, error) {
 	if err := gp.AddTTFFontFromFontContainer(familyBold, e.fonts); err != nil {
 		return nil, fmt.Errorf("pdf: add bold font: %w", err)
 	}
-	gp.SetInfo(gopdf.PdfInfo{Title: s.Title, Author: s.Author, Creator: "dsrdesk", CreationDate: s.Created})
+	// The information dictionary is written by archive, with the XMP
+	// metadata that must say the same.
+	d.meta = archival{lang: langTag(s.Lang), title: s.Title, author: s.Author, creator: "dsrdesk", producer: "dsrdesk", created: s.Created}
 	return d, nil
 }
 
@@ -415,36 +418,67 @@ func (d *Document) finish() error {
 	return d.err
 }
 
-// Write finishes the document, writes it to w and returns its number of
-// pages. The document is built in memory and written only when it is
-// complete, so nothing reaches w if laying it out failed.
+// Write finishes the document, writes it to w as PDF/A-1b and returns its
+// number of pages. The document is built in memory and written only when
+// it is complete, so nothing reaches w if laying it out failed.
 func (d *Document) Write(w io.Writer) (pages int, err error) {
-	if err := d.finish(); err != nil {
+	b, pages, err := d.Bytes()
+	if err != nil {
 		return 0, err
 	}
-	// gopdf ignores the errors of the writer it writes to; bufio remembers
-	// the first one and Flush reports it.
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := d.gp.WriteTo(bw); err != nil {
+	if _, err := w.Write(b); err != nil {
 		return 0, fmt.Errorf("pdf: write: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
-		return 0, fmt.Errorf("pdf: write: %w", err)
-	}
-	return d.page, nil
+	return pages, nil
 }
 
 // Bytes is Write into memory: it returns the PDF and its number of pages.
 func (d *Document) Bytes() ([]byte, int, error) {
-	if err := d.finish(); err != nil {
+	raw, err := d.gopdfBytes()
+	if err != nil {
 		return nil, 0, err
+	}
+	b, err := archive(raw, d.meta)
+	if err != nil {
+		return nil, 0, err
+	}
+	return b, d.page, nil
+}
+
+// gopdfBytes finishes the document and returns the PDF as gopdf writes it,
+// before archive makes it PDF/A.
+func (d *Document) gopdfBytes() ([]byte, error) {
+	if err := d.finish(); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	buf.Grow(80<<10 + d.page*(2<<10)) // font subsets, then about 2 kB a compressed page
 	if _, err := d.gp.WriteTo(&buf); err != nil {
-		return nil, 0, fmt.Errorf("pdf: write: %w", err)
+		return nil, fmt.Errorf("pdf: write: %w", err)
 	}
-	return buf.Bytes(), d.page, nil
+	return buf.Bytes(), nil
+}
+
+// Bookmark adds an entry to the document's outline (the bookmarks a PDF
+// reader lists beside the pages) that leads to the cursor on the current
+// page. Call it after the page break, if any, that the text it names
+// starts with. The title may hold any character; it is never personal
+// data.
+func (d *Document) Bookmark(title string) {
+	if d.err != nil || d.page == 0 || title == "" {
+		return
+	}
+	d.gp.SetY(d.y)
+	d.gp.AddOutlineWithPosition(title)
+	d.meta.outlineEntries++
+}
+
+// langTag is the document's language as a BCP 47 tag.
+func langTag(lang string) string {
+	if lang == "en" {
+		return "en-GB"
+	}
+	return "sv-SE"
 }
 
 // fail records err, saying where it happened, unless it is nil or an

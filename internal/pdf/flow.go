@@ -23,6 +23,31 @@ func (d *Document) Subheading(s string) {
 	d.Skip(0.5 * MM)
 }
 
+// SubheadingKeep is Subheading kept with the first keep points of what
+// follows it: rather than leave the heading alone at the foot of a page,
+// it starts the next one.
+func (d *Document) SubheadingKeep(s string, keep float64) {
+	d.Ensure(d.subheadingHeight(s) + keep)
+	d.Subheading(s)
+}
+
+// subheadingHeight is the height Subheading(s) takes: its wrapped lines
+// and the gap below them; nothing for an empty s.
+func (d *Document) subheadingHeight(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	d.SetFont(Bold, SmallSize)
+	return float64(len(d.Wrap(s, TextWidth)))*SmallLead + 0.5*MM
+}
+
+// ParagraphHeight is the height Paragraph(s, f, size, lead) takes, for
+// keeping it with what comes before or after it.
+func (d *Document) ParagraphHeight(s string, f Face, size, lead float64) float64 {
+	d.SetFont(f, size)
+	return float64(len(d.Wrap(s, TextWidth))) * lead
+}
+
 // Lines draws lines already wrapped (see Wrap) at x in the current font,
 // one of height lead after another, starting new pages as needed.
 func (d *Document) Lines(x float64, lines []string, lead float64) {

@@ -29,10 +29,14 @@ func Cells(texts ...string) []Cell {
 // Table is a titled table. gopdf's own tables neither wrap cell text nor
 // break across pages; Document.Table does both.
 type Table struct {
-	Title   string // a subheading above the header row
+	Title   string // a subheading above the header row; none when empty
 	Context string // names the table on the pages it continues on: "<Context> (forts.)"
 	Headers []string
 	Rows    [][]Cell // a row shorter than the header has empty cells at its end
+	// Width is the table's width from the left margin, for a small table
+	// that would look lost spread across the page; zero (or more than the
+	// text column) is the width of the text column.
+	Width float64
 }
 
 // tableLayout is a table being laid out. Column widths follow the content;
@@ -41,6 +45,7 @@ type tableLayout struct {
 	*Table
 	ncol int
 
+	width  float64 // of the whole table
 	widths []float64
 	right  []bool // columns of numbers are right-aligned
 
@@ -75,8 +80,12 @@ func (d *Document) Table(t Table) {
 		cellW: make([]float64, len(t.Rows)*ncol),
 		lines: make([][]string, ncol),
 	}
+	tb.width = TextWidth
+	if t.Width > 0 && t.Width < TextWidth {
+		tb.width = t.Width
+	}
 	natural := tb.measure(d)
-	tb.widths = fitColumns(natural, TextWidth)
+	tb.widths = fitColumns(natural, tb.width)
 	for c, w := range tb.widths {
 		if w < min(natural[c], minColumn) {
 			d.fail(fmt.Errorf("%d columns are too many to fit the width of the page", ncol))
@@ -91,8 +100,10 @@ func (d *Document) Table(t Table) {
 	if len(t.Rows) > 0 {
 		first = min(tb.wrapRow(d, 0), 3)
 	}
-	d.Ensure(SmallLead + 0.5*MM + tb.headerH + tb.rowHeight(first))
-	d.Subheading(t.Title)
+	d.Ensure(d.subheadingHeight(t.Title) + tb.headerH + tb.rowHeight(first))
+	if t.Title != "" {
+		d.Subheading(t.Title)
+	}
 	tb.drawHeader(d)
 
 	fresh := PageBottom - ContentTop - SmallLead - tb.headerH // room on an empty continuation page
@@ -242,7 +253,7 @@ func (tb *tableLayout) rowHeight(lines int) float64 {
 
 // drawHeader draws the header row on a grey band.
 func (tb *tableLayout) drawHeader(d *Document) {
-	d.fill(MarginLeft, d.y, TextWidth, tb.headerH, fillHead)
+	d.fill(MarginLeft, d.y, tb.width, tb.headerH, fillHead)
 	d.SetFont(Bold, tableSize)
 	x := MarginLeft
 	for c := range tb.ncol {
@@ -295,7 +306,7 @@ func (tb *tableLayout) wrapRow(d *Document, i int) int {
 func (tb *tableLayout) drawRow(d *Document, row []Cell, i, first, k int) {
 	h := tb.rowHeight(k)
 	if i%2 == 1 {
-		d.fill(MarginLeft, d.y, TextWidth, h, fillZebra)
+		d.fill(MarginLeft, d.y, tb.width, h, fillZebra)
 	}
 	d.SetFont(Regular, tableSize)
 	x := MarginLeft

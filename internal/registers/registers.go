@@ -156,7 +156,8 @@ func (r *Registers) section(ctx context.Context, e catalogue.Entry, p pnr.PNR, m
 	for i, c := range e.Columns {
 		cols[i], fields[i] = c.Text, c.Field
 	}
-	sec := dsr.Section{Register: e.Register, Columns: cols, Fields: fields}
+	// Every section reads its codes with the catalogue's one code list.
+	sec := dsr.Section{Register: e.Register, Columns: cols, Fields: fields, Codes: r.cat.Codes}
 
 	ids, rows, err := r.conn.Rows(ctx, e, p)
 	if err != nil {
