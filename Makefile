@@ -6,8 +6,11 @@ BIN       := bin/dsrdesk
 DEMO_DATA ?= data/demo
 DEMO_ADDR ?= 127.0.0.1:8080
 # Debian packages the tests use: a real browser, PDF text extraction, and
-# Apache PDFBox Preflight (with a Java runtime) to validate letters as PDF/A.
-TEST_DEBS := chromium poppler-utils libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
+# Apache PDFBox Preflight (with a Java runtime) to validate letters as PDF/A,
+# and npm, which installs axe-core for the accessibility tests.
+TEST_DEBS := chromium poppler-utils libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless npm
+# axe-core, pinned by its package-lock.json, for the accessibility tests.
+AXE_DIR   := internal/app/testdata/axe
 
 export CGO_ENABLED := 1
 
@@ -26,7 +29,7 @@ demo: build
 demo-reset: build
 	$(BIN) demo seed --data $(DEMO_DATA)
 
-## test-deps: install the Debian packages the tests need, if missing
+## test-deps: install the Debian packages the tests need, and axe-core from npm, if missing
 test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -35,11 +38,13 @@ test-deps:
 	test -f /usr/share/java/javax.activation.jar || missing="$$missing libactivation-java"; \
 	test -f /usr/share/java/jaxb-api.jar || missing="$$missing libjaxb-api-java"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@test -f $(AXE_DIR)/node_modules/axe-core/axe.min.js || (cd $(AXE_DIR) && npm ci --no-audit --no-fund)
 
 vet:
 	$(GO) vet ./...

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -37,6 +38,7 @@ Usage:
   dsrdesk demo bulk --data DIR --cases N        (adds N synthetic cases to demo data)
   dsrdesk audit verify --data DIR
   dsrdesk mailbox-sim --addr ADDR --data DIR
+  dsrdesk eid-sim --addr ADDR                   (the demo's e-ID provider: an OpenID provider with fictional people)
 
 Settings come from flags, then DSRDESK_* environment variables (see README).
 `
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.StringVar(&cfg.MailboxURL, "mailbox-url", cfg.MailboxURL, "digital-mailbox service URL")
 	case "mailbox-sim":
 		fs.StringVar(&cfg.MailboxSimAddr, "addr", cfg.MailboxSimAddr, "listen address")
+	case "eid-sim":
+		fs.StringVar(&cfg.EIDSimAddr, "addr", cfg.EIDSimAddr, "listen address")
 	case "user add":
 		fs.StringVar(&email, "email", "", "e-mail address")
 		fs.StringVar(&name, "name", "", "full name")
@@ -106,6 +110,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, cfg, log, stdout)
 	case "mailbox-sim":
 		return serveSimulator(ctx, cfg, log)
+	case "eid-sim":
+		return app.ServeEIDSimulator(ctx, cfg, log, func(url string) {
+			fmt.Fprintln(stdout, "e-ID simulator listening on", url, "(test page with fictional people; not a real e-ID)")
+		})
 	case "migrate":
 		adm, err := app.OpenAdmin(ctx, cfg, now)
 		if err != nil {
@@ -223,7 +231,7 @@ func printSignIns(w io.Writer) {
 	for _, u := range app.DemoUsers() {
 		fmt.Fprintf(w, "  %-8s %-30s password: %s\n", u.Role, u.Email, u.Password)
 	}
-	fmt.Fprintln(w, "Individuals: choose a fictional person on the clearly marked test e-ID page.")
+	fmt.Fprintln(w, "Individuals: sign in with e-ID; the demo's e-ID simulator offers fictional people on a clearly marked test page.")
 }
 
 // serve runs the web server until ctx ends. In demo mode it seeds missing
@@ -243,6 +251,14 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io
 			}
 			defer stopSim()
 			cfg.MailboxURL = url
+		}
+		if cfg.OIDC.Issuer == "" {
+			cfg = cfg.WithDemoEID()
+			stop, err := startEIDSimulator(ctx, cfg, stdout)
+			if err != nil {
+				return err
+			}
+			defer stop()
 		}
 	}
 	a, err := app.New(ctx, cfg, log, now)
@@ -273,6 +289,42 @@ func serve(ctx context.Context, cfg config.Config, log zerolog.Logger, stdout io
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// startEIDSimulator starts `dsrdesk eid-sim` as its own process, as the
+// demo's e-ID broker, and waits until it answers discovery.
+func startEIDSimulator(ctx context.Context, cfg config.Config, stdout io.Writer) (stop func(), err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("e-ID simulator: %w", err)
+	}
+	sim := exec.Command(exe, "eid-sim", "--addr", cfg.EIDSimAddr)
+	sim.Env = append(os.Environ(), "DSRDESK_OIDC_REDIRECT_URL="+cfg.OIDC.RedirectURL)
+	sim.Stdout, sim.Stderr = stdout, os.Stderr
+	dieWithParent(sim)
+	if err := sim.Start(); err != nil {
+		return nil, fmt.Errorf("e-ID simulator: %w", err)
+	}
+	stop = func() {
+		_ = sim.Process.Signal(syscall.SIGTERM)
+		_ = sim.Wait()
+	}
+	discovery := cfg.OIDC.Issuer + "/.well-known/openid-configuration"
+	client := &http.Client{Timeout: time.Second}
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if ctx.Err() != nil {
+			stop()
+			return nil, ctx.Err()
+		}
+		if resp, err := client.Get(discovery); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return stop, nil
+			}
+		}
+	}
+	stop()
+	return nil, fmt.Errorf("the e-ID simulator did not answer at %s (is %s taken? set DSRDESK_EID_SIM_ADDR)", cfg.OIDC.Issuer, cfg.EIDSimAddr)
 }
 
 // serveSimulator runs only the mailbox simulator, as a separate process.

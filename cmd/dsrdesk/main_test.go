@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,7 +127,7 @@ func TestCommandLifecycle(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	srv := exec.CommandContext(ctx, binary, "serve", "--addr", addr, "--data", data, "--demo")
-	srv.Env = append(os.Environ(), "DSRDESK_MAILBOX_SIM_ADDR="+freeAddr(t))
+	srv.Env = append(os.Environ(), "DSRDESK_MAILBOX_SIM_ADDR="+freeAddr(t), "DSRDESK_EID_SIM_ADDR="+freeAddr(t))
 	stderr, _ := srv.StderrPipe()
 	srv.Stdout = io.Discard
 	if err := srv.Start(); err != nil {
@@ -181,6 +183,12 @@ func TestCommandLifecycle(t *testing.T) {
 		t.Fatalf("send through the demo's mailbox simulator: %d %v", st, m)
 	}
 
+	// The person signs in with e-ID at the e-ID simulator that serve
+	// --demo started as its own process, and finds the request.
+	if body := eidSignIn(t, base, digital.Name); !strings.Contains(body, c["number"].(string)) {
+		t.Fatal("my requests, after e-ID sign-in through the simulator process, does not list the request")
+	}
+
 	srv.Process.Signal(os.Interrupt)
 	if err := srv.Wait(); err != nil {
 		t.Fatalf("the server did not stop cleanly: %v", err)
@@ -212,6 +220,37 @@ func TestCommandLifecycle(t *testing.T) {
 	}
 }
 
+// eidSignIn signs the demo person named name in over HTTP, as a browser
+// would, through dsrdesk's e-ID button, the simulator's authorization
+// endpoint and test page, and dsrdesk's callback; it returns "my requests".
+func eidSignIn(t *testing.T, base, name string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(base+"/e-id", url.Values{"next": {"/mina-arenden"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	// The simulator's test page: a form posting the sign-in's id and a person.
+	id := regexp.MustCompile(`name="id" value="([^"]+)"`).FindSubmatch(page)
+	who := regexp.MustCompile(`value="(\d+)" data-person="` + regexp.QuoteMeta(name) + `"`).FindSubmatch(page)
+	if resp.StatusCode != 200 || id == nil || who == nil {
+		t.Fatalf("the e-ID simulator's test page (%d) does not offer %s", resp.StatusCode, name)
+	}
+	resp, err = c.PostForm(resp.Request.URL.Scheme+"://"+resp.Request.URL.Host+"/login", url.Values{"id": {string(id[1])}, "person": {string(who[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/mina-arenden" {
+		t.Fatalf("after e-ID sign-in: %d at %s", resp.StatusCode, resp.Request.URL.Path)
+	}
+	return string(body)
+}
+
 // TestCommandErrors checks that mistakes on the command line are explained.
 func TestCommandErrors(t *testing.T) {
 	t.Parallel()
@@ -232,7 +271,7 @@ func serveSays(t *testing.T, data string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	srv := exec.CommandContext(ctx, binary, "serve", "--addr", freeAddr(t), "--data", data, "--demo")
-	srv.Env = append(os.Environ(), "DSRDESK_MAILBOX_SIM_ADDR="+freeAddr(t))
+	srv.Env = append(os.Environ(), "DSRDESK_MAILBOX_SIM_ADDR="+freeAddr(t), "DSRDESK_EID_SIM_ADDR="+freeAddr(t))
 	out, _ := srv.StdoutPipe()
 	srv.Stderr = io.Discard
 	if err := srv.Start(); err != nil {

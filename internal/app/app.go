@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -22,6 +25,8 @@ import (
 	"dsrdesk/internal/delivery"
 	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/documents"
+	"dsrdesk/internal/eid"
+	"dsrdesk/internal/eidsim"
 	"dsrdesk/internal/extract"
 	"dsrdesk/internal/forms"
 	"dsrdesk/internal/mailbox"
@@ -132,6 +137,15 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		src.Close()
 		return nil, err
 	}
+	// Cases registered before migration 0011 get their representative's
+	// look-up hash, so that "my requests" finds them.
+	if n, err := db.FillRepresentativeHMACs(ctx, hasher.Sum); err != nil {
+		db.Close()
+		src.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info().Int("cases", n).Msg("representatives' look-up hashes filled")
+	}
 	a := &App{Config: cfg, Store: db, Registers: src, Hasher: hasher}
 	a.Auth = auth.NewService(db, now, auth.Config{})
 	a.Settings = settings.NewService(db, cfg.Settings)
@@ -150,13 +164,17 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		SecureCookies: cfg.SecureCookies,
 		SubjectRef:    func(p pnr.PNR) string { return "p-" + hasher.Sum(p)[:16] },
 	}
-	if cfg.Demo {
-		wcfg.DemoIdentities = demoIdentities
+	wcfg.DemoEID = cfg.Demo
+	if u, err := url.Parse(cfg.OIDC.Issuer); err == nil && u.Host != "" {
+		wcfg.EIDOrigin = u.Scheme + "://" + u.Host
 	}
+	rp := eid.New(eid.Config{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
+		RedirectURL: cfg.OIDC.RedirectURL, RequiredLoA: cfg.OIDC.RequiredLoA}, nil, time.Now)
 	srv, err := web.New(wcfg, web.Services{
 		Auth: a.Auth, Cases: a.Cases, Extracts: a.Extracts, Changes: a.Changes, Delivery: a.Delivery, Print: a.Print, Forms: formSet,
 		Stats:    a.Stats,
 		Accounts: a.Auth, AdminSettings: a.Settings,
+		EID: rp,
 	}, log, now)
 	if err != nil {
 		a.Close()
@@ -207,17 +225,56 @@ func registerChoices(cat *catalogue.Catalogue) []forms.Option {
 	return out
 }
 
-// demoIdentities are the people the demo's test e-ID offers.
-func demoIdentities() []web.Identity {
-	var out []web.Identity
-	for _, p := range demodata.DemoPeople() {
-		out = append(out, web.Identity{PNR: p.PNR, Name: p.Name, Note: p.Note})
-	}
-	return out
-}
-
 // DemoPeople are the fictional people of the demo registers.
 func DemoPeople() []demodata.DemoPerson { return demodata.DemoPeople() }
+
+// EIDSimulator is the demo's e-ID provider (dsrdesk eid-sim), offering
+// the demo's fictional people, with dsrdesk registered as its client.
+func EIDSimulator(cfg config.Config, issuer string, log io.Writer) (*eidsim.Simulator, error) {
+	var people []eidsim.Person
+	for _, p := range demodata.DemoPeople() {
+		given, family, _ := strings.Cut(p.Name, " ")
+		note := p.NoteSV // the test page is in Swedish
+		if note == "" {
+			note = p.Note
+		}
+		people = append(people, eidsim.Person{PNR: p.PNR, Name: p.Name, GivenName: given, FamilyName: family, Note: note})
+	}
+	var redirects []string
+	if cfg.OIDC.RedirectURL != "" {
+		redirects = append(redirects, cfg.OIDC.RedirectURL)
+	}
+	return eidsim.New(eidsim.Config{Issuer: issuer, ClientID: config.DemoOIDCClientID, ClientSecret: config.DemoOIDCClientSecret,
+		RedirectURIs: redirects, People: people, Log: log})
+}
+
+// ServeEIDSimulator runs the e-ID simulator on cfg.EIDSimAddr until ctx
+// ends; ready is called with its URL once it listens.
+func ServeEIDSimulator(ctx context.Context, cfg config.Config, log zerolog.Logger, ready func(url string)) error {
+	ln, err := net.Listen("tcp", cfg.EIDSimAddr)
+	if err != nil {
+		return fmt.Errorf("e-ID simulator: %w", err)
+	}
+	issuer := "http://" + ln.Addr().String()
+	sim, err := EIDSimulator(cfg, issuer, os.Stderr)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info().Str("addr", ln.Addr().String()).Msg("e-ID simulator started")
+	ready(issuer)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
 
 // StartMailboxSimulator runs the digital-mailbox simulator with the demo's
 // accounts on its own listener, reached over HTTP like the real service. It

@@ -24,7 +24,7 @@ const demoMarker = ".dsrdesk-demo"
 // demoVersion changes whenever the demo data's shape does (the register
 // catalogue's rules, new registers): a demo folder made by an older
 // dsrdesk is then replaced rather than left unable to start.
-const demoVersion = "demo data version 4"
+const demoVersion = "demo data version 5"
 
 // EnsureDemo seeds demo data in cfg.DataDir when there is none, or when the
 // folder holds demo data from an older dsrdesk. It never touches a folder
@@ -135,6 +135,30 @@ func SeedDemo(ctx context.Context, cfg config.Config, log zerolog.Logger, now fu
 		if err != nil {
 			return fmt.Errorf("demo case %d: %w", i+1, err)
 		}
+	}
+	// Hanna Godmansson's god man wrote for her, with his förordnande; the
+	// officer verified it, so Ivar can ask for her again with e-ID.
+	var hanna, ivar demodata.DemoPerson
+	for _, p := range people {
+		switch p.Name {
+		case "Hanna Godmansson":
+			hanna = p
+		case "Ivar Förvaltarsson":
+			ivar = p
+		}
+	}
+	c, _, err := a.Cases.Create(ctx, casework.Request{
+		Kinds: []dsr.Kind{dsr.KindAccess}, Subject: string(hanna.PNR), Channel: dsr.ChannelLetter,
+		ReceivedOn:     dsr.FormatDate(today.AddDate(0, 0, -5)),
+		Representative: &dsr.Representative{Role: "god_man", Name: ivar.Name, PNR: ivar.PNR},
+		Files:          []casework.File{{Purpose: dsr.AttachMandate, Filename: "forordnande-god-man.pdf", Posted: true}},
+	}, officer)
+	if err != nil {
+		return fmt.Errorf("demo god man case: %w", err)
+	}
+	if _, err := a.Cases.VerifyMandate(ctx, c.ID, casework.MandateCheck{Valid: true, CoversRequest: true, From: "2016-02-10",
+		DeliverToRepresentative: true, Note: "Förordnande från överförmyndaren, inkommet med brevet."}, officer); err != nil {
+		return fmt.Errorf("demo god man's mandate: %w", err)
 	}
 	// A request to erase everything from the person with LEFI disclosures,
 	// to evaluate, override and carry out on the case page.

@@ -56,6 +56,7 @@ type env struct {
 	srv     *httptest.Server
 	sim     *mailbox.Simulator
 	simSrv  *httptest.Server
+	eidURL  string // the e-ID simulator
 	log     *syncBuffer
 	officer string // bearer tokens
 	dpo     string
@@ -136,11 +137,26 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(e.simSrv.Close)
 	cfg.MailboxURL = e.simSrv.URL
 	cfg.Demo = true
+	// The e-ID broker: the simulator, on its own listener, reached over HTTP.
+	eidSrv := httptest.NewUnstartedServer(nil)
+	cfg.OIDC = config.OIDC{Issuer: "http://" + eidSrv.Listener.Addr().String(), ClientID: config.DemoOIDCClientID, ClientSecret: config.DemoOIDCClientSecret}
+	eidSim, err := EIDSimulator(cfg, cfg.OIDC.Issuer, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eidSrv.Config.Handler = eidSim
+	eidSrv.Start()
+	t.Cleanup(eidSrv.Close)
+	e.eidURL = cfg.OIDC.Issuer
+	// dsrdesk's own listener first: the e-ID redirect URL names its address.
+	e.srv = httptest.NewUnstartedServer(nil)
+	cfg.OIDC.RedirectURL = "http://" + e.srv.Listener.Addr().String() + "/e-id/callback"
 	if e.app, err = New(ctx, cfg, log, now); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.app.Close() })
-	e.srv = httptest.NewServer(e.app.Handler)
+	e.srv.Config.Handler = e.app.Handler
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	for _, u := range DemoUsers() {
 		tok, err := e.app.Auth.CreateToken(ctx, u.Email, dsr.SystemActor)

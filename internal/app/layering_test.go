@@ -24,7 +24,7 @@ func TestLayering(t *testing.T) {
 	}
 	const in = "dsrdesk/internal/"
 	services := []string{"casework", "extract", "delivery", "printbatch", "auth", "audit", "changes", "settings", "stats"}
-	adapters := []string{"sqlite", "sqlitesource", "registers", "catalogue", "demodata", "pdf", "documents", "mailbox", "printzip", "forms", "config", "deadline"}
+	adapters := []string{"eid", "eidsim", "sqlite", "sqlitesource", "registers", "catalogue", "demodata", "pdf", "documents", "mailbox", "printzip", "forms", "config", "deadline"}
 	sqlUsers := []string{in + "sqlite", in + "sqlitesource", in + "demodata"}
 	forbidden := func(pkg, dep string) string {
 		short := strings.TrimPrefix(pkg, in)

@@ -96,7 +96,7 @@ func TestPagesEnforceRolesAndOrigin(t *testing.T) {
 	// An individual signs in with the test e-ID and submits form 9352.
 	people := demodata.DemoPeople()
 	ind := e.browserClient()
-	resp, _ = e.form(ind, "/e-id", url.Values{"person": {"0"}}, e.srv.URL)
+	resp, _ = e.eidFlow(ind, "/request/9352", url.Values{"person": {"0"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/request/9352" {
 		t.Fatalf("e-ID sign-in: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}

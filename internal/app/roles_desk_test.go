@@ -51,6 +51,7 @@ var deskRoutes = []deskRoute{
 	{"POST", "/staff/cases/{id}/attachments", false, caseReaders},
 	{"GET", "/staff/cases/{id}/attachments/{aid}", false, caseReaders},
 	{"POST", "/staff/cases/search", false, caseReaders},
+	{"GET", "/staff/cases/search", false, caseReaders},
 	{"POST", "/api/v1/cases/{id}/outcome", true, caseReaders},
 	{"POST", "/api/v1/cases/{id}/signoff", true, deskSignOffs},
 	{"POST", "/api/v1/cases/{id}/signoff/resubmit", true, caseReaders},

@@ -18,7 +18,9 @@ import (
 
 // Store is what casework needs from the case store.
 type Store interface {
-	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent, files ...*dsr.Attachment) (bool, error)
+	CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC, requestKey string, ev dsr.AuditEvent, files ...*dsr.Attachment) (bool, error)
+	CasesOf(ctx context.Context, hmac string) ([]*dsr.Case, error)
+	ReadLetterPDF(ctx context.Context, letterID string, ev dsr.AuditEvent) ([]byte, error)
 	AddAttachment(ctx context.Context, a *dsr.Attachment, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) error
 	Attachments(ctx context.Context, caseID string) ([]dsr.Attachment, error)
 	ReadAttachment(ctx context.Context, caseID, id string, ev dsr.AuditEvent) (*dsr.Attachment, error)
@@ -42,9 +44,10 @@ type Store interface {
 }
 
 // Population looks a person up in the population-register copy: their
-// name, birth date and guardians.
+// name, birth date and guardians, and the children in a guardian's custody.
 type Population interface {
 	Person(ctx context.Context, p pnr.PNR) (dsr.Person, error)
+	Wards(ctx context.Context, guardian pnr.PNR) ([]dsr.Person, error)
 }
 
 // Service registers and manages cases.
@@ -83,6 +86,10 @@ type Request struct {
 	// Files came with the request: the scanned letter, a phone note, a
 	// mandate. They are filed with the case as it is registered.
 	Files []File
+	// ActingFor, in the e-service, is the Principal.Ref of the person the
+	// signed-in person (Subject, SubjectName) asks for: their child, or the
+	// principal of a verified standing mandate.
+	ActingFor string
 }
 
 // Maximum sizes of free text, so that one request cannot fill the store.
@@ -102,6 +109,13 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 	if len(r.Key) > 100 {
 		return nil, false, dsr.FieldError("idempotency_key", "input.key_too_long", "The idempotency key is too long (at most 100 characters).")
 	}
+	var verified *dsr.Mandate
+	var evidence string
+	if r.ActingFor != "" {
+		if verified, evidence, err = s.actFor(ctx, &r, actor); err != nil {
+			return nil, false, err
+		}
+	}
 	c, err = s.validate(r)
 	if err != nil {
 		return nil, false, err
@@ -109,13 +123,24 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 	if err := s.checkPerson(ctx, c); err != nil {
 		return nil, false, err
 	}
+	if verified != nil {
+		c.Representative.Mandate = verified
+		c.Waiting, c.WaitingSince = dsr.WaitingNone, nil
+	}
 	key := ""
 	if r.Key != "" {
 		key = actor.String() + ":" + r.Key // one person's key never finds another's case
 	}
 	detail := fmt.Sprintf("channel=%s kinds=%s received_on=%s due_on=%s", c.Channel, dsr.Join(c.Kinds, ","), dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.DueOn))
+	repHMAC := ""
 	if c.Representative != nil {
 		detail += " representative=" + c.Representative.Role
+		if verified != nil {
+			detail += " mandate=verified " + evidence
+		}
+		if c.Representative.PNR != "" {
+			repHMAC = s.hasher.Sum(c.Representative.PNR)
+		}
 	}
 	if len(r.Files) > maxAttachments {
 		return nil, false, dsr.FieldError("file", "attachment.too_many", "At most %d documents with one request.", maxAttachments)
@@ -129,7 +154,7 @@ func (s *Service) Create(ctx context.Context, r Request, actor dsr.Actor) (c *ds
 		files = append(files, a)
 		detail += " " + attachDetail(a)
 	}
-	created, err = s.store.CreateCase(ctx, c, s.hasher.Sum(c.SubjectPNR), key, dsr.Event(actor, dsr.ActionCaseReceived, c.ID, detail), files...)
+	created, err = s.store.CreateCase(ctx, c, s.hasher.Sum(c.SubjectPNR), repHMAC, key, dsr.Event(actor, dsr.ActionCaseReceived, c.ID, detail), files...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -324,7 +349,7 @@ func (s *Service) Receipt(ctx context.Context, id string, subject pnr.PNR, actor
 	if err != nil {
 		return nil, err
 	}
-	if c.SubjectPNR != subject {
+	if relation(c, subject) == "" {
 		return nil, errNoCase()
 	}
 	return c, nil

@@ -46,7 +46,7 @@ func newStore() *memStore {
 	return &memStore{cases: map[string]*dsr.Case{}, keys: map[string]string{}, hmacs: map[string]string{}}
 }
 
-func (m *memStore) CreateCase(_ context.Context, c *dsr.Case, hmac, key string, ev dsr.AuditEvent, files ...*dsr.Attachment) (bool, error) {
+func (m *memStore) CreateCase(_ context.Context, c *dsr.Case, hmac, repHMAC, key string, ev dsr.AuditEvent, files ...*dsr.Attachment) (bool, error) {
 	for _, f := range files {
 		m.files = append(m.files, *f)
 	}
@@ -56,7 +56,7 @@ func (m *memStore) CreateCase(_ context.Context, c *dsr.Case, hmac, key string, 
 	}
 	c.Number = "DSR-2026-000001"
 	stored := *c
-	m.cases[c.ID], m.keys[key], m.hmacs[c.ID] = &stored, c.ID, hmac
+	m.cases[c.ID], m.keys[key], m.hmacs[c.ID], m.hmacs["rep:"+c.ID] = &stored, c.ID, hmac, repHMAC
 	m.events = append(m.events, ev)
 	return true, nil
 }
@@ -86,6 +86,18 @@ func (population) Person(_ context.Context, p pnr.PNR) (dsr.Person, error) {
 		return dsr.Person{PNR: p, Name: "Ebba Öberg", BornOn: born("2009-05-17"), Guardians: []pnr.PNR{"198112189876"}}, nil
 	}
 	return dsr.Person{}, dsr.Errorf(dsr.ENOTFOUND, "registers.person_not_found", "The person is not in the population register.")
+}
+
+func (population) Wards(_ context.Context, g pnr.PNR) ([]dsr.Person, error) {
+	if g != "198112189876" {
+		return nil, nil
+	}
+	var out []dsr.Person
+	for _, c := range []pnr.PNR{"201502142381", "200905172383"} {
+		p, _ := population{}.Person(context.Background(), c)
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func (m *memStore) ReadCase(_ context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error) {
@@ -177,6 +189,19 @@ func (m *memStore) CaseByNumber(_ context.Context, number string) (*dsr.Case, er
 		}
 	}
 	return nil, errNoCase()
+}
+func (m *memStore) CasesOf(_ context.Context, h string) ([]*dsr.Case, error) {
+	var out []*dsr.Case
+	for id, c := range m.cases {
+		if m.hmacs[id] == h || m.hmacs["rep:"+id] == h {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+func (m *memStore) ReadLetterPDF(_ context.Context, id string, ev dsr.AuditEvent) ([]byte, error) {
+	m.events = append(m.events, ev)
+	return []byte("%PDF " + id), nil
 }
 func (m *memStore) CasesBySubject(_ context.Context, h string) ([]*dsr.Case, error) {
 	var out []*dsr.Case

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,9 +24,15 @@ type Config struct {
 	SenderOrgNo         string // the agency's organisation number, as mail sender
 	TreatEvesAsHolidays bool   // RULES §2 setting treat_eves_as_holidays
 	SecureCookies       bool
-	Synchronous         string // SQLite synchronous: FULL (durable) or NORMAL
-	LogLevel            string
-	PNRKey              []byte // key of the identity-number HMAC (secret)
+	// OIDC is the e-ID broker dsrdesk signs individuals in with (OpenID
+	// Connect); without an issuer, e-ID is not connected. In the demo,
+	// when no issuer is set, it is the e-ID simulator at EIDSimAddr.
+	OIDC OIDC
+	// EIDSimAddr is where the demo starts its e-ID simulator (dsrdesk eid-sim).
+	EIDSimAddr  string
+	Synchronous string // SQLite synchronous: FULL (durable) or NORMAL
+	LogLevel    string
+	PNRKey      []byte // key of the identity-number HMAC (secret)
 	// Settings are the defaults of the rules an administrator may change
 	// while dsrdesk runs (require_signoff, pause_clock_for_identity,
 	// identity_wait_days); what an administrator saves overrides them.
@@ -38,6 +45,7 @@ func Defaults() Config {
 		Addr:           "127.0.0.1:8080",
 		DataDir:        "data",
 		MailboxSimAddr: "127.0.0.1:8081",
+		EIDSimAddr:     "127.0.0.1:8082",
 		SenderOrgNo:    "202100-5521",
 		Synchronous:    "FULL",
 		LogLevel:       "info",
@@ -69,6 +77,19 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 	str("DSRDESK_MAILBOX_URL", &c.MailboxURL)
 	str("DSRDESK_MAILBOX_SIM_ADDR", &c.MailboxSimAddr)
 	str("DSRDESK_SENDER_ORG_NO", &c.SenderOrgNo)
+	str("DSRDESK_EID_SIM_ADDR", &c.EIDSimAddr)
+	str("DSRDESK_OIDC_ISSUER", &c.OIDC.Issuer)
+	str("DSRDESK_OIDC_CLIENT_ID", &c.OIDC.ClientID)
+	str("DSRDESK_OIDC_CLIENT_SECRET", &c.OIDC.ClientSecret)
+	if f := getenv("DSRDESK_OIDC_CLIENT_SECRET_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("DSRDESK_OIDC_CLIENT_SECRET_FILE: %w", err))
+		}
+		c.OIDC.ClientSecret = strings.TrimSpace(string(b))
+	}
+	str("DSRDESK_OIDC_REDIRECT_URL", &c.OIDC.RedirectURL)
+	str("DSRDESK_OIDC_LOA", &c.OIDC.RequiredLoA)
 	str("DSRDESK_SYNCHRONOUS", &c.Synchronous)
 	str("DSRDESK_LOG_LEVEL", &c.LogLevel)
 	boolean("DSRDESK_TREAT_EVES_AS_HOLIDAYS", &c.TreatEvesAsHolidays)
@@ -118,6 +139,9 @@ func (c Config) Validate() error {
 	if err := c.Settings.Check(); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %s", settingVars[dsr.ErrorField(err)], dsr.ErrorMessage(err)))
 	}
+	if c.OIDC.Issuer != "" && (c.OIDC.ClientID == "" || c.OIDC.RedirectURL == "") {
+		errs = append(errs, errors.New("with DSRDESK_OIDC_ISSUER set, DSRDESK_OIDC_CLIENT_ID and DSRDESK_OIDC_REDIRECT_URL are needed too"))
+	}
 	if c.MailboxURL == "" && !c.Demo {
 		errs = append(errs, errors.New("DSRDESK_MAILBOX_URL is not set (only the demo starts a mailbox simulator)"))
 	}
@@ -137,10 +161,15 @@ func (c Config) String() string {
 	if c.PNRKey != nil {
 		key = "[redacted]"
 	}
+	secret := ""
+	if c.OIDC.ClientSecret != "" {
+		secret = "[redacted]"
+	}
 	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
-		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d",
+		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s",
 		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
-		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays)
+		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays,
+		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA)
 }
 
 // CaseStorePath is the case store's SQLite file.
@@ -198,4 +227,36 @@ func (c Config) LoadOrCreateKey() ([]byte, error) {
 		return nil, fmt.Errorf("write key: %w", err)
 	}
 	return key, f.Close()
+}
+
+// OIDC is dsrdesk's registration as a relying party with the e-ID broker.
+type OIDC struct {
+	Issuer       string // DSRDESK_OIDC_ISSUER
+	ClientID     string // DSRDESK_OIDC_CLIENT_ID
+	ClientSecret string // DSRDESK_OIDC_CLIENT_SECRET (or _FILE)
+	RedirectURL  string // DSRDESK_OIDC_REDIRECT_URL: https://…/e-id/callback
+	RequiredLoA  string // DSRDESK_OIDC_LOA: the least acr accepted; level 3 when empty
+}
+
+// The demo's registration with its e-ID simulator. The secret guards
+// nothing real: the simulator's people are fictional.
+const (
+	DemoOIDCClientID     = "dsrdesk-demo"
+	DemoOIDCClientSecret = "demo-only-secret"
+)
+
+// WithDemoEID points the relying party at the demo's e-ID simulator when
+// the demo runs and no e-ID broker is configured.
+func (c Config) WithDemoEID() Config {
+	if !c.Demo || c.OIDC.Issuer != "" {
+		return c
+	}
+	c.OIDC.Issuer = "http://" + c.EIDSimAddr
+	c.OIDC.ClientID, c.OIDC.ClientSecret = DemoOIDCClientID, DemoOIDCClientSecret
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1" // the browser comes back to where the demo answers
+	}
+	c.OIDC.RedirectURL = "http://" + net.JoinHostPort(host, port) + "/e-id/callback"
+	return c
 }

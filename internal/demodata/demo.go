@@ -21,6 +21,7 @@ type DemoPerson struct {
 	GuardianPNR    pnr.PNR        `json:"guardian_pnr,omitempty"` // for a child: a guardian, also a demo person
 	LEFIRecipients int            `json:"lefi_recipients"`        // distinct organisations in the LEFI Online disclosure log
 	Note           string         `json:"note,omitempty"`         // what the person is there to demonstrate
+	NoteSV         string         `json:"note_sv,omitempty"`      // the same in Swedish, for the pages that show it (the test e-ID)
 }
 
 // DemoPeople returns the fictional people Seed puts in the demonstration
@@ -130,7 +131,10 @@ func demoRecords() []demoRecord {
 			DemoPerson: DemoPerson{PNR: asa, Name: "Åsa Testsson", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "11346",
 				Note: "Digital mailbox: the extract is delivered through Mina meddelanden. Guardian of Filip Testsson. " +
 					"Bostadsbidrag shared with a sambo since 2021: the sambo's income is withheld from her extract by default (OSL 28 kap. 1 §). " +
-					"Documents in her case files: applications, a läkarintyg and inkomstuppgifter."},
+					"Documents in her case files: applications, a läkarintyg and inkomstuppgifter.",
+				NoteSV: "Digital brevlåda: utdraget levereras via Mina meddelanden. Vårdnadshavare för Filip Testsson. " +
+					"Bostadsbidrag tillsammans med en sambo sedan 2021: sambons inkomst lämnas som standard inte ut i hennes utdrag (OSL 28 kap. 1 §). " +
+					"Handlingar i hennes akter: ansökningar, ett läkarintyg och inkomstuppgifter."},
 			street: "Testgatan 12", town: "STOCKHOLM", account: "****4821",
 			decisions: []decisionRow{
 				{"Föräldrapenning", "2015-06-10", "2015-06-01", "2015-12-31", 812, "Beviljad"},
@@ -160,7 +164,8 @@ func demoRecords() []demoRecord {
 		},
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19481102981"), Name: "Bertil Pappersson", Protection: dsr.ProtectionNone, Postcode: "41319",
-				Note: "No digital mailbox: the extract goes to the ordinary print batch."},
+				Note:   "No digital mailbox: the extract goes to the ordinary print batch.",
+				NoteSV: "Ingen digital brevlåda: utdraget går till den vanliga utskriftsomgången."},
 			street: "Provvägen 3", town: "GÖTEBORG", account: "****0931",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2008-03-04", "2008-02-18", "2008-06-30", 704, "Beviljad"},
@@ -174,7 +179,8 @@ func demoRecords() []demoRecord {
 		},
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19790721984"), Name: "Cecilia Skyddsdotter", Protection: dsr.ProtectionProtected, Postcode: "75220",
-				Note: "Skyddad folkbokföring, no digital mailbox: the protected print route through Skatteverket's forwarding."},
+				Note:   "Skyddad folkbokföring, no digital mailbox: the protected print route through Skatteverket's forwarding.",
+				NoteSV: "Skyddad folkbokföring, ingen digital brevlåda: den skyddade utskriftsvägen via Skatteverkets vidarebefordran."},
 			street: "Hemliga gränd 7", town: "UPPSALA", account: "****5512",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2024-03-12", "2024-02-26", "2024-05-31", 987, "Beviljad"},
@@ -187,7 +193,8 @@ func demoRecords() []demoRecord {
 		},
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19660930983"), Name: "Dag Dolding", DigitalMailbox: true, Protection: dsr.ProtectionMarking, Postcode: "90325",
-				Note: "Sekretessmarkering with a digital mailbox: protected, but reachable digitally."},
+				Note:   "Sekretessmarkering with a digital mailbox: protected, but reachable digitally.",
+				NoteSV: "Sekretessmarkering med digital brevlåda: skyddad, men nåbar digitalt."},
 			street: "Dolda vägen 2", town: "UMEÅ", account: "****7770",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2021-09-06", "2021-08-23", "2021-10-17", 1092, "Beviljad"},
@@ -200,7 +207,9 @@ func demoRecords() []demoRecord {
 		},
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19900817986"), Name: "Elin Lefiström", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "21145",
-				Note: "LEFI Online disclosures to two insurers (Folksam, Skandia) and one authority (Arbetsförmedlingen); LEFI Prenumeration subscribers; an e-mail reminder on consent and contact notes past their retention, so that erasing everything gives a mix of erased, kept and referred data."},
+				Note: "LEFI Online disclosures to two insurers (Folksam, Skandia) and one authority (Arbetsförmedlingen); LEFI Prenumeration subscribers; an e-mail reminder on consent and contact notes past their retention, so that erasing everything gives a mix of erased, kept and referred data.",
+				NoteSV: "LEFI Online-utlämnanden till två försäkringsbolag (Folksam, Skandia) och en myndighet (Arbetsförmedlingen); prenumeranter i LEFI Prenumeration; " +
+					"en e-postpåminnelse som bygger på samtycke och kontaktanteckningar som passerat sin bevarandetid, så att en radering av allt ger en blandning av raderade, kvarhållna och hänvisade uppgifter."},
 			street: "Exempelgatan 5", town: "MALMÖ", account: "****3308",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2015-03-02", "2015-02-16", "2015-03-31", 890, "Beviljad"},
@@ -231,7 +240,9 @@ func demoRecords() []demoRecord {
 			DemoPerson: DemoPerson{PNR: pnr.Complete("20150520985"), Name: "Filip Testsson", Protection: dsr.ProtectionNone, Postcode: "11346",
 				GuardianPNR: asa,
 				Note: "A child (born 2015) whose guardian, Åsa Testsson, makes the request. " +
-					"A party in her föräldrapenning and VAB cases (register parter_andra_arenden): the applicant's name is withheld from his extract by default (OSL 28 kap. 1 §)."},
+					"A party in her föräldrapenning and VAB cases (register parter_andra_arenden): the applicant's name is withheld from his extract by default (OSL 28 kap. 1 §).",
+				NoteSV: "Ett barn (fött 2015) vars vårdnadshavare, Åsa Testsson, gör begäran. " +
+					"Part i hennes ärenden om föräldrapenning och VAB (registret parter_andra_arenden): sökandens namn lämnas som standard inte ut i hans utdrag (OSL 28 kap. 1 §)."},
 			street: "Testgatan 12", town: "STOCKHOLM",
 			contacts: []contactRow{
 				{"2023-06-12", "Mina sidor", "Beställning av europeiskt sjukförsäkringskort (EU-kort)"},
@@ -245,7 +256,8 @@ func demoRecords() []demoRecord {
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19720469987"), Name: "Göran Samordningsson", Protection: dsr.ProtectionNone, Postcode: "97231",
 				Note: "Samordningsnummer (day of birth + 60). " +
-					"Documents in his sjukpenning case file: application, läkarintyg, arbetsgivarintyg and inkomstuppgift."},
+					"Documents in his sjukpenning case file: application, läkarintyg, arbetsgivarintyg and inkomstuppgift.",
+				NoteSV: "Samordningsnummer (födelsedag + 60). Handlingar i hans akt om sjukpenning: ansökan, läkarintyg, arbetsgivarintyg och inkomstuppgift."},
 			street: "Gästvägen 4", town: "LULEÅ", account: "****2046",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2025-02-10", "2025-01-27", "2025-03-09", 845, "Beviljad"},
@@ -264,7 +276,8 @@ func demoRecords() []demoRecord {
 		longHistory(pnr.Complete("19440229989")),
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19520405988"), Name: "Hanna Godmansson", Protection: dsr.ProtectionNone, Postcode: "70210",
-				Note: "c/o address: her god man, Ivar Förvaltarsson, receives her post."},
+				Note:   "c/o address: her god man, Ivar Förvaltarsson, receives her post.",
+				NoteSV: "c/o-adress: hennes gode man, Ivar Förvaltarsson, tar emot hennes post."},
 			careOf: "Ivar Förvaltarsson", street: "Ombudsgatan 9", town: "ÖREBRO", account: "****6190",
 			decisions: []decisionRow{
 				{"Sjukersättning", "2010-02-15", "2010-03-01", "2017-04-30", 455, "Beviljad"},
@@ -276,13 +289,23 @@ func demoRecords() []demoRecord {
 		},
 		{
 			DemoPerson: DemoPerson{PNR: pnr.Complete("19581212980"), Name: "Ingrid Boxström", Protection: dsr.ProtectionNone, Postcode: "10321",
-				Note: "Särskild postadress (a Box address) registered in the population register; letters go there."},
+				Note:   "Särskild postadress (a Box address) registered in the population register; letters go there.",
+				NoteSV: "Särskild postadress (en boxadress) i folkbokföringen; breven går dit."},
 			street: "Box 4711", town: "STOCKHOLM", account: "****8842",
 			decisions: []decisionRow{
 				{"Sjukpenning", "2018-04-09", "2018-03-26", "2018-05-06", 788, "Beviljad"},
 			},
 			contacts: []contactRow{
 				{"2018-03-27", "Telefon", "Sjukanmälan"},
+			},
+		},
+		{
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19600314984"), Name: "Ivar Förvaltarsson", Protection: dsr.ProtectionNone, Postcode: "70211",
+				Note:   "God man for Hanna Godmansson: his mandate was verified on her letter, so with e-ID he can ask for her again.",
+				NoteSV: "God man för Hanna Godmansson: hans förordnande kontrollerades på hennes brev, så med e-legitimation kan han göra en ny begäran för henne."},
+			street: "Ombudsgatan 9", town: "ÖREBRO", account: "****7310",
+			contacts: []contactRow{
+				{"2016-02-10", "Brev", "Förordnande som god man för huvudman"},
 			},
 		},
 	}
@@ -300,7 +323,8 @@ func demoRecords() []demoRecord {
 func longHistory(p pnr.PNR) demoRecord {
 	r := demoRecord{
 		DemoPerson: DemoPerson{PNR: p, Name: "Örjan Prövman", DigitalMailbox: true, Protection: dsr.ProtectionNone, Postcode: "58222",
-			Note: "Long history: over 20,000 payments since 1969, for the speed of a large extract."},
+			Note:   "Long history: over 20,000 payments since 1969, for the speed of a large extract.",
+			NoteSV: "Lång historik: över 20 000 utbetalningar sedan 1969, för att visa hur snabbt ett stort utdrag tas fram."},
 		street: "Långa raden 100", town: "LINKÖPING",
 	}
 	rng := rand.New(rand.NewPCG(19440229, 98))

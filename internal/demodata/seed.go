@@ -46,6 +46,7 @@ CREATE TABLE guardians (
 	guardian_pnr TEXT NOT NULL REFERENCES population (pnr),
 	PRIMARY KEY (child_pnr, guardian_pnr)
 ) WITHOUT ROWID;
+CREATE INDEX guardians_guardian ON guardians (guardian_pnr);
 
 CREATE TABLE benefit_decisions (
 	id             INTEGER PRIMARY KEY,

@@ -24,6 +24,7 @@ const (
 	ActionLetterPrepared   AuditAction = "letter.prepared"
 	ActionLetterDelivered  AuditAction = "letter.delivered"
 	ActionLetterQueued     AuditAction = "letter.queued"
+	ActionLetterDownloaded AuditAction = "letter.downloaded" // the addressee downloaded a sent letter again
 	ActionBatchCreated     AuditAction = "print.batch_created"
 	ActionBatchExported    AuditAction = "print.batch_exported"
 	ActionUserCreated      AuditAction = "user.created"

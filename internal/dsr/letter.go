@@ -96,6 +96,12 @@ type Letter struct {
 	CreatedAt    time.Time
 }
 
+// Sent reports whether a letter has left the agency: delivered to the
+// digital mailbox, or handed to the print shop in a batch.
+func (l Letter) Sent() bool {
+	return l.Status == LetterDelivered || l.Status == LetterBatched
+}
+
 // PrintRoute is a print shop's route: the ordinary batch or the protected
 // one for people with protected identities (RULES §7).
 type PrintRoute string

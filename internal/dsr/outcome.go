@@ -205,3 +205,34 @@ func (c *Case) PrepareSignOff(p SignOffPolicy, overridden bool) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Progress is how far a request has come, in the words the person who
+// made it is told on "my requests": the desk's own stages stay inside.
+type Progress string
+
+// The steps a person sees.
+const (
+	ProgressReceived   Progress = "received"    // registered, nobody has started
+	ProgressHandling   Progress = "handling"    // an officer is working on it
+	ProgressNeedsProof Progress = "needs_proof" // waiting for the person's proof of identity
+	ProgressMandate    Progress = "mandate"     // waiting for a representative's mandate to be checked
+	ProgressAnswered   Progress = "answered"    // the answer has been sent
+	ProgressClosed     Progress = "closed"
+)
+
+// Progress says how far the case has come, for the person who asked.
+func (c *Case) Progress() Progress {
+	switch {
+	case c.Status == StatusClosed:
+		return ProgressClosed
+	case c.Status == StatusSent:
+		return ProgressAnswered
+	case c.Waiting == WaitingIdentity:
+		return ProgressNeedsProof
+	case c.Waiting == WaitingMandate:
+		return ProgressMandate
+	case c.Status == StatusReceived:
+		return ProgressReceived
+	}
+	return ProgressHandling
+}

@@ -18,6 +18,9 @@ type Connector interface {
 	// level as the source holds it, or an ENOTFOUND error whose message
 	// does not contain the number.
 	Person(ctx context.Context, p pnr.PNR) (dsr.Person, error)
+	// Wards returns the identity numbers of the children the population
+	// register names guardian as having custody of.
+	Wards(ctx context.Context, guardian pnr.PNR) ([]pnr.PNR, error)
 	// Rows returns p's rows in the register e, in the order they are
 	// shown, one value per column of e, typed by the column's format, and
 	// the id of each row's record.
@@ -76,6 +79,27 @@ func (r *Registers) Person(ctx context.Context, p pnr.PNR) (dsr.Person, error) {
 		person.Country = "SE"
 	}
 	return person, nil
+}
+
+// Wards returns the children in guardian's custody (vårdnadshavare), as
+// the population-register copy says, each checked as Person checks one.
+func (r *Registers) Wards(ctx context.Context, guardian pnr.PNR) ([]dsr.Person, error) {
+	if !guardian.Valid() {
+		return nil, dsr.FieldError("pnr", "registers.pnr", "A personal identity number must be given as 12 digits.")
+	}
+	children, err := r.conn.Wards(ctx, guardian)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dsr.Person, 0, len(children))
+	for _, c := range children {
+		p, err := r.Person(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // Sections reads every catalogue register for p, in catalogue order, and

@@ -169,6 +169,8 @@ func (f *fakeConnector) Person(ctx context.Context, p pnr.PNR) (dsr.Person, erro
 	return f.PersonFn(ctx, p)
 }
 
+func (f *fakeConnector) Wards(context.Context, pnr.PNR) ([]pnr.PNR, error) { return nil, nil }
+
 func (f *fakeConnector) Rows(ctx context.Context, e catalogue.Entry, p pnr.PNR) ([]string, [][]dsr.Value, error) {
 	rows, err := f.RowsFn(ctx, e, p)
 	ids := make([]string, len(rows))

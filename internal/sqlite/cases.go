@@ -60,12 +60,13 @@ func scanCase(s scanner) (*dsr.Case, error) {
 // opens (preparedSQL).
 const insertCaseSQL = `INSERT INTO cases (id, number, kinds, status, channel, subject_pnr, subject_name,
 	representative, language, details, received_on, target_on, due_on, extension_reason, created_at, updated_at,
-	change_request, subject_hmac, request_key, auto_assembly)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	change_request, subject_hmac, request_key, auto_assembly, representative_hmac)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateCase stores a new case, giving it the next case number of the year
 // it was received (DSR-YYYY-NNNNNN), together with the service's audit event
-// of its receipt. subjectHMAC is the keyed look-up hash of the subject.
+// of its receipt. subjectHMAC is the keyed look-up hash of the subject, and
+// repHMAC that of the representative ("" when none or without a number).
 //
 // A non-empty requestKey makes the call idempotent: when a case with that
 // key exists, c is filled with it, nothing is written and created is false.
@@ -73,7 +74,7 @@ const insertCaseSQL = `INSERT INTO cases (id, number, kinds, status, channel, su
 // Documents that came with the request (the scanned letter, a phone note, a
 // mandate) are filed with the case in the same transaction, so that a
 // crash keeps both or neither.
-func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestKey string, ev dsr.AuditEvent, files ...*dsr.Attachment) (created bool, err error) {
+func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC, requestKey string, ev dsr.AuditEvent, files ...*dsr.Attachment) (created bool, err error) {
 	kinds, err := json.Marshal(c.Kinds)
 	if err != nil {
 		return false, fmt.Errorf("encode kinds: %w", err)
@@ -85,8 +86,9 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 	if err != nil {
 		return false, fmt.Errorf("encode details: %w", err)
 	}
-	var rep sql.NullString
+	var rep, repKey sql.NullString
 	if c.Representative != nil {
+		repKey = sql.NullString{String: repHMAC, Valid: true}
 		b, err := json.Marshal(c.Representative)
 		if err != nil {
 			return false, fmt.Errorf("encode representative: %w", err)
@@ -130,7 +132,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, requestK
 		if _, err := db.exec(ctx, tx, insertCaseSQL,
 			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
 			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), c.ExtensionReason,
-			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key, c.AutoAssembles()); err != nil {
+			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key, c.AutoAssembles(), repKey); err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
 		// What the workflow changes is written as every change writes it.

@@ -73,7 +73,7 @@ func TestCaseNumbersAreUniquePerYearUnderConcurrency(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			c := newCase(strings.Repeat("0", 7)+string(rune('a'+i%26))+string(rune('a'+i/26)), time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
-			if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+			if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 				t.Error(err)
 				return
 			}
@@ -87,7 +87,7 @@ func TestCaseNumbersAreUniquePerYearUnderConcurrency(t *testing.T) {
 		t.Fatalf("numbers %v", seen)
 	}
 	c := newCase("next-year", time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil || c.Number != "DSR-2027-000001" {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil || c.Number != "DSR-2027-000001" {
 		t.Fatalf("first case of 2027 numbered %q, %v", c.Number, err)
 	}
 }
@@ -96,7 +96,7 @@ func TestEveryCaseReadIsAuditedAndTheChainHolds(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
@@ -146,7 +146,7 @@ func TestLettersAreNeverWrittenOrSettledTwice(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 		t.Fatal(err)
 	}
 	refuse := func(*dsr.Case) ([]dsr.AuditEvent, error) {
@@ -206,7 +206,7 @@ func TestUpdateCaseSavesTheDecisionOrNothing(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := db.AuditEvents(ctx, "c1")
@@ -238,7 +238,7 @@ func TestVocabularyIsData(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	c := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 		t.Fatal(err)
 	}
 	for _, st := range dsr.Statuses {
@@ -310,16 +310,16 @@ func TestRequestKeyMakesCreateIdempotent(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	first := newCase("c1", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if created, err := db.CreateCase(ctx, first, "hmac", "individual:p1:k1", received(first)); err != nil || !created {
+	if created, err := db.CreateCase(ctx, first, "hmac", "", "individual:p1:k1", received(first)); err != nil || !created {
 		t.Fatalf("first: %t %v", created, err)
 	}
 	again := newCase("c2", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	created, err := db.CreateCase(ctx, again, "hmac", "individual:p1:k1", received(again))
+	created, err := db.CreateCase(ctx, again, "hmac", "", "individual:p1:k1", received(again))
 	if err != nil || created || again.ID != "c1" || again.Number != first.Number {
 		t.Fatalf("repeat: created=%t case %s %s, %v", created, again.ID, again.Number, err)
 	}
 	other := newCase("c3", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
-	if created, err := db.CreateCase(ctx, other, "hmac", "individual:p1:k2", received(other)); err != nil || !created || other.Number == first.Number {
+	if created, err := db.CreateCase(ctx, other, "hmac", "", "individual:p1:k2", received(other)); err != nil || !created || other.Number == first.Number {
 		t.Fatalf("another key: %t %v", created, err)
 	}
 	if page, _ := db.ListCases(ctx, dsr.CaseFilter{}); page.Total != 2 {
@@ -346,7 +346,7 @@ func TestQueuesPageByPosition(t *testing.T) {
 		if i%5 == 0 {
 			c.AssignedTo = "u1"
 		}
-		if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+		if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -155,6 +155,19 @@ func (db *DB) LetterPDF(ctx context.Context, letterID string) ([]byte, error) {
 	return pdf, nil
 }
 
+// ReadLetterPDF returns one letter's PDF and records, in the same
+// transaction, the event that a person downloaded it.
+func (db *DB) ReadLetterPDF(ctx context.Context, letterID string, ev dsr.AuditEvent) ([]byte, error) {
+	var pdf []byte
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT pdf FROM letters WHERE id = ?`, letterID).Scan(&pdf); err != nil {
+			return fmt.Errorf("read letter %s: %w", letterID, letterErr(err))
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+	return pdf, err
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

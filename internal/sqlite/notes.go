@@ -3,10 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/pnr"
 )
 
 // AddNote stores an internal note on a case with the service's audit event,
@@ -81,21 +83,77 @@ func (db *DB) CaseByNumber(ctx context.Context, number string) (*dsr.Case, error
 	return c, caseErr(number, err)
 }
 
-// CasesBySubject returns every case about the person whose look-up hash is
-// subjectHMAC, the newest first.
-func (db *DB) CasesBySubject(ctx context.Context, subjectHMAC string) ([]*dsr.Case, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE subject_hmac = ? ORDER BY received_on DESC, number DESC LIMIT 500`, subjectHMAC)
+// CasesOf returns every case about the person whose look-up hash is hmac,
+// and every case they made as someone's representative, the newest first.
+func (db *DB) CasesOf(ctx context.Context, hmac string) ([]*dsr.Case, error) {
+	return db.caseList(ctx, "cases of a person", `SELECT `+caseColumns+` FROM cases WHERE subject_hmac = ?
+		UNION SELECT `+caseColumns+` FROM cases WHERE representative_hmac = ?
+		ORDER BY received_on DESC, number DESC LIMIT 500`, hmac, hmac)
+}
+
+// caseList runs a query for whole cases; what names it in errors.
+func (db *DB) caseList(ctx context.Context, what, query string, args ...any) ([]*dsr.Case, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("cases by subject: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []*dsr.Case
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return nil, fmt.Errorf("cases by subject: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// FillRepresentativeHMACs gives the cases registered before migration 0011
+// their representative's look-up hash, made by sum; a representative
+// without an identity number gets "". It returns how many it filled.
+func (db *DB) FillRepresentativeHMACs(ctx context.Context, sum func(pnr.PNR) string) (int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, representative FROM cases WHERE representative IS NOT NULL AND representative_hmac IS NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("representatives to fill: %w", err)
+	}
+	todo := map[string]string{}
+	for rows.Next() {
+		var id, raw string
+		if err := rows.Scan(&id, &raw); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("representatives to fill: %w", err)
+		}
+		var rep dsr.Representative
+		if err := json.Unmarshal([]byte(raw), &rep); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("case %s representative: %w", id, err)
+		}
+		todo[id] = ""
+		if rep.PNR != "" {
+			todo[id] = sum(rep.PNR)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("representatives to fill: %w", err)
+	}
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		for id, h := range todo {
+			if _, err := tx.ExecContext(ctx, `UPDATE cases SET representative_hmac = ? WHERE id = ? AND representative_hmac IS NULL`, h, id); err != nil {
+				return fmt.Errorf("fill representative of %s: %w", id, err)
+			}
+		}
+		return nil
+	})
+	return len(todo), err
+}
+
+// CasesBySubject returns every case about the person whose look-up hash is
+// subjectHMAC, the newest first.
+func (db *DB) CasesBySubject(ctx context.Context, subjectHMAC string) ([]*dsr.Case, error) {
+	return db.caseList(ctx, "cases by subject", `SELECT `+caseColumns+` FROM cases WHERE subject_hmac = ? ORDER BY received_on DESC, number DESC LIMIT 500`, subjectHMAC)
 }

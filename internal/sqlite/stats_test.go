@@ -150,7 +150,7 @@ func TestStatsCountsFollowTheCases(t *testing.T) {
 		c := newCase(fmt.Sprintf("c%03d", i), today.AddDate(0, 0, -rng.IntN(500)))
 		c.Kinds = kinds[i%len(kinds)]
 		c.Channel = []dsr.Channel{dsr.ChannelLetter, dsr.ChannelEService, dsr.ChannelPhone, dsr.ChannelDesk}[i%4]
-		if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+		if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -227,7 +227,7 @@ func TestStatsCountsFollowTheCases(t *testing.T) {
 	sameCounts(t, db, "after a bulk addition")
 	// The insert trigger is back: a case created after the bulk counts.
 	after := newCase("d001", today)
-	if _, err := db.CreateCase(ctx, after, "hmac", "", received(after)); err != nil {
+	if _, err := db.CreateCase(ctx, after, "hmac", "", "", received(after)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.w.Exec(`DELETE FROM cases WHERE id IN ('c007', 'c008', 'b001')`); err != nil {
@@ -257,7 +257,7 @@ func TestBulkCasesNumberAfterTheLast(t *testing.T) {
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	first := newCase("a1", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, first, "hmac", "", received(first)); err != nil {
+	if _, err := db.CreateCase(ctx, first, "hmac", "", "", received(first)); err != nil {
 		t.Fatal(err)
 	}
 	cases := []*dsr.Case{newCase("b1", time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)), newCase("b2", time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC))}
@@ -270,7 +270,7 @@ func TestBulkCasesNumberAfterTheLast(t *testing.T) {
 		t.Fatalf("bulk numbered %s and %s (%d, %v)", cases[0].Number, cases[1].Number, n, err)
 	}
 	next := newCase("a2", time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
-	if _, err := db.CreateCase(ctx, next, "hmac", "", received(next)); err != nil || next.Number != "DSR-2026-000003" {
+	if _, err := db.CreateCase(ctx, next, "hmac", "", "", received(next)); err != nil || next.Number != "DSR-2026-000003" {
 		t.Fatalf("the case after the bulk is %s: %v", next.Number, err)
 	}
 	got, err := db.Case(ctx, "b1")
@@ -291,7 +291,7 @@ func TestStatsQueryPlans(t *testing.T) {
 	ctx := context.Background()
 	for i := range 50 {
 		c := newCase(fmt.Sprintf("c%03d", i), time.Date(2026, 10, 1+i%28, 0, 0, 0, 0, time.UTC))
-		if _, err := db.CreateCase(ctx, c, "hmac", "", received(c)); err != nil {
+		if _, err := db.CreateCase(ctx, c, "hmac", "", "", received(c)); err != nil {
 			t.Fatal(err)
 		}
 	}

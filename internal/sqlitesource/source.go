@@ -218,6 +218,29 @@ func (s *Source) Person(ctx context.Context, p pnr.PNR) (dsr.Person, error) {
 	return out, nil
 }
 
+// Wards returns the identity numbers of the children the population
+// register names guardian as having custody of (vårdnadshavare).
+func (s *Source) Wards(ctx context.Context, guardian pnr.PNR) ([]pnr.PNR, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT child_pnr FROM guardians WHERE guardian_pnr = ? ORDER BY child_pnr`, string(guardian))
+	if err != nil {
+		return nil, fmt.Errorf("population register: %w", err)
+	}
+	var children []pnr.PNR
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("population register: %w", err)
+		}
+		children = append(children, pnr.PNR(c))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("population register: %w", err)
+	}
+	return children, nil
+}
+
 // lookup returns the prepared register for e, which must be the entry of
 // that id in the catalogue the source was opened with.
 func (s *Source) lookup(e catalogue.Entry) (register, error) {

@@ -70,7 +70,7 @@ func add(t *testing.T, db *sqlite.DB, i int, s spec) *dsr.Case {
 	}
 	c := &dsr.Case{ID: fmt.Sprintf("c%03d", i), Kinds: s.kinds, Status: dsr.StatusReceived, Channel: s.channel, SubjectPNR: "198112189876",
 		Language: "sv", ReceivedOn: received, TargetOn: d.TargetOn, DueOn: d.DueOn}
-	if _, err := db.CreateCase(ctx, c, "hmac", "", dsr.Event(officer, dsr.ActionCaseReceived, c.ID, "")); err != nil {
+	if _, err := db.CreateCase(ctx, c, "hmac", "", "", dsr.Event(officer, dsr.ActionCaseReceived, c.ID, "")); err != nil {
 		t.Fatal(err)
 	}
 	c, err := db.UpdateCase(ctx, c.ID, func(c *dsr.Case) ([]dsr.AuditEvent, error) {

@@ -1,6 +1,13 @@
 package web
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -146,11 +153,31 @@ type (
 	}
 )
 
-// searchPage finds cases by case number or identity number, from a form
-// posted on the case list: the number never reaches a URL. One hit opens
-// the case.
+// searchPage takes a search posted on the case list and redirects to its
+// results (searchResults), so that the back button returns to the results
+// without posting the form again. The search's words go into the results'
+// address sealed (sealSearch): an identity number never reaches a URL.
 func (s *Server) searchPage(c *gin.Context) {
-	found, err := s.cases.Search(c.Request.Context(), c.PostForm("q"), staffActor(c))
+	token, _ := c.Cookie(sessionCookie)
+	sealed, err := sealSearch(token, c.PostForm("q"), s.now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/search?q="+sealed)
+}
+
+// searchResults finds cases by case number or identity number. One hit
+// opens the case. A sealed search that cannot be opened (from another
+// session, or too old) leads back to the case list.
+func (s *Server) searchResults(c *gin.Context) {
+	token, _ := c.Cookie(sessionCookie)
+	q, ok := openSearch(token, c.Query("q"), s.now())
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/staff/cases")
+		return
+	}
+	found, err := s.cases.Search(c.Request.Context(), q, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -161,6 +188,58 @@ func (s *Server) searchPage(c *gin.Context) {
 	}
 	rows := s.caseRows(found)
 	s.render(c, http.StatusOK, "cases", s.text("search_title", langOf(c)), casesPage{Cases: rows, Total: len(rows), Queues: dsr.Queues, Searched: true})
+}
+
+// searchLifetime is how long the address of a search's results opens it.
+const searchLifetime = time.Hour
+
+// sealSearch encrypts a search's words, with the time, for the address of
+// its results. The key is derived from the staff member's session token,
+// which only their browser holds (an HttpOnly cookie) and the server keeps
+// only as a hash: the address opens the search for that session alone,
+// and for nobody once it has ended. Nothing is kept on the server.
+func sealSearch(token, q string, now time.Time) (string, error) {
+	aead, err := searchAEAD(token)
+	if err != nil {
+		return "", err
+	}
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+8+len(q)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", fmt.Errorf("seal search: %w", err)
+	}
+	plain := binary.BigEndian.AppendUint64(nil, uint64(now.Unix()))
+	return base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, append(plain, q...), nil)), nil
+}
+
+// openSearch opens what sealSearch sealed, if it was sealed for this
+// session within searchLifetime.
+func openSearch(token, sealed string, now time.Time) (string, bool) {
+	aead, err := searchAEAD(token)
+	if err != nil || token == "" {
+		return "", false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(sealed)
+	if err != nil || len(b) < aead.NonceSize() {
+		return "", false
+	}
+	plain, err := aead.Open(nil, b[:aead.NonceSize()], b[aead.NonceSize():], nil)
+	if err != nil || len(plain) < 8 {
+		return "", false
+	}
+	at := time.Unix(int64(binary.BigEndian.Uint64(plain)), 0)
+	if now.Sub(at) > searchLifetime || at.Sub(now) > time.Minute {
+		return "", false
+	}
+	return string(plain[8:]), true
+}
+
+func searchAEAD(token string) (cipher.AEAD, error) {
+	key := sha256.Sum256([]byte("dsrdesk case search\x00" + token))
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return nil, fmt.Errorf("search key: %w", err)
+	}
+	return cipher.NewGCM(block)
 }
 
 func (s *Server) notePage(c *gin.Context) {

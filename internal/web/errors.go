@@ -68,8 +68,23 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.Abort()
 		return
 	}
+	s.errorPage(c, e, "/")
+}
+
+// refuse reports an error on a page even when it is a refused sign-in
+// (which fail answers with a redirect), with a link back to where the
+// person can try again.
+func (s *Server) refuse(c *gin.Context, err error, back string) {
+	e := dsr.AsError(err)
+	if e.Cause != nil || status(e.Code) == http.StatusInternalServerError {
+		s.logger(c).Warn().Err(err).Str("code", e.Code).Str("key", e.Key).Msg("refused")
+	}
+	s.errorPage(c, e, back)
+}
+
+func (s *Server) errorPage(c *gin.Context, e *dsr.Error, back string) {
 	lang := langOf(c)
-	s.render(c, st, "error", s.text("error_title", lang), errorPage{Message: s.errorText(e, lang), Back: "/"})
+	s.render(c, status(e.Code), "error", s.text("error_title", lang), errorPage{Message: s.errorText(e, lang), Back: back})
 	c.Abort()
 }
 

@@ -42,6 +42,24 @@ type intakeForm struct {
 	Representative []string
 }
 
+// ErrorTarget is the id of the element the form's error is about, which
+// the error summary links to; "" when it concerns no single field.
+func (f intakeForm) ErrorTarget() string {
+	switch f.ErrorField {
+	case "channel", "received_on", "subject", "subject_name", "language", "rep_role", "rep_name", "rep_pnr", "mandate_file", "request_file":
+		return f.ErrorField
+	case "kinds":
+		return "f-kinds"
+	case "representative":
+		return "rep_role"
+	case "details":
+		return "text"
+	case "file":
+		return "request_file"
+	}
+	return ""
+}
+
 func (s *Server) newIntakeForm() intakeForm {
 	return intakeForm{Kinds: map[string]bool{}, Channel: string(dsr.ChannelLetter), Language: "sv", AllKinds: dsr.Kinds,
 		Channels:       []dsr.Channel{dsr.ChannelLetter, dsr.ChannelPhone, dsr.ChannelDesk},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -89,7 +90,7 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("Content-Security-Policy", s.csp)
 	h.Set("Cache-Control", "no-store")
 	c.Next()
 }
@@ -144,7 +145,7 @@ func (s *Server) requireStaff(p dsr.Permission) gin.HandlerFunc {
 // requireIndividual lets through only a person signed in with e-ID.
 func (s *Server) requireIndividual(c *gin.Context) {
 	if sess := sessionOf(c); sess == nil || sess.Kind != dsr.ActorIndividual {
-		c.Redirect(http.StatusSeeOther, "/e-id?next="+c.Request.URL.Path)
+		c.Redirect(http.StatusSeeOther, "/e-id?next="+url.QueryEscape(c.Request.URL.Path))
 		c.Abort()
 		return
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -36,7 +35,7 @@ type (
 	}
 	eidPage struct {
 		Enabled bool
-		People  []Identity
+		Demo    bool
 		Next    string
 	}
 	formPage struct {
@@ -48,6 +47,9 @@ type (
 		// registers they hold data in (those a statement can be about).
 		Own    []ownTable
 		OwnIDs map[string]bool
+		// Principals are whom the person may ask for besides themselves
+		// (a form without corrections only: those show the person's own data).
+		Principals []casework.Principal
 	}
 	// ownTable is one register of the person's own data as the
 	// rectification form shows it: a heading per field, a row per record.
@@ -85,7 +87,7 @@ func (s *Server) render(c *gin.Context, status int, name, title string, data any
 	if lang == "" {
 		lang = "sv"
 	}
-	p := page{Lang: lang, Title: title, Path: url.QueryEscape(c.Request.URL.Path), Staff: userOf(c), Data: data, Flash: c.Query("done")}
+	p := page{Lang: lang, Title: title, Path: returnPath(c, name), Staff: userOf(c), Data: data, Flash: c.Query("done")}
 	if p.Flash != "" {
 		p.Flash = s.text(p.Flash+"_ok", lang)
 	}
@@ -110,11 +112,41 @@ func (s *Server) startPage(c *gin.Context) {
 }
 
 // localPath accepts only a path on this site as a redirect target.
+// A control character is refused too: browsers drop tabs and line breaks
+// from a URL, which would turn "/\t/host" into "//host".
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return p
+}
+
+// returnPath is where the language switch on a page leads back to: the
+// page itself, with its query string but without the one-off "done"
+// confirmation. A page shown in answer to a form is opened again with GET:
+// at the form's own address where that answers GET, else at the page the
+// form is on. The template escapes it once, as the switch's "next".
+func returnPath(c *gin.Context, name string) string {
+	path := c.Request.URL.EscapedPath()
+	if m := c.Request.Method; m != http.MethodGet && m != http.MethodHead {
+		switch name {
+		case "admin_users":
+			return "/admin/users"
+		case "error":
+			return "/"
+		}
+		return localPath(path)
+	}
+	q, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return localPath(path)
+	}
+	q.Del("done")
+	if len(q) == 0 {
+		return localPath(path)
+	}
+	return localPath(path + "?" + q.Encode())
 }
 
 func (s *Server) switchLanguage(c *gin.Context) {
@@ -141,43 +173,6 @@ func (s *Server) logout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/")
 }
 
-// eidPage is the clearly labelled test sign-in of the demo. Without demo
-// identities it says that e-ID is not connected.
-func (s *Server) eidPage(c *gin.Context) {
-	var people []Identity
-	if s.cfg.DemoIdentities != nil {
-		people = s.cfg.DemoIdentities()
-	}
-	s.render(c, http.StatusOK, "eid", s.text("eid_title", langOf(c)), eidPage{
-		Enabled: s.cfg.DemoIdentities != nil, People: people, Next: localPath(c.Query("next")),
-	})
-}
-
-func (s *Server) eidSignIn(c *gin.Context) {
-	if s.cfg.DemoIdentities == nil {
-		s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "eid.not_connected", "e-ID is not connected in this installation."))
-		return
-	}
-	people := s.cfg.DemoIdentities()
-	i, err := strconv.Atoi(c.PostForm("person"))
-	if err != nil || i < 0 || i >= len(people) {
-		s.fail(c, dsr.FieldError("person", "eid.choose_person", "Choose one of the test people."))
-		return
-	}
-	p := people[i]
-	token, err := s.auth.SignInIndividual(c.Request.Context(), p.PNR, p.Name, s.cfg.SubjectRef(p.PNR))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.setSession(c, token)
-	next := localPath(c.PostForm("next"))
-	if next == "/" {
-		next = "/request/9352"
-	}
-	c.Redirect(http.StatusSeeOther, next)
-}
-
 func (s *Server) requestForm(c *gin.Context) {
 	f, ok := s.forms[c.Param("form")]
 	if !ok {
@@ -186,6 +181,10 @@ func (s *Server) requestForm(c *gin.Context) {
 	}
 	pg := formPage{Form: f, Values: map[string]string{"scope": "all", "language": langOf(c)}, Errors: map[string]string{}, Key: uuid.NewString()}
 	if _, err := s.ownData(c, &pg); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.principals(c, &pg); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -260,8 +259,19 @@ func (s *Server) submitRequest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := s.principals(c, &pg); err != nil {
+		s.fail(c, err)
+		return
+	}
 	pg.Values = f.Values(c.Request.PostForm, offered)
 	sub, errs := f.Submit(pg.Values, offered, lang)
+	actingFor := ""
+	if !f.HasCorrections() {
+		// Whether the person may ask for that principal is checked again
+		// when the case is made, whatever the form offered.
+		actingFor = strings.TrimSpace(c.Request.PostForm.Get("acting_for"))
+		pg.Values["acting_for"] = actingFor
+	}
 	if errs != nil {
 		pg.Errors = errs
 		s.render(c, http.StatusBadRequest, "form", f.Title.In(lang), pg)
@@ -275,12 +285,16 @@ func (s *Server) submitRequest(c *gin.Context) {
 	sub.Answers["form"] = f.ID
 	cs, _, err := s.cases.Create(c.Request.Context(), casework.Request{
 		Kinds: sub.Kinds, Subject: string(sess.SubjectPNR), SubjectName: sess.SubjectName, Channel: dsr.ChannelEService,
-		Language: letters, Details: sub.Answers, Change: sub.Change, Key: key,
+		Language: letters, Details: sub.Answers, Change: sub.Change, Key: key, ActingFor: actingFor,
 	}, individualActor(sess))
 	if err != nil {
 		// What the register catalogue refuses is shown on the field that
 		// asked for it, like any other mistake in the form.
-		if e := dsr.AsError(err); e.Code == dsr.EINVALID && f.FieldFor(e.Field) != "" {
+		if e := dsr.AsError(err); e.Code == dsr.EINVALID && e.Field == "acting_for" {
+			pg.Errors = map[string]string{"acting_for": s.errorText(e, lang)}
+			s.render(c, http.StatusBadRequest, "form", f.Title.In(lang), pg)
+			return
+		} else if e.Code == dsr.EINVALID && f.FieldFor(e.Field) != "" {
 			pg.Errors = map[string]string{f.FieldFor(e.Field): s.errorText(e, lang)}
 			s.render(c, http.StatusBadRequest, "form", f.Title.In(lang), pg)
 			return
@@ -289,6 +303,18 @@ func (s *Server) submitRequest(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/request/receipt/"+cs.ID)
+}
+
+// principals puts on a form whom the signed-in person may ask for besides
+// themselves: their children and the principals of verified mandates.
+func (s *Server) principals(c *gin.Context, pg *formPage) error {
+	if pg.Form.HasCorrections() {
+		return nil
+	}
+	sess := sessionOf(c)
+	ps, err := s.cases.Principals(c.Request.Context(), sess.SubjectPNR, individualActor(sess))
+	pg.Principals = ps
+	return err
 }
 
 func (s *Server) receiptPage(c *gin.Context) {

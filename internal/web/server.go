@@ -19,6 +19,7 @@ import (
 	"dsrdesk/internal/changes"
 	"dsrdesk/internal/delivery"
 	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/eid"
 	"dsrdesk/internal/extract"
 	"dsrdesk/internal/forms"
 	"dsrdesk/internal/pnr"
@@ -51,6 +52,9 @@ type Cases interface {
 	Attachment(ctx context.Context, id, attachmentID string, actor dsr.Actor) (*dsr.Attachment, error)
 	AddNote(ctx context.Context, id, body string, actor dsr.Actor) (*dsr.Note, error)
 	Receipt(ctx context.Context, id string, subject pnr.PNR, actor dsr.Actor) (*dsr.Case, error)
+	Mine(ctx context.Context, me pnr.PNR, actor dsr.Actor) ([]casework.MyCase, error)
+	MyLetter(ctx context.Context, caseID, letterID string, me pnr.PNR, actor dsr.Actor) (*dsr.Letter, []byte, error)
+	Principals(ctx context.Context, me pnr.PNR, actor dsr.Actor) ([]casework.Principal, error)
 	Overview(ctx context.Context, id string, actor dsr.Actor) (*casework.Overview, error)
 }
 
@@ -113,20 +117,23 @@ type AdminSettings interface {
 	Save(ctx context.Context, s dsr.Settings, actor dsr.Actor) (dsr.Settings, error)
 }
 
-// Identity is a person offered by the demo e-ID sign-in.
-type Identity struct {
-	PNR  pnr.PNR
-	Name string
-	Note string
+// EID is the e-ID sign-in for individuals (OpenID Connect).
+type EID interface {
+	Enabled() bool
+	Begin(ctx context.Context, next string) (id, authURL string, err error)
+	Finish(ctx context.Context, id string, cb eid.Callback) (eid.Person, string, error)
 }
 
 // Config is what the HTTP layer needs to know about its deployment.
 type Config struct {
 	// SecureCookies marks cookies Secure; on whenever served over TLS.
 	SecureCookies bool
-	// DemoIdentities, when non-nil, enables the clearly labelled test e-ID
-	// sign-in and returns the people it offers. Nil in production.
-	DemoIdentities func() []Identity
+	// DemoEID says that e-ID is the demo's simulator, so that the sign-in
+	// page says so.
+	DemoEID bool
+	// EIDOrigin is the e-ID broker's origin (scheme://host:port): the
+	// sign-in form's redirect goes there, so the CSP's form-action allows it.
+	EIDOrigin string
 	// SubjectRef turns an identity number into an opaque id for the audit
 	// trail of an individual's actions.
 	SubjectRef func(p pnr.PNR) string
@@ -155,6 +162,11 @@ type Server struct {
 
 	// stats serves the dashboard, the statistics and the due-date warnings.
 	stats Stats
+
+	// eid signs individuals in.
+	eid EID
+
+	csp string // the Content-Security-Policy of every response
 }
 
 // Services bundles what the server calls.
@@ -173,12 +185,15 @@ type Services struct {
 
 	// Stats serves the dashboard, the statistics and the due-date warnings.
 	Stats Stats
+
+	// EID signs individuals in.
+	EID EID
 }
 
 // pageNames lists every page; a page whose template is missing or broken
 // fails start-up rather than the first request.
-var pageNames = []string{"start", "eid", "form", "receipt", "login", "cases", "case", "review", "intake", "print", "error",
-	"admin_users", "admin_tokens", "admin_settings", "dashboard", "stats"}
+var pageNames = []string{"start", "eid", "form", "receipt", "mine", "login", "cases", "case", "review", "intake", "print", "error",
+	"admin_users", "admin_tokens", "admin_settings", "dashboard", "stats", "info_privacy", "info_cookies"}
 
 // New builds the server, parsing every page template once.
 func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*Server, error) {
@@ -189,6 +204,11 @@ func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*S
 		delivery: svc.Delivery, print: svc.Print, forms: svc.Forms, pages: map[string]map[string]*template.Template{}}
 	s.accounts, s.adminSettings = svc.Accounts, svc.AdminSettings
 	s.stats = svc.Stats
+	s.eid = svc.EID
+	s.csp = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+	if cfg.EIDOrigin != "" {
+		s.csp += " " + cfg.EIDOrigin
+	}
 	b, err := fs.ReadFile(assets.FS, "i18n.json")
 	if err != nil {
 		return nil, fmt.Errorf("read texts: %w", err)
