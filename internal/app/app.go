@@ -154,7 +154,12 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	a.Cases = casework.NewService(db, calendar, hasher, cat, src, inForce, now)
 	a.Changes = changes.NewService(db, src, cat, renderer, inForce, now)
 	a.Extracts = extract.NewService(db, src, renderer, cat, inForce, now)
-	mb := mailbox.NewClient(cfg.MailboxURL, cfg.SenderOrgNo, nil)
+	mb, err := mailbox.New(cfg.MailboxURL, cfg.SenderOrgNo, nil)
+	if err != nil {
+		db.Close()
+		src.Close()
+		return nil, err
+	}
 	a.Delivery = delivery.NewService(delivery.Deps{Store: db, Population: src, Mailbox: mb, Renderer: renderer, Registers: cat,
 		Calendar: calendar, Settings: inForce, Log: log, Now: now})
 	a.Print = printbatch.NewService(db)

@@ -24,8 +24,11 @@ func deskPerson(p demodata.DemoPerson) bool {
 // staffSignOut signs whoever is signed in out, from the menu's button.
 func (p page) staffSignOut() {
 	p.t.Helper()
+	// The start page may be showing already: wait until the sign-out
+	// button is gone, or the next navigation aborts the sign-out's.
 	p.do("sign out",
 		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action="/logout"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#start-request")))
 }
 

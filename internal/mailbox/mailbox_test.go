@@ -33,6 +33,7 @@ const (
 	pnrNoOperator  = "196606064563" // known, but no mailbox
 	pnrUnknown     = "195505055672" // not in the simulator at all
 	senderOrgNo    = "2021005521"
+	senderID       = "16" + senderOrgNo // as the service knows the sender
 )
 
 var allPNRs = []string{pnrKivra, pnrMinMyndPost, pnrNotAccepted, pnrPending, pnrNoAddress, pnrNoOperator, pnrUnknown}
@@ -52,28 +53,62 @@ func testAccounts() map[string]mailbox.Account {
 type recorder struct {
 	next http.Handler
 
-	mu         sync.Mutex
-	urls       []string
-	messageIDs []string // of every /deliver request, in order
-	delivers   int
+	mu          sync.Mutex
+	urls        []string
+	messageIDs  []string // of every deliverSecure request, in order
+	delivers    int
+	lookupSizes []int             // recipients of every isReachable request, in order
+	bodies      map[string][]byte // the last request body per path
+}
+
+// The paths of the simulated service.
+const (
+	pathLookup  = "/recipient/v3/isReachable"
+	pathDeliver = "/service/v3/deliverSecure"
+)
+
+// wireDelivery is the part of a deliverSecure request the recorder reads.
+type wireDelivery struct {
+	DeliverSecure struct {
+		SignedDelivery struct {
+			Delivery struct {
+				Message []struct {
+					Header struct {
+						ID string `json:"Id"`
+					} `json:"Header"`
+				} `json:"Message"`
+			} `json:"Delivery"`
+		} `json:"SignedDelivery"`
+	} `json:"deliverSecure"`
 }
 
 func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec.mu.Lock()
 	rec.urls = append(rec.urls, r.RequestURI, r.URL.String())
-	rec.mu.Unlock()
-	if r.URL.Path == "/deliver" {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
+	if rec.bodies == nil {
+		rec.bodies = make(map[string][]byte)
+	}
+	rec.bodies[r.URL.Path] = body
+	switch r.URL.Path {
+	case pathDeliver:
+		var in wireDelivery
+		_ = json.Unmarshal(body, &in)
+		id := ""
+		if m := in.DeliverSecure.SignedDelivery.Delivery.Message; len(m) > 0 {
+			id = m[0].Header.ID
+		}
+		rec.delivers++
+		rec.messageIDs = append(rec.messageIDs, id)
+	case pathLookup:
 		var in struct {
-			MessageID string `json:"message_id"`
+			RecipientID []string `json:"recipientId"`
 		}
 		_ = json.Unmarshal(body, &in)
-		rec.mu.Lock()
-		rec.delivers++
-		rec.messageIDs = append(rec.messageIDs, in.MessageID)
-		rec.mu.Unlock()
+		rec.lookupSizes = append(rec.lookupSizes, len(in.RecipientID))
 	}
+	rec.mu.Unlock()
 	rec.next.ServeHTTP(w, r)
 }
 
@@ -81,6 +116,25 @@ func (rec *recorder) deliverCalls() (int, []string) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return rec.delivers, append([]string(nil), rec.messageIDs...)
+}
+
+func (rec *recorder) lookups() []int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]int(nil), rec.lookupSizes...)
+}
+
+// body returns the last request body sent to path, decoded.
+func (rec *recorder) body(t *testing.T, path string) map[string]any {
+	t.Helper()
+	rec.mu.Lock()
+	raw := rec.bodies[path]
+	rec.mu.Unlock()
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("request body to %s: %v", path, err)
+	}
+	return v
 }
 
 type fixture struct {
@@ -95,6 +149,7 @@ type fixture struct {
 func newFixture(t *testing.T, wrap func(http.Handler) http.Handler) *fixture {
 	t.Helper()
 	f := &fixture{sim: mailbox.NewSimulator(testAccounts())}
+	f.sim.HangLimit = 10 * time.Second
 	var h http.Handler = f.sim
 	if wrap != nil {
 		h = wrap(h)
@@ -259,7 +314,7 @@ func dropFirst(afterHandling bool) func(http.Handler) http.Handler {
 		var once sync.Once
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			drop := false
-			if r.URL.Path == "/deliver" {
+			if r.URL.Path == pathDeliver {
 				once.Do(func() { drop = true })
 			}
 			if !drop {
@@ -448,7 +503,7 @@ func TestServiceDown(t *testing.T) {
 func answer(status int, body string) func(http.Handler) http.Handler {
 	return func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/deliver" {
+			if r.URL.Path != pathDeliver {
 				h.ServeHTTP(w, r)
 				return
 			}
@@ -501,7 +556,7 @@ func TestFailuresCarryTheirCause(t *testing.T) {
 		{"refused", served(nil, nil), pnrUnknown, 0,
 			"The delivery was refused: the mailbox service answered HTTP 409.",
 			func(err error) bool { return strings.Contains(err.Error(), "409 Conflict: recipient is not reachable") }},
-		{"the refusal echoes the recipient", served(answer(400, `{"error":"unknown recipient `+pnrKivra+`"}`), nil), pnrKivra, 0,
+		{"the refusal echoes the recipient", served(answer(400, `{"ErrorCode":400,"Description":"unknown recipient `+pnrKivra+`","CallId":"c1"}`), nil), pnrKivra, 0,
 			"The delivery was refused: the mailbox service answered HTTP 400.",
 			func(err error) bool { return strings.Contains(err.Error(), "unknown recipient [pnr]") }},
 		{"an answer that is not JSON", served(answer(200, `<html>`), nil), pnrKivra, 0,
@@ -564,23 +619,28 @@ func TestConcurrentDeliveries(t *testing.T) {
 
 func TestSimulatorHTTP(t *testing.T) {
 	f := newFixture(t, nil)
+	lookup := func(sender string, ids ...string) string {
+		b, _ := json.Marshal(map[string]any{"senderOrgNr": sender, "recipientId": ids})
+		return string(b)
+	}
 	tests := []struct {
 		name, method, path, body string
 		status                   int
 	}{
 		{"health", http.MethodGet, "/healthz", "", http.StatusOK},
-		{"lookup by GET", http.MethodGet, "/far/isReachable", "", http.StatusMethodNotAllowed},
+		{"lookup by GET", http.MethodGet, pathLookup, "", http.StatusMethodNotAllowed},
 		{"unknown path", http.MethodPost, "/nope", "{}", http.StatusNotFound},
-		{"lookup without sender", http.MethodPost, "/far/isReachable", `{"recipients":["` + pnrKivra + `"]}`, http.StatusBadRequest},
-		{"lookup of a short number", http.MethodPost, "/far/isReachable", `{"sender_org_no":"1","recipients":["8112189876"]}`, http.StatusBadRequest},
-		{"lookup with unknown field", http.MethodPost, "/far/isReachable", `{"sender_org_no":"1","recipients":["` + pnrKivra + `"],"x":1}`, http.StatusBadRequest},
-		{"deliver garbage", http.MethodPost, "/deliver", `{`, http.StatusBadRequest},
-		{"deliver without attachment", http.MethodPost, "/deliver",
-			`{"message_id":"` + uuid.NewString() + `","sender_org_no":"1","recipient":"` + pnrKivra + `","subject":"s","attachments":[]}`,
-			http.StatusBadRequest},
-		{"deliver a non-PDF", http.MethodPost, "/deliver",
-			`{"message_id":"` + uuid.NewString() + `","sender_org_no":"1","recipient":"` + pnrKivra + `","subject":"s","attachments":[{"filename":"a.pdf","content_type":"application/pdf","body_b64":"aGVsbG8="}]}`,
-			http.StatusBadRequest},
+		{"the old paths are gone", http.MethodPost, "/deliver", "{}", http.StatusNotFound},
+		{"lookup", http.MethodPost, pathLookup, lookup(senderID, pnrKivra), http.StatusOK},
+		{"lookup without sender", http.MethodPost, pathLookup, `{"recipientId":["` + pnrKivra + `"]}`, http.StatusBadRequest},
+		{"lookup with the dashed organisation number", http.MethodPost, pathLookup, lookup("202100-5521", pnrKivra), http.StatusBadRequest},
+		{"lookup with the bare organisation number", http.MethodPost, pathLookup, lookup(senderOrgNo, pnrKivra), http.StatusBadRequest},
+		{"lookup of nobody", http.MethodPost, pathLookup, lookup(senderID), http.StatusBadRequest},
+		{"lookup of a short number", http.MethodPost, pathLookup, lookup(senderID, "8112189876"), http.StatusBadRequest},
+		{"lookup with unknown field", http.MethodPost, pathLookup, `{"senderOrgNr":"` + senderID + `","recipientId":["` + pnrKivra + `"],"x":1}`, http.StatusBadRequest},
+		{"lookup with the old field names", http.MethodPost, pathLookup, `{"sender_org_no":"` + senderID + `","recipients":["` + pnrKivra + `"]}`, http.StatusBadRequest},
+		{"deliver garbage", http.MethodPost, pathDeliver, `{`, http.StatusBadRequest},
+		{"deliver nothing", http.MethodPost, pathDeliver, `{}`, http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -595,7 +655,7 @@ func TestSimulatorHTTP(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != tt.status {
-				t.Errorf("status %d, want %d", resp.StatusCode, tt.status)
+				t.Errorf("status %d, want %d (%s)", resp.StatusCode, tt.status, body)
 			}
 			if bytes.Contains(body, []byte(pnrKivra)) && tt.status != http.StatusOK {
 				t.Errorf("error body %q echoes the identity number", body)
@@ -607,41 +667,49 @@ func TestSimulatorHTTP(t *testing.T) {
 	}
 }
 
-// The lookup answers for each recipient asked about, in the wire format.
+// The lookup answers for each recipient asked about, in the contract's
+// element names.
 func TestSimulatorLookupWireFormat(t *testing.T) {
 	f := newFixture(t, nil)
-	body := `{"sender_org_no":"` + senderOrgNo + `","recipients":["` + pnrKivra + `","` + pnrUnknown + `","` + pnrNoAddress + `"]}`
-	resp, err := f.srv.Client().Post(f.srv.URL+"/far/isReachable", "application/json", strings.NewReader(body))
+	body := `{"senderOrgNr":"` + senderID + `","recipientId":["` + pnrKivra + `","` + pnrUnknown + `","` + pnrNoAddress + `"]}`
+	resp, err := f.srv.Client().Post(f.srv.URL+pathLookup, "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out struct {
-		Recipients []struct {
-			ID              string `json:"id"`
-			SenderAccepted  bool   `json:"sender_accepted"`
-			Pending         bool   `json:"pending"`
-			MailboxOperator *struct {
-				Name           string `json:"name"`
-				ServiceAddress string `json:"service_address"`
-			} `json:"mailbox_operator"`
-		} `json:"recipients"`
+	type status struct {
+		AccountStatus struct {
+			RecipientID     string `json:"RecipientId"`
+			Type            string `json:"Type"`
+			Pending         bool   `json:"Pending"`
+			ServiceSupplier *struct {
+				Name          string `json:"Name"`
+				ServiceAdress string `json:"ServiceAdress"`
+			} `json:"ServiceSupplier"`
+		} `json:"AccountStatus"`
+		SenderAccepted bool `json:"SenderAccepted"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	var out struct {
+		Return []status `json:"return"`
+	}
+	dec := json.NewDecoder(resp.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&out); err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Recipients) != 3 {
-		t.Fatalf("%d answers, want 3", len(out.Recipients))
+	if len(out.Return) != 3 {
+		t.Fatalf("%d answers, want 3", len(out.Return))
 	}
-	k, u, n := out.Recipients[0], out.Recipients[1], out.Recipients[2]
-	if k.ID != pnrKivra || !k.SenderAccepted || k.MailboxOperator == nil || k.MailboxOperator.Name != "Kivra" ||
-		!strings.HasPrefix(k.MailboxOperator.ServiceAddress, "https://") {
+	k, u, n := out.Return[0], out.Return[1], out.Return[2]
+	if k.AccountStatus.RecipientID != pnrKivra || !k.SenderAccepted || k.AccountStatus.Type != "Secure" ||
+		k.AccountStatus.ServiceSupplier == nil || k.AccountStatus.ServiceSupplier.Name != "Kivra" ||
+		!strings.HasPrefix(k.AccountStatus.ServiceSupplier.ServiceAdress, "https://") {
 		t.Errorf("reachable answer = %+v", k)
 	}
-	if u.ID != pnrUnknown || u.MailboxOperator != nil || u.SenderAccepted {
+	if u.AccountStatus.RecipientID != pnrUnknown || u.AccountStatus.ServiceSupplier != nil || u.SenderAccepted || u.AccountStatus.Type != "Not" {
 		t.Errorf("unknown answer = %+v, want no operator", u)
 	}
-	if n.MailboxOperator == nil || n.MailboxOperator.ServiceAddress != "" {
+	if n.AccountStatus.ServiceSupplier == nil || n.AccountStatus.ServiceSupplier.ServiceAdress != "" {
 		t.Errorf("answer without service address = %+v", n)
 	}
 }

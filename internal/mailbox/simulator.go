@@ -3,10 +3,10 @@ package mailbox
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"os"
@@ -18,11 +18,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// maxDeliverBytes bounds one delivery request the simulator accepts.
-const maxDeliverBytes = 32 << 20
-
-// maxLookupRecipients bounds the recipients of one lookup request.
-const maxLookupRecipients = 100
+// maxRequestBytes bounds one request the simulator reads: a message of
+// MaxMessageBytes, base64-encoded in JSON, with room to spare. A larger
+// message within it is refused by the message limit.
+const maxRequestBytes = 8 << 20
 
 // Account is what the simulated infrastructure knows about one person's
 // digital mailbox. The zero Account is a person without a mailbox.
@@ -45,25 +44,54 @@ func (a Account) reachable() bool {
 
 // Delivery is one message the simulator has accepted and stored.
 type Delivery struct {
-	MessageID       string
+	MessageID       string // the message header's Id, lower case
+	SenderID        string // 16 and the sender's organisation number
+	SenderName      string
 	Recipient       string // 12-digit identity number
 	Subject         string
+	Language        string
+	SupportText     string
+	BodyType        string // the body's ContentType
+	Body            string
 	Operator        string
 	TransactionID   string
 	AttachmentSizes []int // decoded bytes, one per attachment
 	ReceivedAt      time.Time
 
-	digest [sha256.Size]byte // of recipient, subject and attachments
+	digest [sha256.Size]byte // of what makes the message the same message
+}
+
+// Operation names an operation of the simulated service, for planning
+// failures and counting calls.
+type Operation string
+
+// The operations of the simulated service.
+const (
+	OpIsReachable   Operation = "isReachable"
+	OpDeliverSecure Operation = "deliverSecure"
+)
+
+// fault is one planned failure of a call.
+type fault struct {
+	hang   bool // hold the call without answering
+	status int  // otherwise answer this 5xx status
 }
 
 // Simulator is a test double of Mina meddelanden: an http.Handler serving
-// POST /far/isReachable, POST /deliver and GET /healthz. It answers from a
-// fixed set of accounts, stores each message id once, and can be told to fail.
-// It is safe for concurrent use.
+// POST /recipient/v3/isReachable, POST /service/v3/deliverSecure and GET
+// /healthz in the wire format of doc.go. It answers from a set of accounts,
+// stores each message id once, and can be told to fail: see FailNext,
+// ServerErrorNext, TimeoutNext and UnreachableAfter. It is safe for
+// concurrent use.
 type Simulator struct {
 	// Now stamps each delivery. NewSimulator sets time.Now; replace it only
 	// before the simulator serves its first request.
 	Now func() time.Time
+	// HangLimit is how long a call planned by TimeoutNext is held when its
+	// caller does not give up first; it then answers 504 Gateway Timeout.
+	// NewSimulator sets one minute; change it only before the simulator
+	// serves its first request.
+	HangLimit time.Duration
 
 	mux *http.ServeMux
 
@@ -71,7 +99,9 @@ type Simulator struct {
 	accounts   map[string]Account
 	deliveries []Delivery
 	byMessage  map[string]int // message id → index into deliveries
-	failNext   int
+	faults     map[Operation][]fault
+	calls      map[Operation]int
+	turning    map[string]int // recipient → requests that still see the account unchanged
 }
 
 // NewSimulator returns a simulator that knows the given accounts, keyed by
@@ -79,15 +109,19 @@ type Simulator struct {
 func NewSimulator(recipients map[string]Account) *Simulator {
 	s := &Simulator{
 		Now:       time.Now,
+		HangLimit: time.Minute,
 		mux:       http.NewServeMux(),
 		accounts:  maps.Clone(recipients),
 		byMessage: make(map[string]int),
+		faults:    make(map[Operation][]fault),
+		calls:     make(map[Operation]int),
+		turning:   make(map[string]int),
 	}
 	if s.accounts == nil {
 		s.accounts = make(map[string]Account)
 	}
 	s.mux.HandleFunc("POST "+pathIsReachable, s.handleIsReachable)
-	s.mux.HandleFunc("POST "+pathDeliver, s.handleDeliver)
+	s.mux.HandleFunc("POST "+pathDeliverSecure, s.handleDeliverSecure)
 	s.mux.HandleFunc("GET "+pathHealthz, s.handleHealthz)
 	return s
 }
@@ -97,15 +131,100 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// FailNext makes the next n delivery requests fail with 503 Service
-// Unavailable before anything is read or stored. Lookups are not affected.
+// FailNext makes the next n deliverSecure calls fail with 503 Service
+// Unavailable before anything is read or stored, replacing any failures
+// planned for deliverSecure before. Lookups are not affected.
 func (s *Simulator) FailNext(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failNext = max(n, 0)
+	s.faults[OpDeliverSecure] = nil
+	s.plan(OpDeliverSecure, n, fault{status: http.StatusServiceUnavailable})
+}
+
+// ServerErrorNext makes the next n calls of op answer status, a 5xx status
+// (anything else means 503), before anything is read or stored. The
+// failures queue after any planned before, in the order planned.
+func (s *Simulator) ServerErrorNext(op Operation, n, status int) {
+	if status < 500 || status > 599 {
+		status = http.StatusServiceUnavailable
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.plan(op, n, fault{status: status})
+}
+
+// TimeoutNext makes the next n calls of op hang without answering, as a
+// service that does not answer in time: the call is held until its caller
+// gives up or HangLimit passes, and nothing is stored. The failures queue
+// after any planned before, in the order planned.
+func (s *Simulator) TimeoutNext(op Operation, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.plan(op, n, fault{hang: true})
+}
+
+// plan queues n faults f for op. The caller holds s.mu.
+func (s *Simulator) plan(op Operation, n int, f fault) {
+	for range max(n, 0) {
+		s.faults[op] = append(s.faults[op], f)
+	}
+}
+
+// SetAccount replaces what the simulator knows about recipient's mailbox,
+// from the next call on, and cancels an UnreachableAfter for recipient.
+func (s *Simulator) SetAccount(recipient string, a Account) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.accounts[recipient] = a
+	delete(s.turning, recipient)
+}
+
+// UnreachableAfter makes recipient stop accepting mail from the sender once
+// n more calls that name recipient (lookups or deliveries) have been
+// answered as things are; n ≤ 0 means at once. So UnreachableAfter(p, 1)
+// lets the lookup find p reachable and the delivery that follows find p
+// not reachable. Calls failed by a planned fault do not count.
+func (s *Simulator) UnreachableAfter(recipient string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n <= 0 {
+		s.turnUnreachable(recipient)
+		return
+	}
+	s.turning[recipient] = n
+}
+
+// turnUnreachable makes recipient refuse this sender. The caller holds s.mu.
+func (s *Simulator) turnUnreachable(recipient string) {
+	a := s.accounts[recipient]
+	a.SenderAccepted = false
+	s.accounts[recipient] = a
+	delete(s.turning, recipient)
+}
+
+// seen returns recipient's account as a call that names it finds it, and
+// counts the call for UnreachableAfter. The caller holds s.mu.
+func (s *Simulator) seen(recipient string) Account {
+	if n, ok := s.turning[recipient]; ok {
+		if n <= 0 {
+			s.turnUnreachable(recipient)
+		} else {
+			s.turning[recipient] = n - 1
+		}
+	}
+	return s.accounts[recipient]
+}
+
+// Calls returns how many calls of op the simulator has received, failed
+// ones included.
+func (s *Simulator) Calls(op Operation) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op]
 }
 
 // Delivered returns a copy of every stored delivery in the order received.
+// A message delivered again under the same message id is stored once.
 func (s *Simulator) Delivered() []Delivery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -122,131 +241,173 @@ func (s *Simulator) handleHealthz(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
+// failed counts a call of op and, when a failure is planned for it, fails
+// the call and reports true.
+func (s *Simulator) failed(w http.ResponseWriter, r *http.Request, op Operation) bool {
+	s.mu.Lock()
+	s.calls[op]++
+	q := s.faults[op]
+	if len(q) == 0 {
+		s.mu.Unlock()
+		return false
+	}
+	f := q[0]
+	s.faults[op] = q[1:]
+	limit := s.HangLimit
+	s.mu.Unlock()
+
+	if !f.hang {
+		writeFault(w, f.status, "service temporarily unavailable")
+		return true
+	}
+	// The server notices a caller that went away only once the body is read.
+	_, _ = io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, maxRequestBytes))
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-r.Context().Done():
+	case <-t.C:
+		writeFault(w, http.StatusGatewayTimeout, "the service did not answer in time")
+	}
+	return true
+}
+
 func (s *Simulator) handleIsReachable(w http.ResponseWriter, r *http.Request) {
-	var in reachableRequest
+	if s.failed(w, r, OpIsReachable) {
+		return
+	}
+	var in isReachableRequest
 	if !decode(w, r, 1<<20, &in) {
 		return
 	}
 	switch {
-	case in.SenderOrgNo == "":
-		writeError(w, http.StatusBadRequest, "sender_org_no is required")
+	case !isSenderID(in.SenderOrgNr):
+		writeFault(w, http.StatusBadRequest, "senderOrgNr must be 16 followed by the ten digits of the sender's organisation number")
 		return
-	case len(in.Recipients) == 0 || len(in.Recipients) > maxLookupRecipients:
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("recipients must hold 1 to %d identity numbers", maxLookupRecipients))
+	case len(in.RecipientID) == 0:
+		writeFault(w, http.StatusBadRequest, "isReachable needs at least one recipientId")
+		return
+	case len(in.RecipientID) > MaxLookupRecipients:
+		writeFault(w, http.StatusBadRequest, fmt.Sprintf("isReachable takes at most %d recipientId per call", MaxLookupRecipients))
 		return
 	}
-	for _, id := range in.Recipients {
+	for _, id := range in.RecipientID {
 		if !isPNR(id) {
-			writeError(w, http.StatusBadRequest, "every recipient must be a 12-digit identity number")
+			writeFault(w, http.StatusBadRequest, "every recipientId must be a 12-digit identity number")
 			return
 		}
 	}
 
-	out := reachableResponse{Recipients: make([]reachableRecipient, 0, len(in.Recipients))}
+	out := isReachableResponse{Return: make([]reachabilityStatus, 0, len(in.RecipientID))}
 	s.mu.Lock()
-	for _, id := range in.Recipients {
-		a := s.accounts[id]
-		rr := reachableRecipient{ID: id, SenderAccepted: a.SenderAccepted, Pending: a.Pending}
+	for _, id := range in.RecipientID {
+		a := s.seen(id)
+		st := reachabilityStatus{AccountStatus: accountStatus{RecipientID: id, Type: accountNone}, SenderAccepted: a.SenderAccepted}
 		if a.Operator != "" {
-			rr.MailboxOperator = &mailboxOperator{Name: a.Operator}
+			st.AccountStatus.Type = accountSecure
+			st.AccountStatus.Pending = a.Pending
+			st.AccountStatus.ServiceSupplier = &serviceSupplier{Name: a.Operator}
 			if !a.NoServiceAddress {
-				rr.MailboxOperator.ServiceAddress = serviceAddress(a.Operator)
+				st.AccountStatus.ServiceSupplier.ServiceAdress = serviceAddress(a.Operator)
 			}
 		}
-		out.Recipients = append(out.Recipients, rr)
+		out.Return = append(out.Return, st)
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Simulator) handleDeliver(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	if s.failNext > 0 {
-		s.failNext--
-		s.mu.Unlock()
-		writeError(w, http.StatusServiceUnavailable, "service temporarily unavailable")
+func (s *Simulator) handleDeliverSecure(w http.ResponseWriter, r *http.Request) {
+	if s.failed(w, r, OpDeliverSecure) {
 		return
 	}
-	s.mu.Unlock()
-
-	var in deliverRequest
-	if !decode(w, r, maxDeliverBytes, &in) {
+	var in deliverSecureRequest
+	if !decode(w, r, maxRequestBytes, &in) {
 		return
 	}
-	sizes, digest, problem := checkDelivery(in)
-	if problem != "" {
-		writeError(w, http.StatusBadRequest, problem)
+	d := &in.DeliverSecure.SignedDelivery.Delivery
+	if p := checkDelivery(d); p != nil {
+		status := http.StatusBadRequest
+		if p.tooLarge {
+			status = http.StatusRequestEntityTooLarge
+		}
+		writeFault(w, status, p.text())
 		return
 	}
-	messageID := strings.ToLower(in.MessageID)
+	m := &d.Message[0]
+	messageID := strings.ToLower(m.Header.ID)
+	digest := messageDigest(d)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	a := s.seen(d.Header.Recipient)
 	if i, ok := s.byMessage[messageID]; ok {
-		d := s.deliveries[i]
-		if d.digest != digest {
-			writeError(w, http.StatusConflict, "message_id was already used for a different message")
+		stored := s.deliveries[i]
+		if stored.digest != digest {
+			writeFault(w, http.StatusConflict, "the message id was already used for a different message")
 			return
 		}
-		writeJSON(w, http.StatusOK, deliverResponse{TransactionID: d.TransactionID, Operator: d.Operator})
+		writeJSON(w, http.StatusOK, receipt(stored))
 		return
 	}
-	a := s.accounts[in.Recipient]
 	if !a.reachable() {
-		writeError(w, http.StatusConflict, "recipient is not reachable for this sender")
+		writeFault(w, http.StatusConflict, "recipient is not reachable for this sender")
 		return
 	}
-	d := Delivery{
-		MessageID:       messageID,
-		Recipient:       in.Recipient,
-		Subject:         in.Subject,
-		Operator:        a.Operator,
-		TransactionID:   uuid.NewString(),
-		AttachmentSizes: sizes,
-		ReceivedAt:      s.Now(),
-		digest:          digest,
+	stored := Delivery{
+		MessageID:     messageID,
+		SenderID:      d.Header.Sender.ID,
+		SenderName:    d.Header.Sender.Name,
+		Recipient:     d.Header.Recipient,
+		Subject:       m.Header.Subject,
+		Language:      m.Header.Language,
+		SupportText:   m.Header.Supportinfo.Text,
+		BodyType:      m.Body.ContentType,
+		Body:          string(m.Body.Body),
+		Operator:      a.Operator,
+		TransactionID: uuid.NewString(),
+		ReceivedAt:    s.Now(),
+		digest:        digest,
+	}
+	for _, at := range m.Attachment {
+		stored.AttachmentSizes = append(stored.AttachmentSizes, len(at.Body))
 	}
 	s.byMessage[messageID] = len(s.deliveries)
-	s.deliveries = append(s.deliveries, d)
-	writeJSON(w, http.StatusOK, deliverResponse{TransactionID: d.TransactionID, Operator: d.Operator})
+	s.deliveries = append(s.deliveries, stored)
+	writeJSON(w, http.StatusOK, receipt(stored))
 }
 
-// checkDelivery validates a delivery request. It returns the decoded size of
-// each attachment and a digest of the message, or a problem that never
-// contains the recipient.
-func checkDelivery(in deliverRequest) (sizes []int, digest [sha256.Size]byte, problem string) {
-	switch {
-	case !isUUID(in.MessageID):
-		return nil, digest, "message_id must be a UUID"
-	case in.SenderOrgNo == "":
-		return nil, digest, "sender_org_no is required"
-	case !isPNR(in.Recipient):
-		return nil, digest, "recipient must be a 12-digit identity number"
-	case strings.TrimSpace(in.Subject) == "":
-		return nil, digest, "subject is required"
-	case len(in.Attachments) == 0:
-		return nil, digest, "at least one attachment is required"
-	}
+// receipt is the answer to the delivery of d.
+func receipt(d Delivery) deliverSecureResponse {
+	return deliverSecureResponse{Return: deliveryResult{
+		Status:          []deliveryStatus{{RecipientID: d.Recipient, Delivered: true}},
+		TransID:         d.TransactionID,
+		ServiceSupplier: &serviceSupplier{Name: d.Operator},
+	}}
+}
+
+// messageDigest identifies what makes a delivered message the same message:
+// sender, recipient, subject, language, body and attachments. The sender's
+// name and the support information may change between retries.
+func messageDigest(d *secureDelivery) [sha256.Size]byte {
+	m := &d.Message[0]
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", in.Recipient, in.Subject)
-	for _, a := range in.Attachments {
-		body, err := base64.StdEncoding.DecodeString(a.BodyB64)
-		switch {
-		case a.Filename == "":
-			return nil, digest, "every attachment needs a filename"
-		case a.ContentType != contentTypePDF:
-			return nil, digest, "attachments must be application/pdf"
-		case err != nil:
-			return nil, digest, "attachment body is not valid base64"
-		case !bytes.HasPrefix(body, []byte("%PDF-")):
-			return nil, digest, "attachment is not a PDF"
-		}
-		sizes = append(sizes, len(body))
-		sum := sha256.Sum256(body)
-		fmt.Fprintf(h, "%s\x00%x\x00", a.Filename, sum)
+	field := func(b []byte) {
+		fmt.Fprintf(h, "%d:", len(b))
+		h.Write(b)
 	}
-	copy(digest[:], h.Sum(nil))
-	return sizes, digest, ""
+	for _, s := range []string{d.Header.Sender.ID, d.Header.Recipient, m.Header.Subject, m.Header.Language, m.Body.ContentType} {
+		field([]byte(s))
+	}
+	field(m.Body.Body)
+	for _, a := range m.Attachment {
+		field([]byte(a.Filename))
+		field([]byte(a.ContentType))
+		field(a.Body)
+	}
+	var sum [sha256.Size]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
 }
 
 // serviceAddress makes up a plausible service address for an operator.
@@ -263,10 +424,10 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
 	if err := dec.Decode(v); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+			writeFault(w, http.StatusRequestEntityTooLarge, "request body too large")
 			return false
 		}
-		writeError(w, http.StatusBadRequest, "request body is not valid JSON for this operation")
+		writeFault(w, http.StatusBadRequest, "request body is not valid JSON for this operation")
 		return false
 	}
 	return true
@@ -278,8 +439,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, errorResponse{Error: msg})
+// writeFault answers with a fault: its HTTP status and a description that
+// never contains an identity number.
+func writeFault(w http.ResponseWriter, status int, description string) {
+	writeJSON(w, status, exceptionInformation{ErrorCode: status, Description: description, CallID: uuid.NewString()})
 }
 
 // LoadAccounts reads simulator accounts from a JSON file of the form
