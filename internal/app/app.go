@@ -190,8 +190,10 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 }
 
 // Run does dsrdesk's background work until ctx ends: every few seconds it
-// assembles the access requests that arrived (same-day answers) and
-// decides the cases whose proof of identity did not come in time.
+// assembles the access requests that arrived (same-day answers), takes
+// the letters in the outbox further (retries of digital delivery, routes
+// after a failed look-up) and decides the cases whose proof of identity
+// did not come in time.
 func (a *App) Run(ctx context.Context, log zerolog.Logger) {
 	t := time.NewTicker(2 * time.Second)
 	defer t.Stop()
@@ -201,6 +203,11 @@ func (a *App) Run(ctx context.Context, log zerolog.Logger) {
 				log.Warn().Err(err).Msg("background assembly left a case to an officer")
 			}
 			log.Info().Int("assembled", n).Msg("background assembly")
+		}
+		if n, err := a.Delivery.RunOutbox(ctx, 200); err != nil {
+			log.Warn().Err(err).Msg("outbox")
+		} else if n > 0 {
+			log.Info().Int("letters", n).Msg("outbox")
 		}
 		if n, err := a.Cases.CloseUnproved(ctx); err != nil {
 			log.Warn().Err(err).Msg("deciding cases without proof of identity")

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,6 +58,7 @@ type env struct {
 	sim     *mailbox.Simulator
 	simSrv  *httptest.Server
 	eidURL  string // the e-ID simulator
+	shift   *atomic.Int64
 	log     *syncBuffer
 	officer string // bearer tokens
 	dpo     string
@@ -124,7 +126,8 @@ func newEnv(t testing.TB) *env {
 	dir := t.TempDir()
 	logs := &syncBuffer{}
 	log := zerolog.New(logs)
-	now := func() time.Time { return testNow }
+	shift := new(atomic.Int64) // how far a test moved the clock on (env.advance)
+	now := func() time.Time { return testNow.Add(time.Duration(shift.Load())) }
 	cfg := config.Defaults()
 	cfg.DataDir = dir
 	copySeeded(t, dir)
@@ -132,7 +135,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, log: logs, sim: mailbox.NewSimulator(accounts)}
+	e := &env{t: t, log: logs, sim: mailbox.NewSimulator(accounts), shift: shift}
 	e.simSrv = httptest.NewServer(e.sim)
 	t.Cleanup(e.simSrv.Close)
 	cfg.MailboxURL = e.simSrv.URL
@@ -174,6 +177,9 @@ func newEnv(t testing.TB) *env {
 	}
 	return e
 }
+
+// advance moves the app's clock on by d, as time passing would.
+func (e *env) advance(d time.Duration) { e.shift.Add(int64(d)) }
 
 // call makes an API request and decodes a JSON answer into out (if non-nil).
 // It returns the status and the raw body.

@@ -23,7 +23,10 @@ type Store interface {
 	StaffExtractPDF(ctx context.Context, caseID string, events ...dsr.AuditEvent) ([]byte, dsr.ExtractSummary, error)
 	LetterByKey(ctx context.Context, key string) (*dsr.Letter, error)
 	CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, bool, error)
-	SettleLetter(ctx context.Context, letterID string, ch dsr.DeliveryChannel, receipt string, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (*dsr.Letter, error)
+	MoveLetter(ctx context.Context, letterID string, from []dsr.LetterStatus, m dsr.LetterMove, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (*dsr.Letter, bool, error)
+	DueLetters(ctx context.Context, now time.Time, limit int) ([]dsr.Letter, error)
+	CaseLetters(ctx context.Context, caseID string) ([]dsr.Letter, error)
+	LetterHistories(ctx context.Context, caseID string) (map[string][]dsr.LetterEvent, error)
 	LetterPDF(ctx context.Context, letterID string) ([]byte, error)
 	Withholdings(ctx context.Context, caseID string) ([]dsr.Withholding, error)
 	ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.Case, error)
@@ -230,49 +233,169 @@ func (s *Service) write(ctx context.Context, c *dsr.Case, person dsr.Person, d d
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// deliver sends a pending letter to the digital mailbox when the person is
-// reachable, and otherwise queues it for print: the protected route for a
-// person with protected identity, the ordinary one for everyone else. A
-// letter that has already left is answered as it is.
+// The outbox's rules: how many times a digital delivery (or the look-up
+// before it) is tried before the letter goes on paper, and how long it
+// waits between tries.
+const maxTries = 5
+
+func backoff(tries int) time.Duration {
+	d := 30 * time.Second << (tries - 1)
+	return min(d, 30*time.Minute)
+}
+
+// deliver takes a letter one step further on its way, as the outbox does:
+// a letter written but not routed gets its route, decided once and
+// recorded (the digital mailbox when the person is reachable there,
+// otherwise paper: the protected route for a person with protected
+// identity, the ordinary one for everyone else); a letter routed to the
+// mailbox is delivered with its message id, the same on every try, so the
+// operator never delivers it twice. A failed try is retried with backoff;
+// the last failed try sends the letter on paper. The route is not decided
+// again at a retry, even when the person became unreachable meanwhile. A
+// letter that has left is answered as it is.
 func (s *Service) deliver(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor dsr.Actor) (Result, error) {
-	if l.Status != dsr.LetterPending {
-		return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
+	switch l.Status {
+	case dsr.LetterPending:
+		return s.route(ctx, c, l, actor)
+	case dsr.LetterSending:
+		return s.attempt(ctx, c, l, actor)
 	}
+	return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
+}
+
+// paperRoute is the print route for the recipient.
+func paperRoute(p dsr.Person) dsr.DeliveryChannel {
+	if p.Protection.Protected() {
+		return dsr.DeliveryProtected
+	}
+	return dsr.DeliveryPostal
+}
+
+func (s *Service) route(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor dsr.Actor) (Result, error) {
 	log := s.log.With().Str("case_id", c.ID).Str("letter_id", l.ID).Logger()
 	person, err := s.recipient(ctx, c)
 	if err != nil {
 		return Result{}, err
 	}
-	paper, reason := dsr.DeliveryPostal, ""
-	if person.Protection.Protected() {
-		paper = dsr.DeliveryProtected
-	}
 	reach, err := s.mailbox.IsReachable(ctx, person.PNR)
 	switch {
 	case err != nil:
-		reason = "recipient lookup failed"
-		log.Warn().Err(err).Msg("digital mailbox lookup failed; sending on paper")
+		log.Warn().Err(err).Msg("digital mailbox look-up failed; the outbox tries again")
+		return s.retry(ctx, l, "recipient look-up failed", paperRoute(person), actor, log)
 	case !reach.Reachable:
-		reason = "not reachable: " + reach.Reason
-	default:
-		pdf, err := s.store.LetterPDF(ctx, l.ID)
-		if err != nil {
-			return Result{}, err
-		}
-		rc, err := s.mailbox.Deliver(ctx, l.MessageID, person.PNR, l.Subject, c.Number+".pdf", pdf)
-		if err == nil {
-			return s.settle(ctx, l, dsr.DeliveryDigital, rc.TransactionID, "operator "+rc.Operator, actor, log)
-		}
-		reason = "digital delivery failed"
-		log.Warn().Err(err).Msg("digital delivery failed; sending on paper")
+		return s.settle(ctx, l, paperRoute(person), "", "not reachable: "+reach.Reason, l.Tries, actor, log)
 	}
-	return s.settle(ctx, l, paper, "", reason, actor, log)
+	now := s.now()
+	l, moved, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{dsr.LetterPending},
+		dsr.LetterMove{Status: dsr.LetterSending, Channel: dsr.DeliveryDigital, NextTry: &now, Detail: "route: digital mailbox"}, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	if !moved && l.Status == dsr.LetterPending {
+		return Result{}, fmt.Errorf("letter %s: could not be routed", l.ID)
+	}
+	return s.deliver(ctx, c, l, actor)
+}
+
+func (s *Service) attempt(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor dsr.Actor) (Result, error) {
+	log := s.log.With().Str("case_id", c.ID).Str("letter_id", l.ID).Logger()
+	person, err := s.recipient(ctx, c)
+	if err != nil {
+		return Result{}, err
+	}
+	pdf, err := s.store.LetterPDF(ctx, l.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	rc, err := s.mailbox.Deliver(ctx, l.MessageID, person.PNR, l.Subject, c.Number+".pdf", pdf)
+	if err == nil {
+		return s.settle(ctx, l, dsr.DeliveryDigital, rc.TransactionID, "operator "+rc.Operator, l.Tries+1, actor, log)
+	}
+	if !mailbox.Transient(err) {
+		// The operator refused the letter: no retry changes that.
+		log.Warn().Err(err).Msg("digital delivery refused; sending on paper")
+		return s.settle(ctx, l, paperRoute(person), "", "digital delivery refused", l.Tries+1, actor, log)
+	}
+	log.Warn().Err(err).Int("tries", l.Tries+1).Msg("digital delivery failed; the outbox tries again")
+	return s.retry(ctx, l, "digital delivery failed", paperRoute(person), actor, log)
+}
+
+// retry records a failed try and when the outbox tries again; the last
+// failed try sends the letter on paper.
+func (s *Service) retry(ctx context.Context, l *dsr.Letter, reason string, paper dsr.DeliveryChannel, actor dsr.Actor, log zerolog.Logger) (Result, error) {
+	tries := l.Tries + 1
+	if tries >= maxTries {
+		return s.settle(ctx, l, paper, "", fmt.Sprintf("%s %d times: on paper", reason, tries), tries, actor, log)
+	}
+	next := s.now().Add(backoff(tries))
+	moved, _, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{l.Status},
+		dsr.LetterMove{Status: l.Status, Tries: tries, NextTry: &next, Detail: fmt.Sprintf("%s (try %d of %d)", reason, tries, maxTries)}, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Channel: moved.Channel, Receipt: moved.Receipt, Letter: moved}, nil
+}
+
+// Letters returns every letter of a case with its history: where it went,
+// each try, each print-shop report. Reading them is reading the case.
+func (s *Service) Letters(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Letter, error) {
+	if err := dsr.Require(actor, dsr.PermReadCases); err != nil {
+		return nil, err
+	}
+	if _, err := uuid.Parse(caseID); err != nil {
+		return nil, errNoCase()
+	}
+	if _, err := s.store.ReadCase(ctx, caseID, dsr.Event(actor, dsr.ActionCaseRead, caseID, "letters")); err != nil {
+		return nil, err
+	}
+	letters, err := s.store.CaseLetters(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := s.store.LetterHistories(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range letters {
+		letters[i].History = hist[letters[i].ID]
+	}
+	return letters, nil
+}
+
+// RunOutbox takes every letter whose next try has come one step further
+// (deliver), at most limit of them, and returns how many it handled. The
+// background job calls it every few seconds; a crash anywhere leaves each
+// letter where its last transaction put it, and the next run goes on from
+// there.
+func (s *Service) RunOutbox(ctx context.Context, limit int) (int, error) {
+	due, err := s.store.DueLetters(ctx, s.now(), limit)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range due {
+		l := &due[i]
+		c, err := s.store.Case(ctx, l.CaseID)
+		if err != nil {
+			return n, err
+		}
+		if _, err := s.deliver(ctx, c, l, dsr.SystemActor); err != nil {
+			s.log.Warn().Err(err).Str("letter_id", l.ID).Msg("outbox: the letter waits for the next run")
+			continue
+		}
+		n++
+	}
+	return n, nil
 }
 
 // settle records where a letter went; an answer moves its case on as the
 // workflow says.
-func (s *Service) settle(ctx context.Context, l *dsr.Letter, ch dsr.DeliveryChannel, receipt, reason string, actor dsr.Actor, log zerolog.Logger) (Result, error) {
-	l, err := s.store.SettleLetter(ctx, l.ID, ch, receipt, func(c *dsr.Case, l *dsr.Letter) ([]dsr.AuditEvent, error) {
+func (s *Service) settle(ctx context.Context, l *dsr.Letter, ch dsr.DeliveryChannel, receipt, reason string, tries int, actor dsr.Actor, log zerolog.Logger) (Result, error) {
+	m := dsr.LetterMove{Status: dsr.LetterQueued, Channel: ch, Receipt: receipt, Tries: tries, Detail: reason}
+	if ch == dsr.DeliveryDigital {
+		m.Status = dsr.LetterDelivered
+	}
+	l, _, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{dsr.LetterPending, dsr.LetterSending}, m, func(c *dsr.Case, l *dsr.Letter) ([]dsr.AuditEvent, error) {
 		today := dsr.Day(s.now())
 		switch l.Purpose {
 		case dsr.PurposeAnswer:

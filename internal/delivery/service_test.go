@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,21 +80,32 @@ func (m *memStore) CreateLetter(_ context.Context, l *dsr.Letter, pdf []byte, de
 	return l, true, nil
 }
 
-func (m *memStore) SettleLetter(_ context.Context, id string, ch dsr.DeliveryChannel, receipt string, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (*dsr.Letter, error) {
+func (m *memStore) MoveLetter(_ context.Context, id string, from []dsr.LetterStatus, mv dsr.LetterMove, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (*dsr.Letter, bool, error) {
 	l := m.letters[id]
-	if l.Status != dsr.LetterPending {
-		return l, nil
+	if !slices.Contains(from, l.Status) {
+		return l, false, nil
 	}
-	if receipt == "" {
-		receipt = l.ID
+	if mv.Channel != "" {
+		l.Channel = mv.Channel
 	}
-	l.Channel, l.Receipt, l.Status = ch, receipt, dsr.LetterQueued
-	if ch == dsr.DeliveryDigital {
-		l.Status = dsr.LetterDelivered
+	if mv.Receipt != "" {
+		l.Receipt = mv.Receipt
+	} else if mv.Status == dsr.LetterQueued && l.Receipt == "" {
+		l.Receipt = l.ID
+	}
+	l.Status, l.Tries = mv.Status, mv.Tries
+	if decide == nil {
+		return l, true, nil
 	}
 	events, err := decide(m.c, l)
 	m.events = append(m.events, events...)
-	return l, err
+	return l, true, err
+}
+
+func (m *memStore) DueLetters(context.Context, time.Time, int) ([]dsr.Letter, error) { return nil, nil }
+func (m *memStore) CaseLetters(context.Context, string) ([]dsr.Letter, error)        { return nil, nil }
+func (m *memStore) LetterHistories(context.Context, string) (map[string][]dsr.LetterEvent, error) {
+	return nil, nil
 }
 
 func (m *memStore) LetterPDF(_ context.Context, id string) ([]byte, error) { return m.pdfs[id], nil }
@@ -180,14 +192,15 @@ func TestSendAnswerRoutes(t *testing.T) {
 		channel   dsr.DeliveryChannel
 		logged    string // what the log must say, if anything
 		delivered int
+		tries     int // sends (the outbox's tries) until the letter has left; 1 when 0
 	}{
-		{"reachable: the digital mailbox", plain, &fakeMailbox{reach: mailbox.Reachability{Reachable: true, Operator: "Kivra"}}, dsr.DeliveryDigital, "", 1},
-		{"not reachable: ordinary paper", plain, &fakeMailbox{reach: mailbox.Reachability{Reason: mailbox.ReasonNoMailbox}}, dsr.DeliveryPostal, "", 0},
-		{"lookup fails: paper, and the cause is logged", plain, &fakeMailbox{lookupErr: errors.New("dial tcp: connection refused")}, dsr.DeliveryPostal, "connection refused", 0},
-		{"delivery fails: paper, and the cause is logged", plain, &fakeMailbox{reach: mailbox.Reachability{Reachable: true}, deliverErr: errors.New("operator answered 503")}, dsr.DeliveryPostal, "operator answered 503", 0},
-		{"protected and not reachable: the protected route", protected, &fakeMailbox{}, dsr.DeliveryProtected, "", 0},
-		{"protected and lookup fails: the protected route", protected, &fakeMailbox{lookupErr: errors.New("timeout")}, dsr.DeliveryProtected, "timeout", 0},
-		{"protected and reachable: the digital mailbox is preferred", protected, &fakeMailbox{reach: mailbox.Reachability{Reachable: true}}, dsr.DeliveryDigital, "", 1},
+		{"reachable: the digital mailbox", plain, &fakeMailbox{reach: mailbox.Reachability{Reachable: true, Operator: "Kivra"}}, dsr.DeliveryDigital, "", 1, 1},
+		{"not reachable: ordinary paper", plain, &fakeMailbox{reach: mailbox.Reachability{Reason: mailbox.ReasonNoMailbox}}, dsr.DeliveryPostal, "", 0, 1},
+		{"lookup fails every time: paper after the last try, and the cause is logged", plain, &fakeMailbox{lookupErr: dsr.Errorf(dsr.EUNAVAILABLE, "mailbox.unavailable", "dial tcp: connection refused")}, dsr.DeliveryPostal, "connection refused", 0, maxTries},
+		{"delivery fails: paper, and the cause is logged", plain, &fakeMailbox{reach: mailbox.Reachability{Reachable: true}, deliverErr: errors.New("operator answered 503")}, dsr.DeliveryPostal, "operator answered 503", 0, 1},
+		{"protected and not reachable: the protected route", protected, &fakeMailbox{}, dsr.DeliveryProtected, "", 0, 1},
+		{"protected and lookup fails every time: the protected route", protected, &fakeMailbox{lookupErr: errors.New("timeout")}, dsr.DeliveryProtected, "timeout", 0, maxTries},
+		{"protected and reachable: the digital mailbox is preferred", protected, &fakeMailbox{reach: mailbox.Reachability{Reachable: true}}, dsr.DeliveryDigital, "", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,6 +210,14 @@ func TestSendAnswerRoutes(t *testing.T) {
 			var logs bytes.Buffer
 			s := newService(store, people{subject: tt.person}, tt.mb, zerolog.New(&logs), func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) })
 			res, err := s.SendAnswer(context.Background(), c.ID, officer)
+			for try := 2; err == nil && try <= tt.tries; try++ {
+				// Until the last try the letter waits in the outbox and
+				// the case is not answered.
+				if res.Letter.Status != dsr.LetterPending || res.Letter.Tries != try-1 || store.c.Status == dsr.StatusSent {
+					t.Fatalf("after try %d: letter %s (tries %d), case %s", try-1, res.Letter.Status, res.Letter.Tries, store.c.Status)
+				}
+				res, err = s.SendAnswer(context.Background(), c.ID, officer)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

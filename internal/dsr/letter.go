@@ -17,15 +17,40 @@ type LetterStatus string
 
 // The letter statuses.
 const (
-	LetterPending   LetterStatus = "pending"   // written, delivery not yet settled
-	LetterDelivered LetterStatus = "delivered" // receipt from the mailbox operator
-	LetterQueued    LetterStatus = "queued"    // waiting for a print batch
-	LetterBatched   LetterStatus = "batched"   // in a print batch
+	LetterPending    LetterStatus = "pending"     // written; its route is not decided yet
+	LetterSending    LetterStatus = "sending"     // routed to the digital mailbox; delivery under way or to be retried
+	LetterDelivered  LetterStatus = "delivered"   // receipt from the mailbox operator
+	LetterQueued     LetterStatus = "queued"      // routed to paper, waiting for a print batch
+	LetterBatched    LetterStatus = "batched"     // in a print batch
+	LetterPrinted    LetterStatus = "printed"     // the print shop printed it
+	LetterHandedOver LetterStatus = "handed_over" // the print shop handed it to the post
+	LetterReturned   LetterStatus = "returned"    // the post brought it back
 )
 
 // LetterStatuses lists every letter status; the store keeps the list in a
 // table of its own, so adding one needs no table rebuild.
-var LetterStatuses = []LetterStatus{LetterPending, LetterDelivered, LetterQueued, LetterBatched}
+var LetterStatuses = []LetterStatus{LetterPending, LetterSending, LetterDelivered, LetterQueued, LetterBatched,
+	LetterPrinted, LetterHandedOver, LetterReturned}
+
+// LetterEvent is one step in a letter's history: its status (and route)
+// from that moment, and why.
+type LetterEvent struct {
+	At      time.Time
+	Status  LetterStatus
+	Channel DeliveryChannel
+	Detail  string
+}
+
+// LetterMove is a change of a letter's route and status, as the outbox and
+// the print shop's reports make them.
+type LetterMove struct {
+	Status  LetterStatus
+	Channel DeliveryChannel // "" keeps the route
+	Receipt string          // "" keeps the receipt
+	Tries   int             // delivery attempts made so far
+	NextTry *time.Time      // when the outbox tries again; nil: not scheduled
+	Detail  string          // why, for the letter's history (never personal data)
+}
 
 // Purpose is why a letter is written.
 type Purpose string
@@ -94,6 +119,8 @@ type Letter struct {
 	BatchID      string
 	Attempt      int
 	CreatedAt    time.Time
+	Tries        int // delivery attempts the outbox made
+	History      []LetterEvent
 }
 
 // Sent reports whether a letter has left the agency: delivered to the

@@ -29,6 +29,10 @@ func (db *DB) CreateBatch(ctx context.Context, batchID string, route dsr.PrintRo
 		if n == 0 {
 			return dsr.Errorf(dsr.ECONFLICT, "print.nothing_queued", "No letters are queued for print.")
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO letter_events (letter_id, at, status, channel, detail)
+			SELECT id, ?, status, coalesce(channel, ''), 'batch ' || ? FROM letters WHERE batch_id = ?`, fmtTime(now), batchID, batchID); err != nil {
+			return fmt.Errorf("letters' history: %w", err)
+		}
 		b = &dsr.PrintBatch{ID: batchID, Route: route, CreatedAt: now, CreatedBy: actor.String()}
 		if b.Letters, err = batchLetters(ctx, db, tx, batchID); err != nil {
 			return err

@@ -174,16 +174,20 @@ func TestLettersAreNeverWrittenOrSettledTwice(t *testing.T) {
 		c.Status = dsr.StatusSent
 		return []dsr.AuditEvent{dsr.Event(officer, dsr.ActionLetterQueued, c.ID, "")}, nil
 	}
-	l, err := db.SettleLetter(ctx, "l1", dsr.DeliveryPostal, "", sent)
-	if err != nil || l.Status != dsr.LetterQueued || l.Receipt != "l1" {
+	pendingOrSending := []dsr.LetterStatus{dsr.LetterPending, dsr.LetterSending}
+	l, moved, err := db.MoveLetter(ctx, "l1", pendingOrSending, dsr.LetterMove{Status: dsr.LetterQueued, Channel: dsr.DeliveryPostal, Detail: "not reachable"}, sent)
+	if err != nil || !moved || l.Status != dsr.LetterQueued || l.Receipt != "l1" {
 		t.Fatalf("settle = %+v, %v", l, err)
 	}
 	if got, _ := db.Case(ctx, "c1"); got.Status != dsr.StatusSent {
 		t.Fatalf("the decision did not move the case: %s", got.Status)
 	}
-	again, err := db.SettleLetter(ctx, "l1", dsr.DeliveryDigital, "tx", sent)
-	if err != nil || again.Channel != dsr.DeliveryPostal {
+	again, moved, err := db.MoveLetter(ctx, "l1", pendingOrSending, dsr.LetterMove{Status: dsr.LetterDelivered, Channel: dsr.DeliveryDigital, Receipt: "tx"}, sent)
+	if err != nil || moved || again.Channel != dsr.DeliveryPostal {
 		t.Fatalf("a settled letter changed: %+v, %v", again, err)
+	}
+	if h, _ := db.LetterHistories(ctx, "c1"); len(h["l1"]) != 2 || h["l1"][0].Status != dsr.LetterPending || h["l1"][1].Detail != "not reachable" {
+		t.Fatalf("the letter's history: %+v", h["l1"])
 	}
 	if letters, _ := db.CaseLetters(ctx, "c1"); len(letters) != 2 {
 		t.Fatalf("%d letters, want the answer and the notice", len(letters))

@@ -6,13 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"dsrdesk/internal/dsr"
 )
 
 const letterColumns = `l.id, l.case_id, c.number, l.purpose, l.addressee_kind, l.addressee_name, l.addressee_ref, l.unique_key,
 	l.subject_line, coalesce(l.channel, ''), l.status, l.message_id, l.receipt, l.pages, l.sha256,
-	l.address_lines, l.postcode, l.country, coalesce(l.batch_id, ''), l.attempt, l.created_at`
+	l.address_lines, l.postcode, l.country, coalesce(l.batch_id, ''), l.attempt, l.created_at, l.tries`
 
 const letterFrom = ` FROM letters l JOIN cases c ON c.id = l.case_id`
 
@@ -21,7 +23,7 @@ func scanLetter(s scanner) (*dsr.Letter, error) {
 	var lines, created string
 	if err := s.Scan(&l.ID, &l.CaseID, &l.CaseNumber, &l.Purpose, &l.Addressee.Kind, &l.Addressee.Name, &l.Addressee.Ref, &l.Key,
 		&l.Subject, &l.Channel, &l.Status, &l.MessageID, &l.Receipt, &l.Pages, &l.SHA256,
-		&lines, &l.Postcode, &l.Country, &l.BatchID, &l.Attempt, &created); err != nil {
+		&lines, &l.Postcode, &l.Country, &l.BatchID, &l.Attempt, &created, &l.Tries); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(lines), &l.AddressLines); err != nil {
@@ -91,6 +93,9 @@ func (db *DB) CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decid
 			l.MessageID, pdf, l.Pages, l.SHA256, string(lines), l.Postcode, l.Country, now, now); err != nil {
 			return fmt.Errorf("create letter for %s: %w", l.CaseID, err)
 		}
+		if err := letterEvent(ctx, tx, l.ID, now, dsr.LetterPending, "", "written"); err != nil {
+			return err
+		}
 		if out, err = scanLetter(tx.QueryRowContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE l.id = ?`, l.ID)); err != nil {
 			return fmt.Errorf("read letter %s: %w", l.ID, err)
 		}
@@ -100,35 +105,50 @@ func (db *DB) CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decid
 	return out, created, err
 }
 
-// SettleLetter records where a pending letter went: delivered to a digital
-// mailbox with its receipt, or queued for an ordinary or protected print
-// route (the receipt is then the letter's own id, its print record id).
-// decide gets the case and the settled letter inside the transaction, may
-// move the case on and returns the audit events. Settling a letter that is
-// no longer pending changes nothing and returns it as it is.
-func (db *DB) SettleLetter(ctx context.Context, letterID string, ch dsr.DeliveryChannel, receipt string, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (*dsr.Letter, error) {
-	status := dsr.LetterQueued
-	if ch == dsr.DeliveryDigital {
-		status = dsr.LetterDelivered
-	}
-	var out *dsr.Letter
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+// MoveLetter changes a letter's route and status, when its status is one of
+// from, and records the step in its history, all in one transaction; decide
+// (optional) gets the case and the moved letter, may change the case and
+// returns the audit events. A letter in another status is returned as it
+// is, with moved false: two workers moving the same letter move it once.
+func (db *DB) MoveLetter(ctx context.Context, letterID string, from []dsr.LetterStatus, m dsr.LetterMove, decide func(*dsr.Case, *dsr.Letter) ([]dsr.AuditEvent, error)) (out *dsr.Letter, moved bool, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		l, err := scanLetter(tx.QueryRowContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE l.id = ?`, letterID))
 		if err != nil {
 			return fmt.Errorf("find letter: %w", letterErr(err))
 		}
 		out = l
-		if l.Status != dsr.LetterPending {
+		if !slices.Contains(from, l.Status) {
 			return nil
 		}
-		if receipt == "" {
-			receipt = l.ID
+		if m.Channel != "" {
+			l.Channel = m.Channel
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE letters SET channel = ?, status = ?, receipt = ?, updated_at = ? WHERE id = ?`,
-			ch, status, receipt, fmtTime(db.now()), letterID); err != nil {
-			return fmt.Errorf("settle letter %s: %w", letterID, err)
+		if m.Receipt != "" {
+			l.Receipt = m.Receipt
+		} else if m.Status == dsr.LetterQueued && l.Receipt == "" {
+			l.Receipt = l.ID // the print record id
 		}
-		l.Channel, l.Status, l.Receipt = ch, status, receipt
+		l.Status, l.Tries = m.Status, m.Tries
+		var next sql.NullString
+		if m.NextTry != nil {
+			next = sql.NullString{String: fmtTime(*m.NextTry), Valid: true}
+		}
+		now := fmtTime(db.now())
+		var channel sql.NullString
+		if l.Channel != "" {
+			channel = sql.NullString{String: string(l.Channel), Valid: true}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE letters SET channel = ?, status = ?, receipt = ?, tries = ?, next_try_at = ?, updated_at = ? WHERE id = ?`,
+			channel, l.Status, l.Receipt, l.Tries, next, now, letterID); err != nil {
+			return fmt.Errorf("move letter %s: %w", letterID, err)
+		}
+		if err := letterEvent(ctx, tx, letterID, now, l.Status, l.Channel, m.Detail); err != nil {
+			return err
+		}
+		moved = true
+		if decide == nil {
+			return nil
+		}
 		c, err := findCase(ctx, tx, l.CaseID)
 		if err != nil {
 			return err
@@ -142,7 +162,47 @@ func (db *DB) SettleLetter(ctx context.Context, letterID string, ch dsr.Delivery
 		}
 		return db.appendAudit(ctx, tx, events...)
 	})
-	return out, err
+	return out, moved, err
+}
+
+// letterEvent adds a step to a letter's history.
+func letterEvent(ctx context.Context, tx *sql.Tx, letterID, at string, st dsr.LetterStatus, ch dsr.DeliveryChannel, detail string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO letter_events (letter_id, at, status, channel, detail) VALUES (?, ?, ?, ?, ?)`,
+		letterID, at, st, ch, detail); err != nil {
+		return fmt.Errorf("letter %s history: %w", letterID, err)
+	}
+	return nil
+}
+
+// DueLetters returns the letters in the outbox whose next try has come at
+// now, the most overdue first: routed to the digital mailbox and not yet
+// delivered, or sent but not yet routed (a failed look-up). A letter
+// written but never sent (a decision awaiting the officer's send) has no
+// next try and is not in the outbox.
+func (db *DB) DueLetters(ctx context.Context, now time.Time, limit int) ([]dsr.Letter, error) {
+	return db.letters(ctx, db.r, `WHERE l.status IN ('pending', 'sending') AND l.next_try_at IS NOT NULL AND l.next_try_at <= ?
+		ORDER BY l.next_try_at, l.id LIMIT ?`, fmtTime(now), limit)
+}
+
+// LetterHistories returns the history of every letter of a case, by letter id.
+func (db *DB) LetterHistories(ctx context.Context, caseID string) (map[string][]dsr.LetterEvent, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT e.letter_id, e.at, e.status, e.channel, e.detail FROM letter_events e
+		JOIN letters l ON l.id = e.letter_id WHERE l.case_id = ? ORDER BY e.seq`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("letter histories: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]dsr.LetterEvent{}
+	for rows.Next() {
+		var id, at string
+		var e dsr.LetterEvent
+		if err := rows.Scan(&id, &at, &e.Status, &e.Channel, &e.Detail); err != nil {
+			return nil, fmt.Errorf("letter histories: %w", err)
+		}
+		e.At = parseTime(at)
+		out[id] = append(out[id], e)
+	}
+	return out, rows.Err()
 }
 
 // LetterPDF returns one letter's PDF.

@@ -237,7 +237,46 @@ func (s *Server) apiSend(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"channel": res.Channel, "receipt": res.Receipt, "letter_id": res.Letter.ID})
+	c.JSON(http.StatusOK, gin.H{"channel": res.Channel, "receipt": res.Receipt, "letter_id": res.Letter.ID, "status": res.Letter.Status})
+}
+
+// letterJSON is the API shape of a letter on its way out.
+type letterJSON struct {
+	ID        string              `json:"id"`
+	Kind      dsr.Purpose         `json:"kind"`
+	Addressee dsr.AddresseeKind   `json:"addressee"`
+	Channel   dsr.DeliveryChannel `json:"channel"`
+	Status    dsr.LetterStatus    `json:"status"`
+	Receipt   string              `json:"receipt"`
+	Attempt   int                 `json:"attempt"`
+	Tries     int                 `json:"tries"`
+	Created   time.Time           `json:"created_at"`
+	History   []letterEventJSON   `json:"history"`
+}
+
+type letterEventJSON struct {
+	At      time.Time           `json:"at"`
+	Status  dsr.LetterStatus    `json:"status"`
+	Channel dsr.DeliveryChannel `json:"channel,omitempty"`
+	Detail  string              `json:"detail,omitempty"`
+}
+
+func (s *Server) apiLetters(c *gin.Context) {
+	letters, err := s.delivery.Letters(c.Request.Context(), c.Param("id"), staffActor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]letterJSON, 0, len(letters))
+	for _, l := range letters {
+		j := letterJSON{ID: l.ID, Kind: l.Purpose, Addressee: l.Addressee.Kind, Channel: l.Channel, Status: l.Status, Receipt: l.Receipt,
+			Attempt: l.Attempt, Tries: l.Tries, Created: l.CreatedAt, History: make([]letterEventJSON, 0, len(l.History))}
+		for _, e := range l.History {
+			j.History = append(j.History, letterEventJSON{At: e.At, Status: e.Status, Channel: e.Channel, Detail: e.Detail})
+		}
+		out = append(out, j)
+	}
+	c.JSON(http.StatusOK, gin.H{"letters": out})
 }
 
 func (s *Server) apiCreateBatch(c *gin.Context) {

@@ -101,6 +101,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/cases/:id/items/:item/outcome", s.apiAllow(dsr.PermOverride), s.apiOverride)
 	api.POST("/cases/:id/execute", apiHandle, s.apiExecute)
 	api.GET("/cases/:id/letter.pdf", apiRead, s.letterPDF)
+	api.GET("/cases/:id/letters", apiRead, s.apiLetters)
 	api.POST("/cases/:id/letters/:purpose/send", apiHandle, s.apiSendNotice)
 	api.POST("/cases/:id/restrictions/notice", s.apiAllow(dsr.PermDecide), s.apiAnnounceLift)
 	api.POST("/cases/:id/restrictions/lift", s.apiAllow(dsr.PermDecide), s.apiLift)

@@ -87,6 +87,7 @@ type Delivery interface {
 	AskIdentity(ctx context.Context, caseID, reason string, actor dsr.Actor) (*dsr.Case, error)
 	SendReceipt(ctx context.Context, caseID string, actor dsr.Actor) (delivery.Result, error)
 	Preview(ctx context.Context, caseID string, actor dsr.Actor) ([]byte, error)
+	Letters(ctx context.Context, caseID string, actor dsr.Actor) ([]dsr.Letter, error)
 }
 
 // Print makes and exports print batches.
