@@ -24,7 +24,11 @@ const (
 	ActionLetterPrepared   AuditAction = "letter.prepared"
 	ActionLetterDelivered  AuditAction = "letter.delivered"
 	ActionLetterQueued     AuditAction = "letter.queued"
-	ActionLetterDownloaded AuditAction = "letter.downloaded" // the addressee downloaded a sent letter again
+	ActionLetterDownloaded AuditAction = "letter.downloaded"  // the addressee downloaded a sent letter again
+	ActionLetterPrinted    AuditAction = "letter.printed"     // the print shop reports it printed
+	ActionLetterHandedOver AuditAction = "letter.handed_over" // the print shop reports it handed to the post
+	ActionLetterReturned   AuditAction = "letter.returned"    // the post brought it back
+	ActionLetterReprinted  AuditAction = "letter.reprinted"   // queued to be printed again
 	ActionBatchCreated     AuditAction = "print.batch_created"
 	ActionBatchExported    AuditAction = "print.batch_exported"
 	ActionUserCreated      AuditAction = "user.created"

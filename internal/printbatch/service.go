@@ -20,6 +20,8 @@ type Store interface {
 	QueuedLetters(ctx context.Context) (map[dsr.DeliveryChannel]int, error)
 	LetterPDF(ctx context.Context, letterID string) ([]byte, error)
 	Record(ctx context.Context, events ...dsr.AuditEvent) error
+	ApplyPrintReports(ctx context.Context, reports []dsr.PrintReport, protected bool, decide func(*dsr.Case, *dsr.Letter, dsr.PrintReport) ([]dsr.AuditEvent, error)) (applied, unchanged int, rejected []dsr.Rejection, err error)
+	Reprint(ctx context.Context, letterID string, may func(*dsr.Letter) error, record func(*dsr.Letter) (dsr.AuditEvent, error)) (*dsr.Letter, error)
 }
 
 // ProductClass is the postal product of every letter: PostNord's sorted

@@ -56,6 +56,14 @@ func (m *memStore) LetterPDF(context.Context, string) ([]byte, error) {
 	return []byte("%PDF-1.4 letter"), nil
 }
 
+func (m *memStore) ApplyPrintReports(context.Context, []dsr.PrintReport, bool, func(*dsr.Case, *dsr.Letter, dsr.PrintReport) ([]dsr.AuditEvent, error)) (int, int, []dsr.Rejection, error) {
+	return 0, 0, nil, nil
+}
+
+func (m *memStore) Reprint(context.Context, string, func(*dsr.Letter) error, func(*dsr.Letter) (dsr.AuditEvent, error)) (*dsr.Letter, error) {
+	return nil, nil
+}
+
 func (m *memStore) Record(_ context.Context, events ...dsr.AuditEvent) error {
 	m.events = append(m.events, events...)
 	return nil

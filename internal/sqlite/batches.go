@@ -104,3 +104,115 @@ func (db *DB) QueuedLetters(ctx context.Context) (map[dsr.DeliveryChannel]int, e
 	}
 	return out, rows.Err()
 }
+
+// ApplyPrintReports applies the print shop's reports in one transaction:
+// a report on an unknown letter, or one its status does not allow
+// (dsr.Reportable), is rejected with the reason and changes nothing; a
+// report the letter has had already in this print attempt (a file sent
+// again) is skipped as unchanged. For each applied report decide gets the letter's case and the
+// letter as moved, may change the case and returns the audit events. A
+// crash applies all or none. Without protected, a report on a letter of the
+// protected route is rejected as an unknown record: its existence is not
+// the ordinary print operator's to know.
+func (db *DB) ApplyPrintReports(ctx context.Context, reports []dsr.PrintReport, protected bool, decide func(*dsr.Case, *dsr.Letter, dsr.PrintReport) ([]dsr.AuditEvent, error)) (applied, unchanged int, rejected []dsr.Rejection, err error) {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		applied, unchanged, rejected = 0, 0, nil
+		cases := map[string]*dsr.Case{}
+		for _, r := range reports {
+			l, err := scanLetter(tx.QueryRowContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE l.id = ?`, r.RecordID))
+			if err == nil && l.Channel == dsr.DeliveryProtected && !protected {
+				err = sql.ErrNoRows
+			}
+			if errors.Is(err, sql.ErrNoRows) {
+				rejected = append(rejected, dsr.Rejection{Line: r.Line, Reason: "unknown record id"})
+				continue
+			} else if err != nil {
+				return fmt.Errorf("find letter: %w", err)
+			}
+			// A report the letter has had since it was last queued (this
+			// print attempt) is a file sent again: applied before.
+			var seen bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM letter_events WHERE letter_id = ? AND status = ?
+				AND seq > coalesce((SELECT max(seq) FROM letter_events WHERE letter_id = ? AND status = 'queued'), 0))`,
+				l.ID, r.Status, l.ID).Scan(&seen); err != nil {
+				return fmt.Errorf("letter %s history: %w", l.ID, err)
+			}
+			if seen {
+				unchanged++
+				continue
+			}
+			if !dsr.Reportable(l.Status, r.Status) {
+				rejected = append(rejected, dsr.Rejection{Line: r.Line, Reason: fmt.Sprintf("impossible transition from %s to %s", l.Status, r.Status)})
+				continue
+			}
+			at := fmtTime(r.At.UTC())
+			if _, err := tx.ExecContext(ctx, `UPDATE letters SET status = ?, updated_at = ? WHERE id = ?`, r.Status, fmtTime(db.now()), l.ID); err != nil {
+				return fmt.Errorf("report on letter %s: %w", l.ID, err)
+			}
+			if err := letterEvent(ctx, tx, l.ID, at, r.Status, l.Channel, fmt.Sprintf("print shop status file, line %d", r.Line)); err != nil {
+				return err
+			}
+			l.Status = r.Status
+			c, ok := cases[l.CaseID]
+			if !ok {
+				if c, err = findCase(ctx, tx, l.CaseID); err != nil {
+					return err
+				}
+				cases[l.CaseID] = c
+			}
+			events, err := decide(c, l, r)
+			if err != nil {
+				return err
+			}
+			if err := db.appendAudit(ctx, tx, events...); err != nil {
+				return err
+			}
+			applied++
+		}
+		for _, c := range cases {
+			if err := db.saveCase(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return applied, unchanged, rejected, err
+}
+
+// Reprint puts a letter that reached the print shop back in its route's
+// queue for the next batch, with its attempt counter one up, and records
+// it; may (optional) may refuse the letter as it was, and record gets the
+// letter as it is now.
+func (db *DB) Reprint(ctx context.Context, letterID string, may func(*dsr.Letter) error, record func(*dsr.Letter) (dsr.AuditEvent, error)) (*dsr.Letter, error) {
+	var out *dsr.Letter
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		l, err := scanLetter(tx.QueryRowContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE l.id = ?`, letterID))
+		if err != nil {
+			return fmt.Errorf("find letter: %w", letterErr(err))
+		}
+		if may != nil {
+			if err := may(l); err != nil {
+				return err
+			}
+		}
+		if !dsr.Reprintable(l.Status) {
+			return dsr.Errorf(dsr.ECONFLICT, "print.not_reprintable", "Only a letter that reached the print shop can be printed again.")
+		}
+		l.Status, l.Attempt, l.BatchID = dsr.LetterQueued, l.Attempt+1, ""
+		now := fmtTime(db.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE letters SET status = ?, attempt = ?, batch_id = NULL, updated_at = ? WHERE id = ?`,
+			l.Status, l.Attempt, now, l.ID); err != nil {
+			return fmt.Errorf("reprint letter %s: %w", l.ID, err)
+		}
+		if err := letterEvent(ctx, tx, l.ID, now, l.Status, l.Channel, fmt.Sprintf("reprint, attempt %d", l.Attempt)); err != nil {
+			return err
+		}
+		ev, err := record(l)
+		if err != nil {
+			return err
+		}
+		out = l
+		return db.appendAudit(ctx, tx, ev)
+	})
+	return out, err
+}

@@ -18,8 +18,9 @@ import (
 // request and the form around them.
 const maxUpload = 5*casework.MaxAttachment + 1<<20
 
-// uploadRoutes are the routes whose bodies may carry documents.
-var uploadRoutes = map[string]bool{"/staff/intake": true, "/staff/cases/:id/attachments": true}
+// uploadRoutes are the routes whose bodies may carry documents (or the
+// print shop's status file).
+var uploadRoutes = map[string]bool{"/staff/intake": true, "/staff/cases/:id/attachments": true, "/api/v1/print/status": true}
 
 // intakeForm is the officer's registration of a request that came by
 // letter, phone or at a desk, as typed; it is shown again with the error

@@ -119,6 +119,9 @@ func (s *Server) routes(r *gin.Engine) {
 	apiPrint := s.apiAllow(dsr.PermPrintOrdinary)
 	api.POST("/print/batches", apiPrint, s.apiCreateBatch)
 	api.GET("/print/batches/:id/export", apiPrint, s.exportBatch)
+	api.POST("/print/status", apiPrint, s.apiPrintStatus)
+	// Reprint: the print operator or the case officer; the service decides.
+	api.POST("/print/letters/:record_id/reprint", s.apiReprint)
 	s.statsRoutes(p, api)
 }
 

@@ -23,6 +23,7 @@ import (
 	"dsrdesk/internal/extract"
 	"dsrdesk/internal/forms"
 	"dsrdesk/internal/pnr"
+	"dsrdesk/internal/printbatch"
 	assets "dsrdesk/web"
 )
 
@@ -95,6 +96,8 @@ type Print interface {
 	Create(ctx context.Context, route dsr.PrintRoute, actor dsr.Actor) (*dsr.PrintBatch, error)
 	Export(ctx context.Context, id string, w io.Writer, actor dsr.Actor) error
 	Overview(ctx context.Context, actor dsr.Actor) (queued, protected int, batches []dsr.PrintBatch, err error)
+	ImportStatus(ctx context.Context, r io.Reader, actor dsr.Actor) (printbatch.Import, error)
+	Reprint(ctx context.Context, recordID string, actor dsr.Actor) (*dsr.Letter, error)
 }
 
 // Accounts is what the administration pages do with staff accounts and
