@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -151,6 +152,28 @@ func TestPrintStatusAndReprint(t *testing.T) {
 	if st, _ := e.call("POST", "/api/v1/print/batches", e.printer, nil, &b); st != http.StatusCreated || b.Letters != 2 {
 		t.Fatalf("the next batch holds %d letters, want the reprint and the new one", b.Letters)
 	}
+	// The protected route's batch: only with the protected-print permission.
+	if st, _ := e.call("POST", "/api/v1/print/batches", e.printer, map[string]string{"route": "protected"}, nil); st != http.StatusForbidden {
+		t.Fatalf("the ordinary operator batches the protected route: %d", st)
+	}
+	if st, _ := e.call("POST", "/api/v1/print/batches", e.printer, map[string]string{"route": "elsewhere"}, nil); st != http.StatusBadRequest {
+		t.Fatalf("an unknown route: %d", st)
+	}
+	protTok, err := e.app.Auth.CreateToken(context.Background(), protectedPrinter(t, e), dsr.SystemActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pb struct {
+		Letters int    `json:"letters"`
+		Route   string `json:"route"`
+	}
+	if st, raw := e.call("POST", "/api/v1/print/batches", protTok, map[string]string{"route": "protected"}, &pb); st != http.StatusCreated || pb.Letters != 1 || pb.Route != "protected" {
+		t.Fatalf("the protected batch: %d %s", st, raw)
+	}
+	// Now the protected operator reports on the protected letter.
+	if st, res := e.postCSV(protTok, l3+",printed,2026-11-25T08:00:00+01:00\n"); st != 200 || res.Applied != 1 {
+		t.Fatalf("the protected operator's report: %d %+v", st, res)
+	}
 	// The officer may not import status files; a non-CSV body is refused.
 	if st, _ := e.postCSV(e.officer, file); st != http.StatusForbidden {
 		t.Fatalf("officer imports: %d", st)
@@ -162,4 +185,15 @@ func TestPrintStatusAndReprint(t *testing.T) {
 		t.Fatalf("a JSON body: %v %v", resp.StatusCode, err)
 	}
 	e.checkAuditAndLogs()
+}
+
+// protectedPrinter adds a print operator with the protected-print role and
+// returns the e-mail address.
+func protectedPrinter(t *testing.T, e *env) string {
+	t.Helper()
+	const email = "skyddat.tryck@demo.dsrdesk.se"
+	if _, err := e.app.Auth.AddUser(context.Background(), email, "Skyddad Tryckare", dsr.RolePrintProtected, "ett-långt-lösenord", dsr.SystemActor); err != nil {
+		t.Fatal(err)
+	}
+	return email
 }

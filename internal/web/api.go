@@ -310,13 +310,33 @@ func (s *Server) apiLetters(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"letters": out})
 }
 
+// apiCreateBatch makes a print batch of the ordinary route, or with
+// {"route":"protected"} of the protected one (the protected-print
+// permission only).
 func (s *Server) apiCreateBatch(c *gin.Context) {
-	b, err := s.print.Create(c.Request.Context(), dsr.RouteOrdinary, staffActor(c))
+	var body struct {
+		Route dsr.PrintRoute `json:"route"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &body); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	switch body.Route {
+	case "":
+		body.Route = dsr.RouteOrdinary
+	case dsr.RouteOrdinary, dsr.RouteProtected:
+	default:
+		s.fail(c, dsr.FieldError("route", "print.route_unknown", "The route is ordinary or protected."))
+		return
+	}
+	b, err := s.print.Create(c.Request.Context(), body.Route, staffActor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"id": b.ID, "letters": len(b.Letters)})
+	c.JSON(http.StatusCreated, gin.H{"id": b.ID, "letters": len(b.Letters), "route": b.Route})
 }
 
 // itemJSON is the API shape of an affected item. Its value is the person's
