@@ -2,7 +2,6 @@ package casework
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -155,7 +154,7 @@ func (s *Service) principals(ctx context.Context, me pnr.PNR) ([]Principal, erro
 		if relation(c, me) != dsr.AddresseeRepresentative || rep.Role == dsr.RoleGuardian || rep.Mandate == nil || seen[c.SubjectPNR] {
 			continue
 		}
-		if !inForce(rep.Mandate, today) {
+		if !rep.Mandate.InForce(today) {
 			continue
 		}
 		seen[c.SubjectPNR] = true
@@ -163,21 +162,6 @@ func (s *Service) principals(ctx context.Context, me pnr.PNR) ([]Principal, erro
 		out = append(out, Principal{Ref: s.ref(c.SubjectPNR), Name: c.SubjectName, Role: rep.Role, pnr: c.SubjectPNR, mandate: &m, mandateCase: c.Number})
 	}
 	return out, nil
-}
-
-// inForce reports whether a verified mandate covers today.
-func inForce(m *dsr.Mandate, today time.Time) bool {
-	if m.From != "" {
-		if from, err := time.Parse(dsr.DateLayout, m.From); err != nil || from.After(today) {
-			return false
-		}
-	}
-	if m.To != "" {
-		if to, err := time.Parse(dsr.DateLayout, m.To); err != nil || to.Before(today) {
-			return false
-		}
-	}
-	return true
 }
 
 // ref is a principal's opaque reference: the start of the keyed HMAC of

@@ -254,13 +254,17 @@ func backoff(tries int) time.Duration {
 // again at a retry, even when the person became unreachable meanwhile. A
 // letter that has left is answered as it is.
 func (s *Service) deliver(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor dsr.Actor) (Result, error) {
-	switch l.Status {
-	case dsr.LetterPending:
-		return s.route(ctx, c, l, actor)
-	case dsr.LetterSending:
-		return s.attempt(ctx, c, l, actor)
+	if l.Status != dsr.LetterPending && l.Status != dsr.LetterSending {
+		return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
 	}
-	return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
+	person, err := s.recipient(ctx, c)
+	if err != nil {
+		return Result{}, err
+	}
+	if l.Status == dsr.LetterPending {
+		return s.route(ctx, c, l, person, actor)
+	}
+	return s.attempt(ctx, c, l, person, actor)
 }
 
 // paperRoute is the print route for the recipient.
@@ -271,12 +275,8 @@ func paperRoute(p dsr.Person) dsr.DeliveryChannel {
 	return dsr.DeliveryPostal
 }
 
-func (s *Service) route(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor dsr.Actor) (Result, error) {
+func (s *Service) route(ctx context.Context, c *dsr.Case, l *dsr.Letter, person dsr.Person, actor dsr.Actor) (Result, error) {
 	log := s.log.With().Str("case_id", c.ID).Str("letter_id", l.ID).Logger()
-	person, err := s.recipient(ctx, c)
-	if err != nil {
-		return Result{}, err
-	}
 	reach, err := s.mailbox.IsReachable(ctx, person.PNR)
 	switch {
 	case err != nil:
@@ -294,15 +294,14 @@ func (s *Service) route(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor d
 	if !moved && l.Status == dsr.LetterPending {
 		return Result{}, fmt.Errorf("letter %s: could not be routed", l.ID)
 	}
-	return s.deliver(ctx, c, l, actor)
+	if l.Status != dsr.LetterSending { // another worker took it further
+		return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
+	}
+	return s.attempt(ctx, c, l, person, actor)
 }
 
-func (s *Service) attempt(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor dsr.Actor) (Result, error) {
+func (s *Service) attempt(ctx context.Context, c *dsr.Case, l *dsr.Letter, person dsr.Person, actor dsr.Actor) (Result, error) {
 	log := s.log.With().Str("case_id", c.ID).Str("letter_id", l.ID).Logger()
-	person, err := s.recipient(ctx, c)
-	if err != nil {
-		return Result{}, err
-	}
 	pdf, err := s.store.LetterPDF(ctx, l.ID)
 	if err != nil {
 		return Result{}, err
@@ -328,12 +327,12 @@ func (s *Service) retry(ctx context.Context, l *dsr.Letter, reason string, paper
 		return s.settle(ctx, l, paper, "", fmt.Sprintf("%s %d times: on paper", reason, tries), tries, actor, log)
 	}
 	next := s.now().Add(backoff(tries))
-	moved, _, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{l.Status},
+	l, _, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{l.Status},
 		dsr.LetterMove{Status: l.Status, Tries: tries, NextTry: &next, Detail: fmt.Sprintf("%s (try %d of %d)", reason, tries, maxTries)}, nil)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Channel: moved.Channel, Receipt: moved.Receipt, Letter: moved}, nil
+	return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
 }
 
 // Letters returns every letter of a case with its history: where it went,
@@ -405,12 +404,10 @@ func (s *Service) settle(ctx context.Context, l *dsr.Letter, ch dsr.DeliveryChan
 					c.Outcome, c.DecidedOn = dsr.CaseAnswered, &today
 				}
 			}
-			// The answer counts as given when it reached the person:
-			// the mailbox operator's receipt here, the print shop's
-			// report that it was handed to the post for paper.
-			if l.Status == dsr.LetterDelivered && c.AnsweredOn == nil {
-				c.AnsweredOn = &today
-			}
+			// The answer counts as given when it reached the person: the
+			// mailbox operator's receipt here; for paper, the print
+			// shop's report that it was handed to the post.
+			c.LetterReached(l, today)
 		case dsr.PurposeExtensionNotice:
 			// The extension stands once its notice has left (Art. 12(3)).
 			if c.ExtendedDueOn == nil {

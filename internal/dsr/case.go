@@ -114,6 +114,22 @@ type Mandate struct {
 	Note                    string     `json:"note,omitempty"`
 }
 
+// InForce reports whether the mandate covers today: its period, when it
+// has one, holds the day. A date that cannot be read covers nothing.
+func (m *Mandate) InForce(today time.Time) bool {
+	if m.From != "" {
+		if from, err := time.Parse(DateLayout, m.From); err != nil || from.After(today) {
+			return false
+		}
+	}
+	if m.To != "" {
+		if to, err := time.Parse(DateLayout, m.To); err != nil || to.Before(today) {
+			return false
+		}
+	}
+	return true
+}
+
 // AnswerTo is who the answer of the case goes to: the guardian who asked
 // for a child, or a representative whose mandate covers receiving it; the
 // person themself otherwise (RULES §1). The representative must be known
@@ -184,6 +200,15 @@ const (
 )
 
 // HasFlag reports whether the case carries flag f.
+// LetterReached records that a letter of the case reached the person on
+// day: the case counts as answered from the first day its answer did.
+func (c *Case) LetterReached(l *Letter, day time.Time) {
+	if l.Purpose == PurposeAnswer && l.Reached() && c.AnsweredOn == nil {
+		d := Day(day)
+		c.AnsweredOn = &d
+	}
+}
+
 func (c *Case) HasFlag(f Flag) bool {
 	for _, x := range c.Flags {
 		if x == f {

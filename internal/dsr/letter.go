@@ -124,9 +124,21 @@ type Letter struct {
 }
 
 // Sent reports whether a letter has left the agency: delivered to the
-// digital mailbox, or handed to the print shop in a batch.
+// digital mailbox, or handed to the print shop in a batch and on from
+// there (printed, handed to the post, even returned).
 func (l Letter) Sent() bool {
-	return l.Status == LetterDelivered || l.Status == LetterBatched
+	switch l.Status {
+	case LetterDelivered, LetterBatched, LetterPrinted, LetterHandedOver, LetterReturned:
+		return true
+	}
+	return false
+}
+
+// Reached reports whether a letter reached its addressee as far as the
+// agency can know: the mailbox operator's receipt, or the print shop's
+// report that it was handed to the post.
+func (l Letter) Reached() bool {
+	return l.Status == LetterDelivered || l.Status == LetterHandedOver
 }
 
 // PrintRoute is a print shop's route: the ordinary batch or the protected

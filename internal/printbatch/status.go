@@ -109,10 +109,7 @@ func (s *Service) ImportStatus(ctx context.Context, r io.Reader, actor dsr.Actor
 			switch rep.Status {
 			case dsr.LetterHandedOver:
 				action = dsr.ActionLetterHandedOver
-				if l.Purpose == dsr.PurposeAnswer && c.AnsweredOn == nil {
-					day := dsr.Day(rep.At.In(dsr.Stockholm()))
-					c.AnsweredOn = &day
-				}
+				c.LetterReached(l, rep.At)
 			case dsr.LetterReturned:
 				action = dsr.ActionLetterReturned
 				c.SetFlag(dsr.FlagReturnedMail, true)

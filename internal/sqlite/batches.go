@@ -145,14 +145,10 @@ func (db *DB) ApplyPrintReports(ctx context.Context, reports []dsr.PrintReport, 
 				rejected = append(rejected, dsr.Rejection{Line: r.Line, Reason: fmt.Sprintf("impossible transition from %s to %s", l.Status, r.Status)})
 				continue
 			}
-			at := fmtTime(r.At.UTC())
-			if _, err := tx.ExecContext(ctx, `UPDATE letters SET status = ?, updated_at = ? WHERE id = ?`, r.Status, fmtTime(db.now()), l.ID); err != nil {
-				return fmt.Errorf("report on letter %s: %w", l.ID, err)
-			}
-			if err := letterEvent(ctx, tx, l.ID, at, r.Status, l.Channel, fmt.Sprintf("print shop status file, line %d", r.Line)); err != nil {
+			l.Status = r.Status
+			if err := db.saveLetter(ctx, tx, l, nil, r.At.UTC(), fmt.Sprintf("print shop status file, line %d", r.Line)); err != nil {
 				return err
 			}
-			l.Status = r.Status
 			c, ok := cases[l.CaseID]
 			if !ok {
 				if c, err = findCase(ctx, tx, l.CaseID); err != nil {
@@ -199,12 +195,7 @@ func (db *DB) Reprint(ctx context.Context, letterID string, may func(*dsr.Letter
 			return dsr.Errorf(dsr.ECONFLICT, "print.not_reprintable", "Only a letter that reached the print shop can be printed again.")
 		}
 		l.Status, l.Attempt, l.BatchID = dsr.LetterQueued, l.Attempt+1, ""
-		now := fmtTime(db.now())
-		if _, err := tx.ExecContext(ctx, `UPDATE letters SET status = ?, attempt = ?, batch_id = NULL, updated_at = ? WHERE id = ?`,
-			l.Status, l.Attempt, now, l.ID); err != nil {
-			return fmt.Errorf("reprint letter %s: %w", l.ID, err)
-		}
-		if err := letterEvent(ctx, tx, l.ID, now, l.Status, l.Channel, fmt.Sprintf("reprint, attempt %d", l.Attempt)); err != nil {
+		if err := db.saveLetter(ctx, tx, l, nil, db.now(), fmt.Sprintf("reprint, attempt %d", l.Attempt)); err != nil {
 			return err
 		}
 		ev, err := record(l)

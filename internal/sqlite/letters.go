@@ -129,20 +129,7 @@ func (db *DB) MoveLetter(ctx context.Context, letterID string, from []dsr.Letter
 			l.Receipt = l.ID // the print record id
 		}
 		l.Status, l.Tries = m.Status, m.Tries
-		var next sql.NullString
-		if m.NextTry != nil {
-			next = sql.NullString{String: fmtTime(*m.NextTry), Valid: true}
-		}
-		now := fmtTime(db.now())
-		var channel sql.NullString
-		if l.Channel != "" {
-			channel = sql.NullString{String: string(l.Channel), Valid: true}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE letters SET channel = ?, status = ?, receipt = ?, tries = ?, next_try_at = ?, updated_at = ? WHERE id = ?`,
-			channel, l.Status, l.Receipt, l.Tries, next, now, letterID); err != nil {
-			return fmt.Errorf("move letter %s: %w", letterID, err)
-		}
-		if err := letterEvent(ctx, tx, letterID, now, l.Status, l.Channel, m.Detail); err != nil {
+		if err := db.saveLetter(ctx, tx, l, m.NextTry, db.now(), m.Detail); err != nil {
 			return err
 		}
 		moved = true
@@ -163,6 +150,28 @@ func (db *DB) MoveLetter(ctx context.Context, letterID string, from []dsr.Letter
 		return db.appendAudit(ctx, tx, events...)
 	})
 	return out, moved, err
+}
+
+// saveLetter writes a letter's route and progress as l has them now (and
+// when the outbox tries it next, if it does), and adds the step to its
+// history as of at: every change of a letter goes through here.
+func (db *DB) saveLetter(ctx context.Context, tx *sql.Tx, l *dsr.Letter, next *time.Time, at time.Time, detail string) error {
+	var nextTry, channel, batch sql.NullString
+	if next != nil {
+		nextTry = sql.NullString{String: fmtTime(*next), Valid: true}
+	}
+	if l.Channel != "" {
+		channel = sql.NullString{String: string(l.Channel), Valid: true}
+	}
+	if l.BatchID != "" {
+		batch = sql.NullString{String: l.BatchID, Valid: true}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE letters SET channel = ?, status = ?, receipt = ?, tries = ?, next_try_at = ?, attempt = ?,
+		batch_id = ?, updated_at = ? WHERE id = ?`,
+		channel, l.Status, l.Receipt, l.Tries, nextTry, l.Attempt, batch, fmtTime(db.now()), l.ID); err != nil {
+		return fmt.Errorf("save letter %s: %w", l.ID, err)
+	}
+	return letterEvent(ctx, tx, l.ID, fmtTime(at), l.Status, l.Channel, detail)
 }
 
 // letterEvent adds a step to a letter's history.

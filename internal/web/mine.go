@@ -19,7 +19,7 @@ func (s *Server) minePage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "mine", s.text("mine_title", langOf(c)), minePage{Cases: mine, Name: sess.SubjectName})
+	s.render(c, http.StatusOK, "mine", s.text("mine_title", langOf(c)), minePage{Cases: mine})
 }
 
 // myLetter downloads a letter that was sent to the signed-in person.
@@ -37,6 +37,5 @@ func (s *Server) myLetter(c *gin.Context) {
 }
 
 type minePage struct {
-	Name  string
 	Cases []casework.MyCase
 }
