@@ -14,7 +14,7 @@ AXE_DIR   := internal/app/testdata/axe
 
 export CGO_ENABLED := 1
 
-.PHONY: all build demo demo-reset test test-deps vet lint bench clean
+.PHONY: all build demo demo-reset test test-deps vet lint bench crash clean
 
 all: build
 
@@ -68,7 +68,16 @@ bench:
 	$(GO) test -run '^$$' -bench EraseLongHistory -benchtime 3x ./internal/app/
 	# Seeds a million cases once (about a minute), kept in the temp dir by schema version.
 	$(GO) test -run '^$$' -bench DeskMillion -benchtime 200x -timeout 60m ./internal/app/
+	# Fills a store with 100,000 queued letters (5 GB) once, then makes, builds and downloads the batch.
+	$(GO) test -run '^$$' -bench PrintBatch100k -benchtime 1x -timeout 30m ./internal/app/
+	$(GO) test -run '^$$' -bench Outbox10000 -benchtime 1x -timeout 30m ./internal/app/
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/pdf/ ./internal/documents/ ./internal/registers/ ./internal/demodata/ ./internal/printzip/
+
+## crash: the outbox's crash test at length: CRASH_KILLS kills of dsrdesk serve over CRASH_CASES cases
+CRASH_KILLS ?= 20
+CRASH_CASES ?= 300
+crash:
+	DSRDESK_CRASH_KILLS=$(CRASH_KILLS) DSRDESK_CRASH_CASES=$(CRASH_CASES) $(GO) test -count=1 -v -timeout 30m -run '^TestOutboxSurvivesKills$$' ./internal/app/
 
 clean:
 	rm -rf bin

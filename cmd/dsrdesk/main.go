@@ -37,6 +37,8 @@ Usage:
   dsrdesk demo persons --data DIR --json
   dsrdesk demo bulk --data DIR --cases N        (adds N synthetic cases to demo data)
   dsrdesk audit verify --data DIR
+  dsrdesk print export --data DIR --out FILE [--route ordinary|protected | --batch ID]
+                                                (makes the route's batch, or takes batch ID, and writes its ZIP)
   dsrdesk mailbox-sim --addr ADDR --data DIR
   dsrdesk eid-sim --addr ADDR                   (the demo's e-ID provider: an OpenID provider with fictional people)
 
@@ -60,7 +62,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmd := args[0]
 	rest := args[1:]
-	if cmd == "user" || cmd == "token" || cmd == "demo" || cmd == "audit" {
+	if cmd == "user" || cmd == "token" || cmd == "demo" || cmd == "audit" || cmd == "print" {
 		if len(rest) == 0 {
 			return fmt.Errorf("%s needs a subcommand\n\n%s", cmd, usage)
 		}
@@ -76,6 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var email, name, role string
 	var asJSON bool
 	var bulkCases int
+	var route, batchID, out string
 	switch cmd {
 	case "serve":
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
@@ -95,6 +98,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
 	case "demo bulk":
 		fs.IntVar(&bulkCases, "cases", 0, "how many synthetic cases to add")
+	case "print export":
+		fs.StringVar(&route, "route", string(dsr.RouteOrdinary), "the print route whose queued letters make the batch: ordinary or protected")
+		fs.StringVar(&batchID, "batch", "", "export this batch instead of making one")
+		fs.StringVar(&out, "out", "", "the ZIP file to write")
 	case "migrate", "demo seed", "audit verify":
 	default:
 		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
@@ -180,6 +187,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		fmt.Fprintf(stdout, "added %d synthetic cases to %s in %s\n", n, cfg.DataDir, time.Since(start).Round(time.Millisecond))
 		return nil
+	case "print export":
+		return printExport(ctx, cfg, log, now, dsr.PrintRoute(route), batchID, out, stdout, stderr)
 	case "audit verify":
 		adm, err := app.OpenAdmin(ctx, cfg, now)
 		if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -18,6 +19,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dsrdesk/internal/config"
+	"dsrdesk/internal/dsr"
+	"dsrdesk/internal/printzip"
+	"dsrdesk/internal/sqlite"
 )
 
 // binary is the dsrdesk command built once for these tests.
@@ -312,5 +318,170 @@ func TestDemoDataFromAnOlderVersionIsReplaced(t *testing.T) {
 	}
 	if got := serveSays(t, data); !strings.HasSuffix(got, ": kept") {
 		t.Errorf("start after the replacement: %q", got)
+	}
+}
+
+// TestPrintExport: `dsrdesk print export` makes the batch of a route from
+// the letters queued in a data folder and writes its ZIP, with a progress
+// bar of the letters written on stderr: the ordinary route's and the
+// protected route's (with inner sheets and the print shop's instructions),
+// or a batch named by id again. Each verifies, each export is audited, and
+// a route with nothing queued is explained.
+func TestPrintExport(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	dsrdesk(t, "", "demo", "seed", "--data", data)
+	var people []demoPerson
+	if err := json.Unmarshal([]byte(dsrdesk(t, "", "demo", "persons", "--data", data, "--json")), &people); err != nil {
+		t.Fatal(err)
+	}
+	var paper, protected demoPerson
+	for _, p := range people {
+		if !p.DigitalMailbox && p.Protection == "none" && paper.PNR == "" {
+			paper = p
+		}
+		if !p.DigitalMailbox && p.Protection == "skyddad_folkbokforing" {
+			protected = p
+		}
+	}
+	officer := strings.TrimSpace(dsrdesk(t, "", "token", "create", "--data", data, "--email", "handlaggare@demo.dsrdesk.se"))
+	dpo := strings.TrimSpace(dsrdesk(t, "", "token", "create", "--data", data, "--email", "dso@demo.dsrdesk.se"))
+
+	// The server sends both people's answers to paper; then it stops.
+	addr := freeAddr(t)
+	srv := exec.Command(binary, "serve", "--addr", addr, "--data", data, "--demo")
+	srv.Env = append(os.Environ(), "DSRDESK_MAILBOX_SIM_ADDR="+freeAddr(t), "DSRDESK_EID_SIM_ADDR="+freeAddr(t))
+	srv.Stdout, srv.Stderr = io.Discard, io.Discard
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	base := "http://" + addr
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not come up")
+		}
+	}
+	api := func(token, method, path, body string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		if resp.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d %v", method, path, resp.StatusCode, m)
+		}
+		return m
+	}
+	for _, p := range []demoPerson{paper, protected} {
+		id := api(officer, "POST", "/api/v1/cases", `{"kinds":["access"],"subject":"`+p.PNR+`","channel":"letter"}`)["id"].(string)
+		api(officer, "POST", "/api/v1/cases/"+id+"/extract", "")
+		if c := api(officer, "GET", "/api/v1/cases/"+id, ""); c["signoff"].(map[string]any)["required"] == true {
+			api(dpo, "POST", "/api/v1/cases/"+id+"/signoff", `{"decision":"approve"}`)
+		}
+		api(officer, "POST", "/api/v1/cases/"+id+"/send", "")
+	}
+	srv.Process.Signal(os.Interrupt)
+	srv.Wait()
+
+	export := func(args ...string) (string, string, error) {
+		cmd := exec.Command(binary, append([]string{"print", "export", "--data", data}, args...)...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.String(), errb.String(), err
+	}
+	dir := t.TempDir()
+	verify := func(file string, letters int, protectedRoute bool) []byte {
+		t.Helper()
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := printzip.Verify(bytes.NewReader(b), int64(len(b))); err != nil {
+			t.Fatalf("%s does not verify: %v", file, err)
+		}
+		zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		rc, _ := zr.Open(printzip.ManifestName)
+		rows, err := printzip.ReadManifest(rc)
+		rc.Close()
+		if err != nil || len(rows) != letters || rows[0].Protected() != protectedRoute {
+			t.Fatalf("%s: %d rows (protected %t), %v", file, len(rows), rows[0].Protected(), err)
+		}
+		if _, err := zr.Open(printzip.InstructionName); (err == nil) != protectedRoute {
+			t.Fatalf("%s: instructions present %t, want %t", file, err == nil, protectedRoute)
+		}
+		return b
+	}
+	ordinary := filepath.Join(dir, "vanlig.zip")
+	stdout, stderr, err := export("--out", ordinary)
+	id := regexp.MustCompile(`made batch ([0-9a-f-]{36}) of the ordinary route: 1 letters`).FindStringSubmatch(stdout)
+	if err != nil || id == nil || !strings.Contains(stdout, "wrote batch "+id[1]+" to "+ordinary) {
+		t.Fatalf("print export: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "letters") || !strings.Contains(stderr, "(1/1") {
+		t.Errorf("no progress bar on stderr: %q", stderr)
+	}
+	first := verify(ordinary, 1, false)
+	if _, err := os.Stat(ordinary + ".part"); err == nil {
+		t.Error("the part file is left behind")
+	}
+
+	prot := filepath.Join(dir, "skyddad.zip")
+	if stdout, stderr, err := export("--route", "protected", "--out", prot); err != nil || !strings.Contains(stdout, "of the protected route: 1 letters") {
+		t.Fatalf("print export --route protected: %v\n%s\n%s", err, stdout, stderr)
+	}
+	verify(prot, 1, true)
+
+	// The same batch again, by id: the same archive.
+	again := filepath.Join(dir, "igen.zip")
+	if stdout, stderr, err := export("--batch", id[1], "--out", again); err != nil {
+		t.Fatalf("print export --batch: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if !bytes.Equal(verify(again, 1, false), first) {
+		t.Error("exporting the batch again gives another archive")
+	}
+	// Nothing queued, an unknown route, no file named: explained, no file written.
+	for _, args := range [][]string{{"--out", filepath.Join(dir, "tom.zip")}, {"--route", "elsewhere", "--out", filepath.Join(dir, "x.zip")}, {}} {
+		if _, stderr, err := export(args...); err == nil || !regexp.MustCompile(`No letters are queued|ordinary or protected|--out`).MatchString(stderr) {
+			t.Errorf("print export %v: %v %q", args, err, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tom.zip")); err == nil {
+		t.Error("an empty batch was written")
+	}
+
+	// Every export is in the audit trail, as the command line's.
+	cfg := config.Defaults()
+	cfg.DataDir = data
+	db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := db.AuditEvents(context.Background(), "")
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports := 0
+	for _, ev := range events {
+		if ev.Action == dsr.ActionBatchExported && ev.Actor == "system:cli" {
+			exports++
+		}
+	}
+	if exports != 3 {
+		t.Errorf("%d exports audited, want 3", exports)
+	}
+	if out := dsrdesk(t, "", "audit", "verify", "--data", data); !strings.Contains(out, "audit trail intact") {
+		t.Fatalf("audit verify: %s", out)
 	}
 }

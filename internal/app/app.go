@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -161,8 +162,8 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		return nil, err
 	}
 	a.Delivery = delivery.NewService(delivery.Deps{Store: db, Population: src, Mailbox: mb, Renderer: renderer, Registers: cat,
-		Calendar: calendar, Settings: inForce, Log: log, Now: now})
-	a.Print = printbatch.NewService(db)
+		Calendar: calendar, Settings: inForce, Log: log, Now: now, Backoff: cfg.OutboxBackoff})
+	a.Print = printbatch.NewService(printbatch.Deps{Store: db, Sheets: renderer, Addresses: a.Delivery, Dir: printDir(cfg), Log: log})
 	a.Stats = stats.NewService(db, now)
 
 	wcfg := web.Config{
@@ -186,7 +187,41 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		return nil, err
 	}
 	a.Handler = srv.Handler()
+	// Batch files a crash cut off are built again, and new ones as batches are made.
+	if err := a.Print.StartBuilding(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// printDir is where print batches' files are built and kept.
+func printDir(cfg config.Config) string { return filepath.Join(cfg.DataDir, "print") }
+
+// PrintDesk is what `dsrdesk print export` needs: the case store and the
+// print-batch service over it, which builds nothing in the background.
+type PrintDesk struct {
+	store *sqlite.DB
+	Print *printbatch.Service
+}
+
+// OpenPrint opens the case store (migrating it) for `dsrdesk print export`.
+func OpenPrint(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() time.Time) (*PrintDesk, error) {
+	renderer, err := documents.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	db, err := openStore(ctx, cfg, now)
+	if err != nil {
+		return nil, err
+	}
+	return &PrintDesk{store: db, Print: printbatch.NewService(printbatch.Deps{Store: db, Sheets: renderer, Dir: printDir(cfg), Log: log})}, nil
+}
+
+// Close closes the case store.
+func (p *PrintDesk) Close() error {
+	p.Print.Close()
+	return p.store.Close()
 }
 
 // Run does dsrdesk's background work until ctx ends: every few seconds it
@@ -194,6 +229,9 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 // the letters in the outbox further (retries of digital delivery, routes
 // after a failed look-up) and decides the cases whose proof of identity
 // did not come in time.
+// outboxLoad is how many letters one run of the outbox takes.
+const outboxLoad = 200
+
 func (a *App) Run(ctx context.Context, log zerolog.Logger) {
 	t := time.NewTicker(2 * time.Second)
 	defer t.Stop()
@@ -204,11 +242,21 @@ func (a *App) Run(ctx context.Context, log zerolog.Logger) {
 			}
 			log.Info().Int("assembled", n).Msg("background assembly")
 		}
-		if n, err := a.Delivery.RunOutbox(ctx, 200); err != nil {
-			log.Warn().Err(err).Msg("outbox")
-		} else if n > 0 {
-			log.Info().Int("letters", n).Msg("outbox")
+		// The outbox runs again at once while it finds a full load.
+		for {
+			n, err := a.Delivery.RunOutbox(ctx, outboxLoad)
+			if err != nil {
+				log.Warn().Err(err).Msg("outbox")
+				break
+			}
+			if n > 0 {
+				log.Info().Int("letters", n).Msg("outbox")
+			}
+			if n < outboxLoad || ctx.Err() != nil {
+				break
+			}
 		}
+		a.Print.Kick() // a batch another process made (dsrdesk print export)
 		if n, err := a.Cases.CloseUnproved(ctx); err != nil {
 			log.Warn().Err(err).Msg("deciding cases without proof of identity")
 		} else if n > 0 {
@@ -222,8 +270,12 @@ func (a *App) Run(ctx context.Context, log zerolog.Logger) {
 	}
 }
 
-// Close releases the stores.
+// Close releases the stores, after the print batch files being built
+// stop (a build cut off is done again at the next start).
 func (a *App) Close() error {
+	if a.Print != nil {
+		a.Print.Close()
+	}
 	return errors.Join(a.Registers.Close(), a.Store.Close())
 }
 

@@ -205,7 +205,7 @@ func (g *bulkGen) next() *dsr.Case {
 	default:
 		g.open(c, access)
 	}
-	if len(g.staff) > 0 && (c.Status.Answered() && g.rng.IntN(10) < 7 || !c.Status.Answered() && g.rng.IntN(10) < 6) {
+	if len(g.staff) > 0 && (c.Status.Sent() && g.rng.IntN(10) < 7 || !c.Status.Sent() && g.rng.IntN(10) < 6) {
 		c.AssignedTo = g.staff[g.rng.IntN(len(g.staff))]
 	}
 	return c

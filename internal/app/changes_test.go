@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"strings"
@@ -125,6 +126,42 @@ func TestAPIEraseEverything(t *testing.T) {
 	e.call("POST", "/api/v1/cases/"+c.ID+"/execute", e.officer, nil, &again)
 	if !reflect.DeepEqual(again, ex) {
 		t.Errorf("a second execution answered differently:\n%+v\n%+v", again, ex)
+	}
+
+	// The notices go out through the outbox, on paper to each
+	// organisation's address in the catalogue: never to the person's
+	// digital mailbox, and never more than once.
+	e.advance(time.Minute)
+	if _, err := e.app.Delivery.RunOutbox(context.Background(), 100); err != nil {
+		t.Fatal(err)
+	}
+	var ls lettersResp
+	e.call("GET", "/api/v1/cases/"+c.ID+"/letters", e.officer, nil, &ls)
+	notices := 0
+	for _, l := range ls.Letters {
+		if l.Kind == string(dsr.PurposeArt19Notice) {
+			notices++
+			if l.Channel != string(dsr.DeliveryPostal) || l.Status != string(dsr.LetterQueued) {
+				t.Errorf("Art. 19 notice %s: %s %s, want queued for ordinary print", l.ID, l.Channel, l.Status)
+			}
+		}
+	}
+	if notices != 4 || len(e.sim.Delivered()) != 0 {
+		t.Errorf("%d notices, %d digital deliveries; want 4 on paper and none digital", notices, len(e.sim.Delivered()))
+	}
+	var batch struct{ ID string }
+	if st, raw := e.call("POST", "/api/v1/print/batches", e.printer, nil, &batch); st != http.StatusCreated {
+		t.Fatalf("batch: %d %s", st, raw)
+	}
+	st, zipped := e.call("GET", "/api/v1/print/batches/"+batch.ID+"/export", e.printer, nil, nil)
+	if st != http.StatusOK {
+		t.Fatalf("export: %d", st)
+	}
+	manifest := string(readZip(t, zipped)["manifest.csv"])
+	for _, addr := range []string{"Folksam ömsesidig sakförsäkring,Bohusgatan 14,106 60  STOCKHOLM", "Arbetsförmedlingen,Elektrogatan 4,113 99  STOCKHOLM"} {
+		if !strings.Contains(manifest, addr) {
+			t.Errorf("the manifest lacks the address %q:\n%s", addr, manifest)
+		}
 	}
 
 	after := e.extractCounts(elin)

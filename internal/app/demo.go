@@ -24,7 +24,7 @@ const demoMarker = ".dsrdesk-demo"
 // demoVersion changes whenever the demo data's shape does (the register
 // catalogue's rules, new registers): a demo folder made by an older
 // dsrdesk is then replaced rather than left unable to start.
-const demoVersion = "demo data version 5"
+const demoVersion = "demo data version 6"
 
 // EnsureDemo seeds demo data in cfg.DataDir when there is none, or when the
 // folder holds demo data from an older dsrdesk. It never touches a folder

@@ -77,6 +77,9 @@ func TestAPIDigitalMailboxPath(t *testing.T) {
 	if d[0].Recipient != string(p.PNR) {
 		t.Fatal("the mailbox delivery went to someone else")
 	}
+	if d[0].Language != "svSE" || !strings.Contains(d[0].Body, "Du har fått ett brev") {
+		t.Errorf("a Swedish letter's message: language %q, body %q", d[0].Language, d[0].Body)
+	}
 	var again struct {
 		Channel string `json:"channel"`
 		Receipt string `json:"receipt"`

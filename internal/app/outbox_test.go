@@ -74,11 +74,13 @@ func TestOutboxRetriesAndFallsBack(t *testing.T) {
 	if l.Status != "delivered" || len(e.sim.Delivered()) != 1 {
 		t.Fatalf("after the retry: %+v, %d deliveries", l, len(e.sim.Delivered()))
 	}
+	// Written, routed (the first try), the first try failed, the second
+	// try started, delivered.
 	steps := []string{}
 	for _, h := range l.History {
 		steps = append(steps, h.Status)
 	}
-	if len(steps) != 4 || steps[0] != "pending" || steps[1] != "sending" || steps[2] != "sending" || steps[3] != "delivered" {
+	if len(steps) != 5 || steps[0] != "pending" || steps[1] != "sending" || steps[2] != "sending" || steps[3] != "sending" || steps[4] != "delivered" {
 		t.Fatalf("the letter's history: %v", steps)
 	}
 	if st, _ := e.call("GET", "/api/v1/cases/"+first.ID, e.officer, nil, &first); st != 200 || first.Status != "sent" {

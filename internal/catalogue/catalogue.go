@@ -101,6 +101,9 @@ type Catalogue struct {
 	// marks the one and shows the other.
 	RestrictionsQuery string `json:"restrictions_query"`
 	StatementsQuery   string `json:"statements_query"`
+	// Organisations are the recipients of disclosures with the postal
+	// address their Art. 19 notices go to.
+	Organisations []Organisation `json:"organisations,omitempty"`
 }
 
 // Lookup returns the catalogue entry with the given register id.
@@ -150,7 +153,10 @@ func Parse(name string, data []byte) (*Catalogue, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	cat := &Catalogue{Comment: top.comment, Registers: make([]Entry, 0, len(top.entries)),
-		RestrictionsQuery: top.restrictions, StatementsQuery: top.statements, Codes: top.codes}
+		RestrictionsQuery: top.restrictions, StatementsQuery: top.statements, Codes: top.codes, Organisations: top.organisations}
+	if err := checkOrganisations(top.organisations); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if err := checkCodes(top.codes); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -195,11 +201,12 @@ type rawEntry struct {
 }
 
 type rawCatalogue struct {
-	comment      string
-	restrictions string
-	statements   string
-	codes        map[string]dsr.Text
-	entries      []rawEntry
+	comment       string
+	restrictions  string
+	statements    string
+	codes         map[string]dsr.Text
+	organisations []Organisation
+	entries       []rawEntry
 }
 
 // splitCatalogue reads the top-level object, keeping each register entry
@@ -249,6 +256,16 @@ func splitCatalogue(data []byte) (rawCatalogue, error) {
 				_, err := fail(err)
 				return rawCatalogue{}, fmt.Errorf("codes: each code needs an object with its sv and en text: %w", err)
 			}
+		case "organisations":
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return fail(err)
+			}
+			od := json.NewDecoder(bytes.NewReader(raw))
+			od.DisallowUnknownFields()
+			if err := od.Decode(&out.organisations); err != nil {
+				return rawCatalogue{}, fmt.Errorf("organisations: a list of objects with org_number, name, care_of (optional), street, postcode and town: %w", err)
+			}
 		case "registers":
 			haveRegisters = true
 			if tok, err := dec.Token(); err != nil {
@@ -269,7 +286,7 @@ func splitCatalogue(data []byte) (rawCatalogue, error) {
 				return fail(err)
 			}
 		default:
-			return rawCatalogue{}, fmt.Errorf("unknown field %q (the catalogue has \"comment\", \"registers\", \"codes\", \"restrictions_query\" and \"statements_query\")", key)
+			return rawCatalogue{}, fmt.Errorf("unknown field %q (the catalogue has \"comment\", \"registers\", \"codes\", \"organisations\", \"restrictions_query\" and \"statements_query\")", key)
 		}
 	}
 	if _, err := dec.Token(); err != nil {

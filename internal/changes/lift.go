@@ -75,11 +75,8 @@ func (s *Service) AnnounceLift(ctx context.Context, caseID, reason string, actor
 	l := &dsr.Letter{
 		ID: pnr.OpaqueID(newID), CaseID: c.ID, Purpose: dsr.PurposeLiftNotice, Addressee: dsr.Addressee{Kind: dsr.AddresseeSubject, Name: c.SubjectName},
 		Key: liftKey(c.ID), Subject: subject, MessageID: newID(), Pages: pages, SHA256: sum(pdf),
-		AddressLines: person.AddressLines(), Country: "SE",
 	}
-	if !person.Protection.Protected() {
-		l.Postcode = person.Postcode
-	}
+	l.AddressTo(person)
 	l, _, err = s.store.CreateLetter(ctx, l, pdf, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
 		if err := c.Check(dsr.ActLift, today); err != nil {
 			return nil, err

@@ -238,7 +238,7 @@ func (s *Service) Execute(ctx context.Context, caseID string, actor dsr.Actor) (
 		return Execution{}, err
 	}
 	today := dsr.Day(s.now())
-	if c.Status != dsr.StatusExecuted && !c.Status.Answered() {
+	if c.Status != dsr.StatusExecuted && !c.Status.Sent() {
 		if err := c.Check(dsr.ActExecute, today); err != nil {
 			return Execution{}, err
 		}
@@ -431,7 +431,17 @@ func (s *Service) notifyOne(ctx context.Context, c *dsr.Case, person dsr.Person,
 		_, err := s.store.SaveNotification(ctx, c.ID, n, "", dsr.Event(actor, dsr.ActionNotified, c.ID, "recipient="+rec.Organisation+" status=impossible"))
 		return err
 	}
-	notice := &dsr.Art19Notice{CaseNumber: c.Number, Lang: "sv", On: today, Recipient: n, Person: person, Items: s.named(changed)}
+	org, ok := s.cat.Organisation(rec.OrgNumber)
+	if !ok {
+		n.Status, n.Reason = dsr.NotifyImpossible, dsr.Text{
+			SV: "Registerkatalogen har ingen postadress till mottagaren, så den kan inte underrättas härifrån.",
+			EN: "The register catalogue has no postal address for the recipient, so it cannot be told from here.",
+		}
+		_, err := s.store.SaveNotification(ctx, c.ID, n, "", dsr.Event(actor, dsr.ActionNotified, c.ID, "org_no="+rec.OrgNumber+" status=impossible reason=no_address"))
+		return err
+	}
+	address := append([]string{org.Name}, org.Address().Lines()...)
+	notice := &dsr.Art19Notice{CaseNumber: c.Number, Lang: "sv", On: today, Recipient: n, Address: address, Person: person, Items: s.named(changed)}
 	pdf, pages, err := s.renderer.Art19NoticeBytes(notice)
 	if err != nil {
 		return fmt.Errorf("case %s: Art. 19 notice: %w", c.ID, err)
@@ -440,8 +450,12 @@ func (s *Service) notifyOne(ctx context.Context, c *dsr.Case, person dsr.Person,
 	l := &dsr.Letter{
 		ID: pnr.OpaqueID(newID), CaseID: c.ID, Purpose: dsr.PurposeArt19Notice, Addressee: addressee,
 		Key: dsr.LetterKey(c.ID, dsr.PurposeArt19Notice, addressee), MessageID: newID(), Pages: pages, SHA256: sum(pdf),
-		Subject:      "Underrättelse enligt artikel 19 dataskyddsförordningen, " + c.Number,
-		AddressLines: []string{rec.Organisation}, Country: "SE",
+		Subject: "Underrättelse enligt artikel 19 dataskyddsförordningen, " + c.Number,
+		// On paper to the address the catalogue gives (RULES §9), by
+		// the outbox, which never looks an organisation up in the
+		// digital mailbox.
+		AddressLines: address, Postcode: org.Postcode, Country: "SE",
+		NextTry: &today,
 	}
 	l, _, err = s.store.CreateLetter(ctx, l, pdf, func(*dsr.Case) ([]dsr.AuditEvent, error) {
 		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionLetterPrepared, c.ID, "letter="+l.ID+" purpose=art19_notice org_no="+rec.OrgNumber)}, nil
@@ -492,14 +506,8 @@ func (s *Service) writeDecision(ctx context.Context, c *dsr.Case, person dsr.Per
 	l := &dsr.Letter{
 		ID: pnr.OpaqueID(newID), CaseID: c.ID, Purpose: dsr.PurposeAnswer, Addressee: addressee, Key: key,
 		Subject: subject, MessageID: newID(), Pages: pages, SHA256: sum(pdf),
-		AddressLines: person.AddressLines(), Country: "SE",
 	}
-	if !person.Protection.Protected() {
-		l.Postcode = person.Postcode
-		if person.Country != "" {
-			l.Country = person.Country
-		}
-	}
+	l.AddressTo(person)
 	_, _, err = s.store.CreateLetter(ctx, l, pdf, func(*dsr.Case) ([]dsr.AuditEvent, error) {
 		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionLetterPrepared, c.ID, "letter="+l.ID+" purpose=answer refused="+fmt.Sprint(d.Refused()))}, nil
 	})

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"dsrdesk/internal/dsr"
 )
@@ -37,6 +38,11 @@ type Config struct {
 	// while dsrdesk runs (require_signoff, pause_clock_for_identity,
 	// identity_wait_days); what an administrator saves overrides them.
 	Settings dsr.Settings
+
+	// OutboxBackoff is how long the outbox waits after a letter's first
+	// failed digital delivery (or look-up) before it tries again; the wait
+	// doubles after each further failed try, up to 30 minutes.
+	OutboxBackoff time.Duration
 }
 
 // Defaults are the embedded defaults: a local demo on loopback.
@@ -47,6 +53,7 @@ func Defaults() Config {
 		MailboxSimAddr: "127.0.0.1:8081",
 		EIDSimAddr:     "127.0.0.1:8082",
 		SenderOrgNo:    "202100-5521",
+		OutboxBackoff:  30 * time.Second,
 		Synchronous:    "FULL",
 		LogLevel:       "info",
 		Settings:       dsr.DefaultSettings(),
@@ -77,6 +84,13 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 	str("DSRDESK_MAILBOX_URL", &c.MailboxURL)
 	str("DSRDESK_MAILBOX_SIM_ADDR", &c.MailboxSimAddr)
 	str("DSRDESK_SENDER_ORG_NO", &c.SenderOrgNo)
+	if v := getenv("DSRDESK_OUTBOX_BACKOFF"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, errors.New("DSRDESK_OUTBOX_BACKOFF must be a duration such as 30s"))
+		}
+		c.OutboxBackoff = d
+	}
 	str("DSRDESK_EID_SIM_ADDR", &c.EIDSimAddr)
 	str("DSRDESK_OIDC_ISSUER", &c.OIDC.Issuer)
 	str("DSRDESK_OIDC_CLIENT_ID", &c.OIDC.ClientID)
@@ -142,6 +156,9 @@ func (c Config) Validate() error {
 	if c.OIDC.Issuer != "" && (c.OIDC.ClientID == "" || c.OIDC.RedirectURL == "") {
 		errs = append(errs, errors.New("with DSRDESK_OIDC_ISSUER set, DSRDESK_OIDC_CLIENT_ID and DSRDESK_OIDC_REDIRECT_URL are needed too"))
 	}
+	if c.OutboxBackoff <= 0 || c.OutboxBackoff > 30*time.Minute {
+		errs = append(errs, errors.New("DSRDESK_OUTBOX_BACKOFF must be more than 0 and at most 30m"))
+	}
 	if c.MailboxURL == "" && !c.Demo {
 		errs = append(errs, errors.New("DSRDESK_MAILBOX_URL is not set (only the demo starts a mailbox simulator)"))
 	}
@@ -165,9 +182,9 @@ func (c Config) String() string {
 	if c.OIDC.ClientSecret != "" {
 		secret = "[redacted]"
 	}
-	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
+	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s outbox_backoff=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
 		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s",
-		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
+		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.OutboxBackoff, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
 		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays,
 		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA)
 }

@@ -55,7 +55,7 @@ type Population interface {
 // Mailbox is the digital-mailbox infrastructure.
 type Mailbox interface {
 	IsReachable(ctx context.Context, p pnr.PNR) (mailbox.Reachability, error)
-	Deliver(ctx context.Context, messageID string, p pnr.PNR, subject, filename string, pdf []byte) (mailbox.Receipt, error)
+	Send(ctx context.Context, m mailbox.Message) (mailbox.Receipt, error)
 }
 
 // Service writes and sends letters.
@@ -69,6 +69,7 @@ type Service struct {
 	settings   func(context.Context) (dsr.Settings, error)
 	log        zerolog.Logger
 	now        func() time.Time
+	outbox     outbox // the outbox's wait between tries, and the letters in hand
 }
 
 // Deps are what a delivery service is built from.
@@ -82,12 +83,16 @@ type Deps struct {
 	Settings   func(context.Context) (dsr.Settings, error) // the settings in force
 	Log        zerolog.Logger
 	Now        func() time.Time
+	// Backoff is how long the outbox waits after the first failed try of
+	// a letter's digital delivery; the wait doubles with each try after
+	// it. Zero means 30 s.
+	Backoff time.Duration
 }
 
 // NewService returns a delivery service.
 func NewService(d Deps) *Service {
 	return &Service{store: d.Store, population: d.Population, mailbox: d.Mailbox, renderer: d.Renderer, registers: d.Registers,
-		calendar: d.Calendar, settings: d.Settings, log: d.Log, now: d.Now}
+		calendar: d.Calendar, settings: d.Settings, log: d.Log, now: d.Now, outbox: outbox{firstWait: d.Backoff}}
 }
 
 // Result is where a letter went.
@@ -198,25 +203,22 @@ type draft struct {
 func (s *Service) write(ctx context.Context, c *dsr.Case, person dsr.Person, d draft, actor dsr.Actor, change func(*dsr.Case) ([]dsr.AuditEvent, error)) (*dsr.Letter, error) {
 	addressee := s.addressee(c)
 	sum := sha256.Sum256(d.pdf)
+	// Written to be sent now: in the outbox from the start, one retry's
+	// wait ahead, in case the process dies before the send settles it.
+	next := s.now().Add(s.backoff(1))
 	l := &dsr.Letter{
-		ID:           pnr.OpaqueID(newID), // the print record id
-		CaseID:       c.ID,
-		Purpose:      d.purpose,
-		Addressee:    addressee,
-		Key:          dsr.LetterKey(c.ID, d.purpose, addressee),
-		Subject:      d.subject,
-		MessageID:    uuid.Must(uuid.NewV7()).String(),
-		Pages:        d.pages,
-		SHA256:       hex.EncodeToString(sum[:]),
-		AddressLines: person.AddressLines(),
-		Country:      "SE",
+		ID:        pnr.OpaqueID(newID), // the print record id
+		CaseID:    c.ID,
+		Purpose:   d.purpose,
+		Addressee: addressee,
+		Key:       dsr.LetterKey(c.ID, d.purpose, addressee),
+		Subject:   d.subject,
+		MessageID: uuid.Must(uuid.NewV7()).String(),
+		NextTry:   &next,
+		Pages:     d.pages,
+		SHA256:    hex.EncodeToString(sum[:]),
 	}
-	if !person.Protection.Protected() {
-		l.Postcode = person.Postcode
-		if person.Country != "" {
-			l.Country = person.Country
-		}
-	}
+	l.AddressTo(person)
 	out, _, err := s.store.CreateLetter(ctx, l, d.pdf, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
 		var events []dsr.AuditEvent
 		if change != nil {
@@ -232,108 +234,6 @@ func (s *Service) write(ctx context.Context, c *dsr.Case, person dsr.Person, d d
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-// The outbox's rules: how many times a digital delivery (or the look-up
-// before it) is tried before the letter goes on paper, and how long it
-// waits between tries.
-const maxTries = 5
-
-func backoff(tries int) time.Duration {
-	d := 30 * time.Second << (tries - 1)
-	return min(d, 30*time.Minute)
-}
-
-// deliver takes a letter one step further on its way, as the outbox does:
-// a letter written but not routed gets its route, decided once and
-// recorded (the digital mailbox when the person is reachable there,
-// otherwise paper: the protected route for a person with protected
-// identity, the ordinary one for everyone else); a letter routed to the
-// mailbox is delivered with its message id, the same on every try, so the
-// operator never delivers it twice. A failed try is retried with backoff;
-// the last failed try sends the letter on paper. The route is not decided
-// again at a retry, even when the person became unreachable meanwhile. A
-// letter that has left is answered as it is.
-func (s *Service) deliver(ctx context.Context, c *dsr.Case, l *dsr.Letter, actor dsr.Actor) (Result, error) {
-	if l.Status != dsr.LetterPending && l.Status != dsr.LetterSending {
-		return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
-	}
-	person, err := s.recipient(ctx, c)
-	if err != nil {
-		return Result{}, err
-	}
-	if l.Status == dsr.LetterPending {
-		return s.route(ctx, c, l, person, actor)
-	}
-	return s.attempt(ctx, c, l, person, actor)
-}
-
-// paperRoute is the print route for the recipient.
-func paperRoute(p dsr.Person) dsr.DeliveryChannel {
-	if p.Protection.Protected() {
-		return dsr.DeliveryProtected
-	}
-	return dsr.DeliveryPostal
-}
-
-func (s *Service) route(ctx context.Context, c *dsr.Case, l *dsr.Letter, person dsr.Person, actor dsr.Actor) (Result, error) {
-	log := s.log.With().Str("case_id", c.ID).Str("letter_id", l.ID).Logger()
-	reach, err := s.mailbox.IsReachable(ctx, person.PNR)
-	switch {
-	case err != nil:
-		log.Warn().Err(err).Msg("digital mailbox look-up failed; the outbox tries again")
-		return s.retry(ctx, l, "recipient look-up failed", paperRoute(person), actor, log)
-	case !reach.Reachable:
-		return s.settle(ctx, l, paperRoute(person), "", "not reachable: "+reach.Reason, l.Tries, actor, log)
-	}
-	now := s.now()
-	l, moved, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{dsr.LetterPending},
-		dsr.LetterMove{Status: dsr.LetterSending, Channel: dsr.DeliveryDigital, NextTry: &now, Detail: "route: digital mailbox"}, nil)
-	if err != nil {
-		return Result{}, err
-	}
-	if !moved && l.Status == dsr.LetterPending {
-		return Result{}, fmt.Errorf("letter %s: could not be routed", l.ID)
-	}
-	if l.Status != dsr.LetterSending { // another worker took it further
-		return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
-	}
-	return s.attempt(ctx, c, l, person, actor)
-}
-
-func (s *Service) attempt(ctx context.Context, c *dsr.Case, l *dsr.Letter, person dsr.Person, actor dsr.Actor) (Result, error) {
-	log := s.log.With().Str("case_id", c.ID).Str("letter_id", l.ID).Logger()
-	pdf, err := s.store.LetterPDF(ctx, l.ID)
-	if err != nil {
-		return Result{}, err
-	}
-	rc, err := s.mailbox.Deliver(ctx, l.MessageID, person.PNR, l.Subject, c.Number+".pdf", pdf)
-	if err == nil {
-		return s.settle(ctx, l, dsr.DeliveryDigital, rc.TransactionID, "operator "+rc.Operator, l.Tries+1, actor, log)
-	}
-	if !mailbox.Transient(err) {
-		// The operator refused the letter: no retry changes that.
-		log.Warn().Err(err).Msg("digital delivery refused; sending on paper")
-		return s.settle(ctx, l, paperRoute(person), "", "digital delivery refused", l.Tries+1, actor, log)
-	}
-	log.Warn().Err(err).Int("tries", l.Tries+1).Msg("digital delivery failed; the outbox tries again")
-	return s.retry(ctx, l, "digital delivery failed", paperRoute(person), actor, log)
-}
-
-// retry records a failed try and when the outbox tries again; the last
-// failed try sends the letter on paper.
-func (s *Service) retry(ctx context.Context, l *dsr.Letter, reason string, paper dsr.DeliveryChannel, actor dsr.Actor, log zerolog.Logger) (Result, error) {
-	tries := l.Tries + 1
-	if tries >= maxTries {
-		return s.settle(ctx, l, paper, "", fmt.Sprintf("%s %d times: on paper", reason, tries), tries, actor, log)
-	}
-	next := s.now().Add(backoff(tries))
-	l, _, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{l.Status},
-		dsr.LetterMove{Status: l.Status, Tries: tries, NextTry: &next, Detail: fmt.Sprintf("%s (try %d of %d)", reason, tries, maxTries)}, nil)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{Channel: l.Channel, Receipt: l.Receipt, Letter: l}, nil
-}
 
 // Letters returns every letter of a case with its history: where it went,
 // each try, each print-shop report. Reading them is reading the case.
@@ -359,32 +259,6 @@ func (s *Service) Letters(ctx context.Context, caseID string, actor dsr.Actor) (
 		letters[i].History = hist[letters[i].ID]
 	}
 	return letters, nil
-}
-
-// RunOutbox takes every letter whose next try has come one step further
-// (deliver), at most limit of them, and returns how many it handled. The
-// background job calls it every few seconds; a crash anywhere leaves each
-// letter where its last transaction put it, and the next run goes on from
-// there.
-func (s *Service) RunOutbox(ctx context.Context, limit int) (int, error) {
-	due, err := s.store.DueLetters(ctx, s.now(), limit)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for i := range due {
-		l := &due[i]
-		c, err := s.store.Case(ctx, l.CaseID)
-		if err != nil {
-			return n, err
-		}
-		if _, err := s.deliver(ctx, c, l, dsr.SystemActor); err != nil {
-			s.log.Warn().Err(err).Str("letter_id", l.ID).Msg("outbox: the letter waits for the next run")
-			continue
-		}
-		n++
-	}
-	return n, nil
 }
 
 // settle records where a letter went; an answer moves its case on as the
@@ -457,4 +331,24 @@ func (s *Service) SendNotice(ctx context.Context, caseID string, p dsr.Purpose, 
 		return Result{}, err
 	}
 	return s.deliver(ctx, c, l, actor)
+}
+
+// Readdress puts on a letter the address its addressee has in the
+// population register today: a letter printed again after it came back
+// from the post goes to where the person lives now. A letter to an
+// organisation keeps the catalogue's address it was written with.
+func (s *Service) Readdress(ctx context.Context, l *dsr.Letter) error {
+	if l.Addressee.Kind == dsr.AddresseeOrganisation {
+		return nil
+	}
+	c, err := s.store.Case(ctx, l.CaseID)
+	if err != nil {
+		return err
+	}
+	person, err := s.recipient(ctx, c)
+	if err != nil {
+		return err
+	}
+	l.AddressTo(person)
+	return nil
 }

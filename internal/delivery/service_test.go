@@ -163,12 +163,12 @@ func (f *fakeMailbox) IsReachable(context.Context, pnr.PNR) (mailbox.Reachabilit
 	return f.reach, f.lookupErr
 }
 
-func (f *fakeMailbox) Deliver(_ context.Context, messageID string, _ pnr.PNR, _, _ string, _ []byte) (mailbox.Receipt, error) {
+func (f *fakeMailbox) Send(_ context.Context, m mailbox.Message) (mailbox.Receipt, error) {
 	if f.deliverErr != nil {
 		return mailbox.Receipt{}, f.deliverErr
 	}
-	f.delivered = append(f.delivered, messageID)
-	return mailbox.Receipt{TransactionID: "tx-" + messageID[:8], Operator: "Kivra"}, nil
+	f.delivered = append(f.delivered, m.ID)
+	return mailbox.Receipt{TransactionID: "tx-" + m.ID[:8], Operator: "Kivra"}, nil
 }
 
 const subject = pnr.PNR("198112189876")

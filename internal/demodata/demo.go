@@ -49,7 +49,8 @@ func DemoPeople() []DemoPerson {
 type demoRecord struct {
 	DemoPerson
 	careOf, street, town, country string
-	account                       string // masked account for generated payments
+	special                       dsr.Address // the särskild postadress; zero when there is none
+	account                       string      // masked account for generated payments
 	decisions                     []decisionRow
 	contacts                      []contactRow
 	disclosures                   []disclosureRow
@@ -288,10 +289,13 @@ func demoRecords() []demoRecord {
 			},
 		},
 		{
-			DemoPerson: DemoPerson{PNR: pnr.Complete("19581212980"), Name: "Ingrid Boxström", Protection: dsr.ProtectionNone, Postcode: "10321",
-				Note:   "Särskild postadress (a Box address) registered in the population register; letters go there.",
-				NoteSV: "Särskild postadress (en boxadress) i folkbokföringen; breven går dit."},
-			street: "Box 4711", town: "STOCKHOLM", account: "****8842",
+			DemoPerson: DemoPerson{PNR: pnr.Complete("19581212980"), Name: "Ingrid Boxström", Protection: dsr.ProtectionNone, Postcode: "16867",
+				Note: "Särskild postadress (a Box address) registered in the population register besides her registered address; " +
+					"letters go to the Box address, and her extract shows both.",
+				NoteSV: "Särskild postadress (en boxadress) i folkbokföringen utöver folkbokföringsadressen; " +
+					"breven går till boxadressen, och hennes utdrag visar båda."},
+			street: "Provstigen 21", town: "BROMMA", account: "****8842",
+			special: dsr.Address{Street: "Box 4711", Postcode: "10321", Town: "STOCKHOLM", Country: "SE"},
 			decisions: []decisionRow{
 				{"Sjukpenning", "2018-04-09", "2018-03-26", "2018-05-06", 788, "Beviljad"},
 			},

@@ -185,6 +185,34 @@ func TestDemoShowsEveryPlaceTheDataAre(t *testing.T) {
 	}
 }
 
+// TestDemoSpecialPostalAddress: one demo person has a särskild postadress
+// (a Box address) besides a registered address of her own, and her note
+// says so; no protected person has one to show.
+func TestDemoSpecialPostalAddress(t *testing.T) {
+	n := 0
+	for _, r := range demoRecords() {
+		if r.special.IsZero() {
+			continue
+		}
+		n++
+		if r.Protection.Protected() {
+			t.Errorf("%s: a protected person with a särskild postadress", r.Name)
+		}
+		if !strings.HasPrefix(r.special.Street, "Box ") || len(r.special.Postcode) != 5 || r.special.Town == "" {
+			t.Errorf("%s: the särskild postadress %+v is not a whole Box address", r.Name, r.special)
+		}
+		if r.street == "" || r.street == r.special.Street || r.Postcode == r.special.Postcode || len(r.Postcode) != 5 {
+			t.Errorf("%s: the registered address (%s, %s) is not one of its own", r.Name, r.street, r.Postcode)
+		}
+		if !strings.Contains(r.Note, "Särskild postadress") {
+			t.Errorf("%s: the note does not say the person has a särskild postadress", r.Name)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d demo people have a särskild postadress; want 1", n)
+	}
+}
+
 func TestHousingPayments(t *testing.T) {
 	got := housingPayments(housingRow{decidedOn: "2021-08-16", from: "2021-09-01", to: "2022-08-31", perMonth: 1300}, "****4821")
 	if len(got) != 12 || got[0] != (paymentRow{"2021-09-20", "Bostadsbidrag", 1300, "****4821"}) || got[11].paidOn != "2022-08-20" {

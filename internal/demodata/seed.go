@@ -37,7 +37,14 @@ CREATE TABLE population (
 	country    TEXT NOT NULL DEFAULT 'SE',
 	protection TEXT NOT NULL DEFAULT 'none'
 		CHECK (protection IN ('none', 'sekretessmarkering', 'skyddad_folkbokforing', 'fingerade_personuppgifter')),
-	born_on    TEXT NOT NULL DEFAULT ''   -- YYYY-MM-DD; '' when Skatteverket does not know it
+	born_on    TEXT NOT NULL DEFAULT '',  -- YYYY-MM-DD; '' when Skatteverket does not know it
+	-- The särskild postadress, where the person has asked for their post
+	-- instead of the registered address above; all '' when there is none.
+	special_care_of  TEXT NOT NULL DEFAULT '',
+	special_street   TEXT NOT NULL DEFAULT '',
+	special_postcode TEXT NOT NULL DEFAULT '',
+	special_town     TEXT NOT NULL DEFAULT '',
+	special_country  TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 
 -- Who has custody of a child (vårdnadshavare), as the population register says.
@@ -246,7 +253,9 @@ func build(ctx context.Context, path string) error {
 	var population, decisionRows, payments, contacts, disclosures, subscriptions, reminders [][]any
 	var housing, documents, parties, guardianRows [][]any
 	for _, r := range recs {
-		population = append(population, []any{string(r.PNR), r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection), bornOn(r.PNR)})
+		sp := r.special
+		population = append(population, []any{string(r.PNR), r.Name, r.careOf, r.street, r.Postcode, r.town, r.country, string(r.Protection), bornOn(r.PNR),
+			sp.CareOf, sp.Street, sp.Postcode, sp.Town, sp.Country})
 		if r.GuardianPNR != "" {
 			guardianRows = append(guardianRows, []any{string(r.PNR), string(r.GuardianPNR)})
 		}
@@ -293,7 +302,8 @@ func build(ctx context.Context, path string) error {
 		insert string
 		rows   [][]any
 	}{
-		{`INSERT INTO population (pnr, name, care_of, street, postcode, town, country, protection, born_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, population},
+		{`INSERT INTO population (pnr, name, care_of, street, postcode, town, country, protection, born_on,
+			special_care_of, special_street, special_postcode, special_town, special_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, population},
 		{`INSERT INTO guardians (child_pnr, guardian_pnr) VALUES (?, ?)`, guardianRows},
 		{`INSERT INTO benefit_decisions (pnr, benefit, decided_on, period_from, period_to, amount_per_day, decision) VALUES (?, ?, ?, ?, ?, ?, ?)`, decisionRows},
 		{`INSERT INTO payments (pnr, paid_on, benefit, amount_sek, account_masked) VALUES (?, ?, ?, ?, ?)`, payments},

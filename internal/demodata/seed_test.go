@@ -29,7 +29,8 @@ func mustSeed(tb testing.TB) string {
 // dumpQueries read every table of the source database in a fixed order.
 var dumpQueries = []string{
 	`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name`,
-	`SELECT pnr, name, care_of, street, postcode, town, country, protection FROM population ORDER BY pnr`,
+	`SELECT pnr, name, care_of, street, postcode, town, country, protection,
+		special_care_of, special_street, special_postcode, special_town, special_country FROM population ORDER BY pnr`,
 	`SELECT id, pnr, benefit, decided_on, period_from, period_to, amount_per_day, decision FROM benefit_decisions ORDER BY id`,
 	`SELECT id, pnr, paid_on, benefit, amount_sek, account_masked FROM payments ORDER BY id`,
 	`SELECT id, pnr, contacted_on, channel, subject FROM contacts ORDER BY id`,

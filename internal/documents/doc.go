@@ -30,7 +30,10 @@
 // (RULES §6): the extract and the decision print it once, after the letter,
 // never on page 1; the Art. 19 notice, addressed to an organisation, prints
 // it in the body below the print shop's clear zone; the other letters do
-// not print it at all, as their case number identifies the case. It does
+// not print it at all, as their case number identifies the case. The one
+// exception is by design: the inner-envelope sheet of the protected print
+// route (innersheet.go, RULES §7) carries the person's identity number and
+// name in the window and nothing else, for Skatteverket to forward it. It does
 // not decide what data go into an extract, what is withheld or what is
 // decided about an item; the packages that assemble extracts and decide
 // items do.

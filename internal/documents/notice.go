@@ -61,14 +61,18 @@ func (r *Renderer) renderNotice(n *dsr.Art19Notice) (*pdf.Document, error) {
 	}
 	d, t := l.d, l.t
 
+	window := n.Address
+	if len(window) == 0 {
+		window = []string{n.Recipient.Recipient}
+	}
 	d.SetWhere("notice")
-	// The window shows the organisation's name and nothing else: not its
-	// organisation number, which for a sole trader is the owner's identity
-	// number, and never the person's.
+	// The window shows the organisation's name and postal address and
+	// nothing else: not its organisation number, which for a sole trader
+	// is the owner's identity number, and never the person's.
 	l.firstPage(letterhead{
 		date:       n.On,
 		caseNumber: n.CaseNumber,
-		address:    []string{n.Recipient.Recipient},
+		address:    window,
 		header:     nt.title + "  " + dsr.FormatDate(dsr.Day(n.On)),
 	})
 	d.SetWhere("notice")

@@ -75,5 +75,6 @@ func TestEveryLetterIsPDFA(t *testing.T) {
 		d.Items = d.Items[:2000]
 		return r.DecisionBytes(d)
 	})
+	add("inner-sheet", func() ([]byte, int, error) { return r.InnerSheetBytes(testPNR, testName) })
 	pdftest.PDFA(t, docs)
 }

@@ -38,3 +38,23 @@ var (
 		Web:     "imy.se",
 	}
 )
+
+// PostalAddress is an address as it goes on an envelope: its lines, and
+// its postcode (five digits, no space, for Sweden) and country (ISO 3166
+// alpha-2) apart, for PostNord's sorting.
+type PostalAddress struct {
+	Lines    []string
+	Postcode string
+	Country  string
+}
+
+// ProtectedForwarding is where the paper letters of people with protected
+// personal data go (RULES §7): Skatteverket forwards the sealed inner
+// envelope, which carries the person's identity number, to the person. It
+// is the outer envelope's address and the address in the protected print
+// batch's manifest; it has this one home.
+var ProtectedForwarding = PostalAddress{
+	Lines:    []string{"Skatteverket", "Box 2820", "403 20  GÖTEBORG"},
+	Postcode: "40320",
+	Country:  "SE",
+}

@@ -67,7 +67,7 @@ const (
 	StatusEvaluated Status = "evaluated" // every affected item has a proposed outcome
 	StatusExecuted  Status = "executed"  // the decided changes are made in the registers
 	StatusDecided   Status = "decided"   // refused or nothing to give: the decision letter is the answer
-	StatusSent      Status = "sent"      // the answer left: delivered digitally or queued for print
+	StatusSent      Status = "sent"      // the answer left: routed to the digital mailbox or to paper
 	StatusClosed    Status = "closed"    // nothing more to do
 )
 
@@ -84,9 +84,10 @@ func (s Status) Valid() bool {
 	return false
 }
 
-// Answered reports whether a case in this status has had its answer: its
-// deadline no longer runs.
-func (s Status) Answered() bool { return s == StatusSent || s == StatusClosed }
+// Sent reports whether a case in this status has sent its answer (or was
+// closed): the officer's work on it is done. Whether the answer reached
+// the person, which is what stops the deadline, is Case.Answered.
+func (s Status) Sent() bool { return s == StatusSent || s == StatusClosed }
 
 // Representative is someone acting for the data subject (RULES §1).
 type Representative struct {
@@ -246,9 +247,25 @@ func (c *Case) DaysLeft(today time.Time) int {
 	return int(c.EffectiveDue().Sub(Day(today)).Hours() / 24)
 }
 
+// Answered reports whether the case has had its answer: the answer
+// reached the person (the mailbox operator's receipt, or the print shop's
+// report that the letter was handed to the post), or the case was closed
+// without one (a withdrawn request). Until then its deadline runs, even
+// when the letter has left: a paper letter waiting for its batch, a
+// protected letter until its batch is handed over.
+func (c *Case) Answered() bool { return c.Status == StatusClosed || c.AnsweredOn != nil }
+
+// Open reports whether the case is still the agency's to finish: not
+// answered yet, or answered by a letter the post brought back (the address
+// is looked up again and the letter sent again). Every open queue lists
+// only open cases.
+func (c *Case) Open() bool {
+	return c.Status != StatusClosed && (c.AnsweredOn == nil || c.HasFlag(FlagReturnedMail))
+}
+
 // Overdue reports whether an open case has passed its deadline.
 func (c *Case) Overdue(today time.Time) bool {
-	return !c.Status.Answered() && c.DaysLeft(today) < 0
+	return c.Open() && c.DaysLeft(today) < 0
 }
 
 // Note is an officer's internal note on a case: how it is handled, never

@@ -59,7 +59,8 @@ type Art19Notice struct {
 	Lang       string
 	On         time.Time
 	Recipient  Notification
-	Person     Person // the recipient must know whose data changed; never in the window
+	Address    []string // the window: the organisation's name and postal address
+	Person     Person   // the recipient must know whose data changed; never in the window
 	Items      []DecisionItem
 }
 

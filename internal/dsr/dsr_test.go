@@ -173,9 +173,25 @@ func TestDaysLeftAndOverdue(t *testing.T) {
 	if c.Overdue(time.Date(2026, 12, 24, 8, 0, 0, 0, time.UTC)) {
 		t.Error("an extended case is overdue before its extended deadline")
 	}
+	late := time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC)
+	// A sent letter does not answer the case until it reaches the person.
 	c.Status = StatusSent
-	if c.Overdue(time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC)) {
-		t.Error("an answered case is overdue")
+	if !c.Overdue(late) || c.Answered() || !c.Open() {
+		t.Error("a case whose paper letter has not been handed to the post is answered")
+	}
+	on := time.Date(2027, 1, 30, 0, 0, 0, 0, time.UTC)
+	c.LetterReached(&Letter{Purpose: PurposeAnswer, Status: LetterHandedOver}, on)
+	if c.Overdue(late) || !c.Answered() || c.Open() || !c.AnsweredOn.Equal(on) {
+		t.Error("an answered case is overdue or open")
+	}
+	// Returned mail opens it again, in its own queue, until it is resent.
+	c.SetFlag(FlagReturnedMail, true)
+	if !c.Open() || c.Stage(late) != StageReturned || !c.Answered() {
+		t.Errorf("returned mail: open %t, stage %q", c.Open(), c.Stage(late))
+	}
+	c.Status = StatusClosed
+	if c.Open() || c.Stage(late) != StageNone {
+		t.Error("a closed case is open")
 	}
 }
 

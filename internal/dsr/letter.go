@@ -120,7 +120,29 @@ type Letter struct {
 	Attempt      int
 	CreatedAt    time.Time
 	Tries        int // delivery attempts the outbox made
-	History      []LetterEvent
+	// NextTry, when a letter is written, puts it in the outbox from the
+	// start: the outbox sends it then if nothing has sent it before, so
+	// a crash between writing and sending loses nothing. Nil for a letter
+	// that waits for an officer's send.
+	NextTry *time.Time
+	History []LetterEvent
+}
+
+// AddressTo puts its addressee's address on the letter: the address block
+// the envelope window shows (Person.AddressLines: the särskild postadress
+// when the register has one) and the postcode and country the print shop
+// sorts by. A protected person's letter carries the name only and no
+// postcode: their address never leaves the population register (RULES §7).
+func (l *Letter) AddressTo(p Person) {
+	l.AddressLines, l.Postcode, l.Country = p.AddressLines(), "", "SE"
+	if p.Protection.Protected() {
+		return
+	}
+	m := p.Mailing()
+	l.Postcode = m.Postcode
+	if m.Country != "" {
+		l.Country = m.Country
+	}
 }
 
 // Sent reports whether a letter has left the agency: delivered to the
@@ -173,6 +195,23 @@ type PrintBatch struct {
 	Route     PrintRoute
 	CreatedAt time.Time
 	CreatedBy string
-	Count     int      // letters in the batch
-	Letters   []Letter // when read with its letters
+	Count     int // letters in the batch
+	// File is where the batch's ZIP stands in the data folder: built in
+	// the background after the batch is made, so that a large batch is
+	// downloaded from a finished file.
+	File BatchFile
+	// How far its letters are, as the print shop reported: printed (or
+	// further), handed to the post (or returned from it), returned.
+	Printed, HandedOver, Returned int
 }
+
+// BatchFile is the state of a print batch's ZIP in the data folder.
+type BatchFile string
+
+// The states of a batch's file.
+const (
+	BatchFileNone    BatchFile = ""        // made before files were kept: built when downloaded
+	BatchFilePending BatchFile = "pending" // to be built (again, after a crash)
+	BatchFileReady   BatchFile = "ready"   // built and complete
+	BatchFileFailed  BatchFile = "failed"  // could not be built; built again when downloaded
+)

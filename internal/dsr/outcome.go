@@ -117,16 +117,21 @@ type Stage string
 
 // The stages.
 const (
-	StageNone    Stage = ""
-	StageWaiting Stage = "waiting" // for proof of identity or a mandate
-	StageSignOff Stage = "signoff" // for the DPO's approval
-	StageReady   Stage = "ready"   // the answer can be sent with one click
+	StageNone     Stage = ""
+	StageWaiting  Stage = "waiting"  // for proof of identity or a mandate
+	StageSignOff  Stage = "signoff"  // for the DPO's approval
+	StageReady    Stage = "ready"    // the answer can be sent with one click
+	StageReturned Stage = "returned" // a letter came back from the post: look up the address and send again
 )
 
 // Stage returns the work queue the case belongs to on the given day.
 func (c *Case) Stage(today time.Time) Stage {
 	switch {
-	case c.Status.Answered():
+	case c.Status == StatusClosed:
+		return StageNone
+	case c.HasFlag(FlagReturnedMail):
+		return StageReturned
+	case c.Status.Sent():
 		return StageNone
 	case c.Waiting != WaitingNone:
 		return StageWaiting
@@ -199,7 +204,7 @@ func (c *Case) Decided(granted, refused int, today time.Time) {
 // waits for the DPO when the policy needs it.
 func (c *Case) PrepareSignOff(p SignOffPolicy, overridden bool) {
 	c.SignOff = SignOff{Required: p.Needs(c.Outcome, overridden, c.HasFlag(FlagProtected))}
-	if c.SignOff.Required && c.Outcome != CaseWithdrawn && !c.Status.Answered() {
+	if c.SignOff.Required && c.Outcome != CaseWithdrawn && !c.Status.Sent() {
 		c.SignOff.State = SignOffPending
 	}
 }

@@ -19,11 +19,12 @@ const (
 	QueueReady      Queue = "ready"      // open, its answer can be sent with one click
 	QueueSignOff    Queue = "signoff"    // open, awaiting the DPO's sign-off
 	QueueWaiting    Queue = "waiting"    // open, awaiting proof of identity or a mandate
-	QueueClosed     Queue = "closed"     // answered or closed
+	QueueReturned   Queue = "returned"   // open, a letter came back from the post
+	QueueClosed     Queue = "closed"     // answered (the answer reached the person) or closed
 )
 
 // Queues lists the queues in the order the case list offers them.
-var Queues = []Queue{QueueOpen, QueueDueSoon, QueueOverdue, QueueMine, QueueUnassigned, QueueReady, QueueSignOff, QueueWaiting, QueueClosed}
+var Queues = []Queue{QueueOpen, QueueDueSoon, QueueOverdue, QueueMine, QueueUnassigned, QueueReady, QueueSignOff, QueueWaiting, QueueReturned, QueueClosed}
 
 // Stage is the stage a queue lists; StageNone for a queue by deadline.
 func (q Queue) Stage() Stage {
@@ -34,6 +35,8 @@ func (q Queue) Stage() Stage {
 		return StageSignOff
 	case QueueWaiting:
 		return StageWaiting
+	case QueueReturned:
+		return StageReturned
 	}
 	return StageNone
 }

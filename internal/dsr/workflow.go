@@ -172,7 +172,7 @@ func (c *Case) refusal(a Action) error {
 		}
 		return Errorf(ECONFLICT, "case.not_assembled", "The extract must be assembled before the answer can be sent.")
 	case ActEvaluate:
-		if c.Status == StatusExecuted || c.Status.Answered() {
+		if c.Status == StatusExecuted || c.Status.Sent() {
 			return Errorf(ECONFLICT, "case.executed", "The decision has been carried out; the request can no longer be evaluated.")
 		}
 		return Errorf(ECONFLICT, "case.no_items", "Only a request to rectify, complete, erase, restrict or object has items to evaluate.")
@@ -180,11 +180,11 @@ func (c *Case) refusal(a Action) error {
 		if c.Status == StatusReceived {
 			return Errorf(ECONFLICT, "case.not_evaluated", "The request must be evaluated first.")
 		}
-		if c.Status == StatusExecuted || c.Status.Answered() {
+		if c.Status == StatusExecuted || c.Status.Sent() {
 			return Errorf(ECONFLICT, "case.executed", "The decision has been carried out; the request can no longer be evaluated.")
 		}
 	case ActExtend, ActOutcome, ActAskID, ActResume, ActMandate, ActSignOff:
-		if c.Status.Answered() || c.Status == StatusExecuted {
+		if c.Status.Sent() || c.Status == StatusExecuted {
 			return Errorf(ECONFLICT, "case.answered", "The case has already been answered.")
 		}
 	}

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"dsrdesk/internal/dsr"
@@ -301,13 +303,13 @@ func (c *Client) Send(ctx context.Context, m Message) (Receipt, error) {
 	switch {
 	case status == nil:
 		return Receipt{}, unavailable("The %s failed: the answer did not cover the recipient.", opDeliver).
-			WithCause(errors.New("mailbox: the delivery answer has no status for the recipient"))
+			WithCause(&maybeDeliveredError{errors.New("mailbox: the delivery answer has no status for the recipient")})
 	case !status.Delivered:
 		return Receipt{}, unavailable("The %s was refused: the mailbox operator did not deliver the message.", opDeliver).
 			WithCause(fmt.Errorf("mailbox: not delivered: %s", clip(status.ErrorMessage)))
 	case r.TransID == "":
 		return Receipt{}, unavailable("The %s failed: the mailbox service returned no transaction id.", opDeliver).
-			WithCause(errors.New("mailbox: the delivery answer has no transaction id"))
+			WithCause(&maybeDeliveredError{errors.New("mailbox: the delivery answer has no transaction id")})
 	}
 	rc := Receipt{TransactionID: r.TransID}
 	if r.ServiceSupplier != nil {
@@ -364,6 +366,35 @@ type transientError struct{ err error }
 func (t *transientError) Error() string { return t.err.Error() }
 func (t *transientError) Unwrap() error { return t.err }
 
+// MaybeDelivered reports whether err, from a Client call, leaves open
+// whether the service took the message: on one of the call's tries the
+// request went out and no clear answer came back (the call timed out or
+// was cancelled in flight, the connection was cut, the service answered
+// 504 or another 5xx but 503 Service Unavailable), or the service's
+// answer could not be read. Only a later delivery with the same message
+// id tells: the service answers it with the first delivery's receipt, or
+// refuses it when it never had it. A failure that is not MaybeDelivered
+// never got the message taken: no connection, 503 on every try, or a
+// refusal.
+func MaybeDelivered(err error) bool {
+	var m *maybeDeliveredError
+	return errors.As(err, &m)
+}
+
+// maybeDeliveredError marks the cause of a failure after which the
+// service may have the message.
+type maybeDeliveredError struct{ err error }
+
+func (m *maybeDeliveredError) Error() string { return m.err.Error() }
+func (m *maybeDeliveredError) Unwrap() error { return m.err }
+
+// reachedNothing reports whether a failed request surely never reached
+// the service: the connection was refused or the name did not resolve.
+func reachedNothing(err error) bool {
+	var dns *net.DNSError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns)
+}
+
 // call posts in as JSON to path and decodes the answer into out, retrying
 // transient failures. op names the operation in error messages.
 func (c *Client) call(ctx context.Context, op, path string, in, out any) error {
@@ -373,7 +404,16 @@ func (c *Client) call(ctx context.Context, op, path string, in, out any) error {
 	}
 	attempts := max(c.Attempts, 1)
 	wait := c.Backoff
-	var last error
+	var last *dsr.Error
+	maybe := false // a try may have got the message taken
+	// done is the call's failure err, marked MaybeDelivered when a try
+	// left that open.
+	done := func(err *dsr.Error) error {
+		if maybe {
+			err = err.WithCause(&maybeDeliveredError{err.Cause})
+		}
+		return err
+	}
 	for i := 0; i < attempts; i++ {
 		if i > 0 {
 			if !sleep(ctx, wait) {
@@ -381,34 +421,40 @@ func (c *Client) call(ctx context.Context, op, path string, in, out any) error {
 			}
 			wait *= 2
 		}
-		transient, err := c.once(ctx, op, path, body, out)
+		transient, taken, err := c.once(ctx, op, path, body, out)
 		if err == nil {
 			return nil
 		}
+		maybe = maybe || taken
 		if transient {
 			err = err.WithCause(&transientError{err.Cause})
 		}
 		last = err
 		if !transient || ctx.Err() != nil {
-			return err
+			return done(err)
 		}
 	}
 	if ctx.Err() != nil {
-		return unavailable("The %s timed out or was cancelled.", op).WithCause(&transientError{errors.Join(ctx.Err(), last)})
+		var cause error = ctx.Err()
+		if last != nil {
+			cause = errors.Join(ctx.Err(), last)
+		}
+		return done(unavailable("The %s timed out or was cancelled.", op).WithCause(&transientError{cause}))
 	}
 	if last == nil {
 		return unavailable("The %s was not tried.", op)
 	}
-	return last
+	return done(last)
 }
 
-// once makes one attempt. It reports whether a failure is worth retrying; a
-// failure because ctx ended is transient but ends the retries.
-func (c *Client) once(ctx context.Context, op, path string, body []byte, out any) (transient bool, err *dsr.Error) {
+// once makes one attempt. It reports whether a failure is worth retrying (a
+// failure because ctx ended is transient but ends the retries), and whether
+// the service may have taken the request though the attempt failed.
+func (c *Client) once(ctx context.Context, op, path string, body []byte, out any) (transient, taken bool, err *dsr.Error) {
 	req, rerr := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+path, bytes.NewReader(body))
 	if rerr != nil {
 		// Only a malformed base URL gets here; it carries no personal data.
-		return false, unavailable("The %s failed: the mailbox service address is invalid.", op).WithCause(rerr)
+		return false, false, unavailable("The %s failed: the mailbox service address is invalid.", op).WithCause(rerr)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -417,13 +463,14 @@ func (c *Client) once(ctx context.Context, op, path string, body []byte, out any
 	// identity number (they travel in bodies only), so it may be logged.
 	resp, derr := c.hc.Do(req)
 	if derr != nil {
+		taken := !reachedNothing(derr)
 		if ctx.Err() != nil {
-			return true, unavailable("The %s timed out or was cancelled.", op).WithCause(derr)
+			return true, taken, unavailable("The %s timed out or was cancelled.", op).WithCause(derr)
 		}
 		if isTimeout(derr) {
-			return true, unavailable("The %s failed: the mailbox service did not answer in time.", op).WithCause(derr)
+			return true, taken, unavailable("The %s failed: the mailbox service did not answer in time.", op).WithCause(derr)
 		}
-		return true, unavailable("The %s failed: could not reach the mailbox service.", op).WithCause(derr)
+		return true, taken, unavailable("The %s failed: could not reach the mailbox service.", op).WithCause(derr)
 	}
 	defer resp.Body.Close()
 
@@ -432,27 +479,29 @@ func (c *Client) once(ctx context.Context, op, path string, body []byte, out any
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if rerr != nil {
 		if ctx.Err() != nil {
-			return true, unavailable("The %s timed out or was cancelled.", op).WithCause(rerr)
+			return true, true, unavailable("The %s timed out or was cancelled.", op).WithCause(rerr)
 		}
-		return true, unavailable("The %s failed: the answer of the mailbox service was cut short.", op).WithCause(rerr)
+		return true, true, unavailable("The %s failed: the answer of the mailbox service was cut short.", op).WithCause(rerr)
 	}
 
 	switch {
 	case resp.StatusCode >= 500:
-		return true, unavailable("The %s failed: the mailbox service answered HTTP %d.", op, resp.StatusCode).
+		// 503 says the service did not take the request; any other 5xx
+		// (504 above all) may come after it did.
+		return true, resp.StatusCode != http.StatusServiceUnavailable, unavailable("The %s failed: the mailbox service answered HTTP %d.", op, resp.StatusCode).
 			WithCause(statusError(resp, data))
 	case resp.StatusCode != http.StatusOK:
 		// The body may explain, but it comes from outside and could echo the
 		// recipient, so it never reaches the message; the cause, which is
 		// logged, has it with anything shaped like a number redacted.
-		return false, unavailable("The %s was refused: the mailbox service answered HTTP %d.", op, resp.StatusCode).
+		return false, false, unavailable("The %s was refused: the mailbox service answered HTTP %d.", op, resp.StatusCode).
 			WithCause(statusError(resp, data))
 	}
 	if jerr := json.Unmarshal(data, out); jerr != nil {
-		return false, unavailable("The %s failed: the mailbox service sent an answer that could not be read.", op).
+		return false, true, unavailable("The %s failed: the mailbox service sent an answer that could not be read.", op).
 			WithCause(fmt.Errorf("mailbox: decode answer: %w", jerr))
 	}
-	return false, nil
+	return false, false, nil
 }
 
 // isTimeout reports whether err is the HTTP client's own timeout.

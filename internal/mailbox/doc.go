@@ -101,9 +101,9 @@
 // so must the caller on any later attempt. The simulator stores a message
 // id once: the same id with the same message (sender, recipient, subject,
 // language, body and attachments) answers the first delivery's TransId and
-// is counted once in Delivered; the same id with a different message is a
-// 409 fault. The sender's name and support information do not make a
-// message different.
+// is counted once in Delivered (its Repeats counts the repeats); the same
+// id with a different message is a 409 fault. The sender's name and
+// support information do not make a message different.
 //
 // # Failures and retries
 //
@@ -113,14 +113,22 @@
 // dsr.EUNAVAILABLE; Transient tells the ones worth trying again later (the
 // above, and a context that ended) from refusals: a 4xx fault, a status
 // that is not Delivered, or an answer that could not be read. Retrying is
-// safe because the message id is the same.
+// safe because the message id is the same. MaybeDelivered tells the
+// failures after which the service may have the message though no receipt
+// came: a try timed out, was cut off or cancelled in flight, or was
+// answered with a 5xx other than 503 Service Unavailable or with an answer
+// that could not be read. Only a later delivery with the same message id
+// settles it (a receipt, or a refusal when the service never had it), so a
+// sender must not send such a letter another way meanwhile.
 //
 // Simulator fails on purpose for end-to-end tests: ServerErrorNext (the next
 // calls of an operation answer a 5xx status), FailNext (the next deliveries
 // answer 503), TimeoutNext (the next calls hang until the caller gives up),
 // UnreachableAfter (a person stops accepting this sender after a number of
 // calls, so a person reachable at the lookup is not at the delivery or at a
-// retry) and SetAccount. Calls counts the calls of each operation.
+// retry), LoseAnswerNext (the next accepted deliveries are stored but
+// their answers lost, as a timeout after the operator took the message)
+// and SetAccount. Calls counts the calls of each operation.
 //
 // # What is simplified
 //

@@ -57,6 +57,10 @@ type Delivery struct {
 	TransactionID   string
 	AttachmentSizes []int // decoded bytes, one per attachment
 	ReceivedAt      time.Time
+	// Repeats counts the later calls with the same message id and the
+	// same message, answered with this delivery's receipt and not stored
+	// again: a sender's retries after an answer it never got.
+	Repeats int
 
 	digest [sha256.Size]byte // of what makes the message the same message
 }
@@ -102,6 +106,7 @@ type Simulator struct {
 	faults     map[Operation][]fault
 	calls      map[Operation]int
 	turning    map[string]int // recipient → requests that still see the account unchanged
+	lose       int            // accepted deliveries whose answer is still to be lost (LoseAnswerNext)
 }
 
 // NewSimulator returns a simulator that knows the given accounts, keyed by
@@ -161,6 +166,17 @@ func (s *Simulator) TimeoutNext(op Operation, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.plan(op, n, fault{hang: true})
+}
+
+// LoseAnswerNext makes the next n deliverSecure calls that are accepted
+// lose their answer: the message is stored (or found stored, for a repeat)
+// as usual, but the call then hangs as with TimeoutNext, so the sender
+// cannot know the message arrived. Only a retry with the same message id
+// tells it, without storing the message twice.
+func (s *Simulator) LoseAnswerNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lose += max(n, 0)
 }
 
 // plan queues n faults f for op. The caller holds s.mu.
@@ -339,18 +355,20 @@ func (s *Simulator) handleDeliverSecure(w http.ResponseWriter, r *http.Request) 
 	digest := messageDigest(d)
 
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	a := s.seen(d.Header.Recipient)
 	if i, ok := s.byMessage[messageID]; ok {
 		stored := s.deliveries[i]
 		if stored.digest != digest {
+			s.mu.Unlock()
 			writeFault(w, http.StatusConflict, "the message id was already used for a different message")
 			return
 		}
-		writeJSON(w, http.StatusOK, receipt(stored))
+		s.deliveries[i].Repeats++
+		s.answer(w, r, receipt(stored))
 		return
 	}
 	if !a.reachable() {
+		s.mu.Unlock()
 		writeFault(w, http.StatusConflict, "recipient is not reachable for this sender")
 		return
 	}
@@ -374,7 +392,27 @@ func (s *Simulator) handleDeliverSecure(w http.ResponseWriter, r *http.Request) 
 	}
 	s.byMessage[messageID] = len(s.deliveries)
 	s.deliveries = append(s.deliveries, stored)
-	writeJSON(w, http.StatusOK, receipt(stored))
+	s.answer(w, r, receipt(stored))
+}
+
+// answer answers an accepted delivery, or loses the answer when
+// LoseAnswerNext says so. The caller holds s.mu; answer releases it.
+func (s *Simulator) answer(w http.ResponseWriter, r *http.Request, out deliverSecureResponse) {
+	if s.lose == 0 {
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	s.lose--
+	limit := s.HangLimit
+	s.mu.Unlock()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-r.Context().Done():
+	case <-t.C:
+		writeFault(w, http.StatusGatewayTimeout, "the service did not answer in time")
+	}
 }
 
 // receipt is the answer to the delivery of d.

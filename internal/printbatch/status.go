@@ -126,7 +126,8 @@ func (s *Service) ImportStatus(ctx context.Context, r io.Reader, actor dsr.Actor
 
 // Reprint queues a letter that reached the print shop to be printed again
 // in the next batch (a damaged print, or returned mail after an address
-// change), its attempt counter one up. The print operator and the case
+// change), its attempt counter one up, at the address its addressee has in
+// the population register today. The print operator and the case
 // officer may; a protected letter needs the protected-print permission or
 // the officer's.
 func (s *Service) Reprint(ctx context.Context, recordID string, actor dsr.Actor) (*dsr.Letter, error) {
@@ -143,7 +144,13 @@ func (s *Service) Reprint(ctx context.Context, recordID string, actor dsr.Actor)
 		}
 		return nil
 	}
-	return s.store.Reprint(ctx, recordID, may, func(l *dsr.Letter) (dsr.AuditEvent, error) {
+	readdress := func(l *dsr.Letter) error {
+		if s.addrs == nil {
+			return nil
+		}
+		return s.addrs.Readdress(ctx, l)
+	}
+	return s.store.Reprint(ctx, recordID, may, readdress, func(l *dsr.Letter) (dsr.AuditEvent, error) {
 		return dsr.Event(actor, dsr.ActionLetterReprinted, l.CaseID, fmt.Sprintf("letter=%s attempt=%d", l.ID, l.Attempt)), nil
 	})
 }

@@ -23,15 +23,32 @@ const (
 	// MaxAddressLines is the most address lines a letter may have.
 	MaxAddressLines = 5
 	// MaxLetters is the most letters in one batch: the sort sequence in a
-	// file name has five digits.
-	MaxLetters = 99999
+	// file name has six digits.
+	MaxLetters = 999_999
+	// InstructionName is the print shop's instructions in a batch of the
+	// protected route (Instruction).
+	InstructionName = "INSTRUKTION.txt"
 
 	lettersDir      = "letters/"
+	sheetsDir       = "sheets/"
 	maxIDLen        = 64
 	maxLineRunes    = 200
 	maxPostcodeLen  = 12
 	maxProductClass = 32
-	manifestColumns = 15
+	manifestColumns = 17
+)
+
+// format is a manifest's layout: today's, or the one batches had before
+// inner sheets (fifteen columns, five-digit sequences), which ReadManifest
+// and Verify still accept.
+type format struct {
+	columns int
+	digits  int
+}
+
+var (
+	currentFormat = format{columns: manifestColumns, digits: 6}
+	legacyFormat  = format{columns: 15, digits: 5}
 )
 
 // Row is one letter in a batch manifest.
@@ -47,7 +64,15 @@ type Row struct {
 	ProductClass string   // the print shop's postal product, e.g. "B" for economy
 	SortSequence int      // 1..N in postcode order
 	SHA256       string   // of the file, lowercase hex
+	// InnerSheet is, in a batch of the protected route, the path of the
+	// letter's inner sheet (sheets/<sequence>-<record id>.pdf), which
+	// carries the addressee's identity number by design; empty otherwise.
+	InnerSheet       string
+	InnerSheetSHA256 string // of the inner sheet, lowercase hex
 }
+
+// Protected reports whether the row is a letter of the protected route.
+func (r Row) Protected() bool { return r.InnerSheet != "" }
 
 // Manifest is the content of a batch's manifest.csv.
 type Manifest struct {
@@ -57,6 +82,11 @@ type Manifest struct {
 
 // manifestHeader returns the manifest's header row.
 func manifestHeader() []string {
+	return append(legacyHeader(), "inner_sheet", "inner_sheet_sha256")
+}
+
+// legacyHeader is the header of a manifest written before inner sheets.
+func legacyHeader() []string {
 	h := []string{"batch_id", "record_id", "file", "pages", "sheets"}
 	for i := 1; i <= MaxAddressLines; i++ {
 		h = append(h, "address_line_"+strconv.Itoa(i))
@@ -66,47 +96,46 @@ func manifestHeader() []string {
 
 // letterFile is the archive path of a letter.
 func letterFile(seq int, recordID string) string {
-	return fmt.Sprintf("%s%05d-%s.pdf", lettersDir, seq, recordID)
+	return archivePath(lettersDir, currentFormat, seq, recordID)
 }
 
-// writeManifest writes the rows as CSV (RFC 4180, UTF-8 without a byte-order
-// mark, CRLF line ends).
-func writeManifest(w io.Writer, rows []Row) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(manifestHeader()); err != nil {
-		return err
-	}
-	rec := make([]string, 0, manifestColumns)
-	for _, r := range rows {
-		rec = append(rec[:0], r.BatchID, r.RecordID, r.File, strconv.Itoa(r.Pages), strconv.Itoa(r.Sheets))
-		for i := 0; i < MaxAddressLines; i++ {
-			line := ""
-			if i < len(r.AddressLines) {
-				line = r.AddressLines[i]
-			}
-			rec = append(rec, line)
-		}
-		rec = append(rec, r.Postcode, r.Country, r.ProductClass, strconv.Itoa(r.SortSequence), r.SHA256)
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+// sheetFile is the archive path of a letter's inner sheet.
+func sheetFile(seq int, recordID string) string {
+	return archivePath(sheetsDir, currentFormat, seq, recordID)
 }
 
-// ReadManifest parses a manifest written by Write. It checks every row the
-// way Write does, so a manifest it accepts holds no identity number, and that
-// the rows share one batch id and run in sort sequence 1..N. Errors are
-// *dsr.Error with code dsr.EINVALID and never quote a field's value.
+func archivePath(dir string, f format, seq int, recordID string) string {
+	return fmt.Sprintf("%s%0*d-%s.pdf", dir, f.digits, seq, recordID)
+}
+
+// appendRecord appends a row's manifest fields (CSV: RFC 4180, UTF-8
+// without a byte-order mark, CRLF line ends, as the Writer writes them).
+func appendRecord(rec []string, r Row) []string {
+	rec = append(rec, r.BatchID, r.RecordID, r.File, strconv.Itoa(r.Pages), strconv.Itoa(r.Sheets))
+	for i := 0; i < MaxAddressLines; i++ {
+		line := ""
+		if i < len(r.AddressLines) {
+			line = r.AddressLines[i]
+		}
+		rec = append(rec, line)
+	}
+	return append(rec, r.Postcode, r.Country, r.ProductClass, strconv.Itoa(r.SortSequence), r.SHA256, r.InnerSheet, r.InnerSheetSHA256)
+}
+
+// ReadManifest parses a manifest written by Write or a Writer (or by an
+// older dsrdesk, without the inner-sheet columns). It checks every row the
+// way the Writer does, so a manifest it accepts holds no identity number,
+// and that the rows share one batch id, run in sort sequence 1..N in sort
+// order, and either all have an inner sheet (the protected route) or none
+// has. Errors are *dsr.Error with code dsr.EINVALID and never quote a
+// field's value.
 func ReadManifest(r io.Reader) ([]Row, error) {
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}
 	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = manifestColumns
+	cr.FieldsPerRecord = 0 // the header's
 
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -114,7 +143,12 @@ func ReadManifest(r io.Reader) ([]Row, error) {
 	} else if err != nil {
 		return nil, csvError(err)
 	}
-	if !slices.Equal(head, manifestHeader()) {
+	f := currentFormat
+	switch {
+	case slices.Equal(head, manifestHeader()):
+	case slices.Equal(head, legacyHeader()):
+		f = legacyFormat
+	default:
 		return nil, dsr.Errorf(dsr.EINVALID, "print.manifest_header", "The manifest does not start with the expected header row.")
 	}
 
@@ -129,16 +163,22 @@ func ReadManifest(r io.Reader) ([]Row, error) {
 		line, _ := cr.FieldPos(0)
 		row, err := parseRow(rec)
 		if err == nil {
-			err = checkRow(row)
+			err = checkRow(row, f)
 		}
 		if err == nil && !isSHA256(row.SHA256) {
 			err = dsr.FieldError("sha256", "print.checksum_format", "The checksum is not 64 lowercase hexadecimal digits.")
 		}
+		if err == nil && row.Protected() && !isSHA256(row.InnerSheetSHA256) {
+			err = dsr.FieldError("inner_sheet_sha256", "print.checksum_format", "The checksum is not 64 lowercase hexadecimal digits.")
+		}
 		if err == nil && len(rows) > 0 && row.BatchID != rows[0].BatchID {
 			err = dsr.FieldError("batch_id", "print.other_batch", "The row belongs to another batch.")
 		}
-		if err == nil && row.SortSequence != len(rows)+1 {
-			err = dsr.FieldError("sort_sequence", "print.sort_order", "The rows are not in sort sequence 1, 2, 3 …")
+		if err == nil && len(rows) > 0 && row.Protected() != rows[0].Protected() {
+			err = dsr.FieldError("inner_sheet", "print.mixed_routes", "A batch's letters all have an inner sheet (the protected route) or none has.")
+		}
+		if err == nil && (row.SortSequence != len(rows)+1 || len(rows) > 0 && !SortsBefore(rows[len(rows)-1], row)) {
+			err = dsr.FieldError("sort_sequence", "print.sort_order", "The rows are not in sort sequence 1, 2, 3 … in postcode order.")
 		}
 		if err != nil {
 			return nil, prefixed(err, fmt.Sprintf("Manifest line %d", line))
@@ -151,7 +191,7 @@ func ReadManifest(r io.Reader) ([]Row, error) {
 	return rows, nil
 }
 
-// parseRow turns a CSV record of manifestColumns fields into a Row.
+// parseRow turns a CSV record of a manifest's fields into a Row.
 func parseRow(rec []string) (Row, error) {
 	r := Row{
 		BatchID:      rec[0],
@@ -161,6 +201,9 @@ func parseRow(rec []string) (Row, error) {
 		Country:      rec[11],
 		ProductClass: rec[12],
 		SHA256:       rec[14],
+	}
+	if len(rec) > 15 {
+		r.InnerSheet, r.InnerSheetSHA256 = rec[15], rec[16]
 	}
 	ints := []struct {
 		field string
@@ -186,9 +229,10 @@ func parseRow(rec []string) (Row, error) {
 	return r, nil
 }
 
-// checkRow checks everything about a row but its checksum. Its errors never
-// quote the offending value, which may be personal data.
-func checkRow(r Row) error {
+// checkRow checks everything about a row of a manifest of format f but its
+// checksums. Its errors never quote the offending value, which may be
+// personal data.
+func checkRow(r Row, f format) error {
 	if err := checkID("batch_id", r.BatchID); err != nil {
 		return err
 	}
@@ -198,8 +242,22 @@ func checkRow(r Row) error {
 	if r.SortSequence < 1 || r.SortSequence > MaxLetters {
 		return dsr.FieldError("sort_sequence", "print.sort_sequence_range", "The sort sequence must be 1 to %d.", MaxLetters)
 	}
-	if r.File != letterFile(r.SortSequence, r.RecordID) {
+	if r.File != archivePath(lettersDir, f, r.SortSequence, r.RecordID) {
 		return dsr.FieldError("file", "print.file_name", "The file name does not match the sort sequence and record id.")
+	}
+	if r.Protected() {
+		if r.InnerSheet != archivePath(sheetsDir, f, r.SortSequence, r.RecordID) {
+			return dsr.FieldError("inner_sheet", "print.file_name", "The inner sheet's file name does not match the sort sequence and record id.")
+		}
+		// The outer envelope goes to Skatteverket, which forwards the
+		// inner one (RULES §7): the person's own address never reaches
+		// the print shop.
+		fw := dsr.ProtectedForwarding
+		if !slices.Equal(r.AddressLines, fw.Lines) || r.Postcode != fw.Postcode || r.Country != fw.Country {
+			return dsr.FieldError("address_lines", "print.not_forwarding", "A letter of the protected route is addressed to Skatteverket's forwarding.")
+		}
+	} else if r.InnerSheetSHA256 != "" {
+		return dsr.FieldError("inner_sheet_sha256", "print.inner_sheet_ordinary", "An inner sheet belongs only in a batch of the protected route.")
 	}
 	if r.Pages < 1 {
 		return dsr.FieldError("pages", "print.no_pages", "A letter has at least one page.")

@@ -100,7 +100,7 @@ func TestWriteSortsByPostcode(t *testing.T) {
 		if r.SortSequence != i+1 {
 			t.Errorf("row %d has sort sequence %d", i, r.SortSequence)
 		}
-		if want := fmt.Sprintf("letters/%05d-%s.pdf", i+1, r.RecordID); r.File != want {
+		if want := fmt.Sprintf("letters/%06d-%s.pdf", i+1, r.RecordID); r.File != want {
 			t.Errorf("row %d file %q, want %q", i, r.File, want)
 		}
 	}
@@ -135,7 +135,7 @@ func TestManifestContent(t *testing.T) {
 		t.Errorf("manifest read back\n%+v\nwant the rows Write returned\n%+v", rows, m.Rows)
 	}
 	header := "batch_id,record_id,file,pages,sheets,address_line_1,address_line_2,address_line_3,address_line_4,address_line_5," +
-		"postcode,country,product_class,sort_sequence,sha256\r\n"
+		"postcode,country,product_class,sort_sequence,sha256,inner_sheet,inner_sheet_sha256\r\n"
 	if !bytes.HasPrefix(raw, []byte(header)) {
 		t.Errorf("manifest starts %q, want header %q", raw[:min(len(raw), len(header))], header)
 	}
@@ -264,7 +264,8 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			}
 			return b
 		}, nil), "checksum"},
-		{"unlisted file", rewrite(t, path, same, map[string][]byte{"letters/99999-extra.pdf": pdf("extra")}), "does not list"},
+		{"unlisted file", rewrite(t, path, same, map[string][]byte{"letters/999999-extra.pdf": pdf("extra")}), "does not list"},
+		{"instructions in an ordinary batch", rewrite(t, path, same, map[string][]byte{printzip.InstructionName: []byte("x")}), "does not list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,11 +285,11 @@ func TestVerifyDetectsCorruptBytes(t *testing.T) {
 	rand.NewChaCha8([32]byte{1}).Read(big)
 	e[0].PDF = append(pdf("random"), big...)
 	data, _ := writeBatch(t, e)
-	i := bytes.Index(data, []byte("letters/00004-rec-c.pdf")) // local header of the big letter
+	i := bytes.Index(data, []byte("letters/000004-rec-c.pdf")) // local header of the big letter
 	if i < 0 {
 		t.Fatal("letter not found in archive")
 	}
-	data[i+len("letters/00004-rec-c.pdf")+100] ^= 0xff // inside its compressed data
+	data[i+len("letters/000004-rec-c.pdf")+100] ^= 0xff // inside its stored data
 	if err := verify(data); dsr.ErrorCode(err) != dsr.EINVALID {
 		t.Errorf("Verify of a corrupted archive = %v, want an invalid error", err)
 	}

@@ -24,20 +24,29 @@ func newAddressMask(p dsr.Person) *addressMask {
 		return nil
 	}
 	m := &addressMask{}
-	for _, s := range []string{p.Street, p.CareOf} {
+	m.add(p.Registered())
+	if p.Special != nil {
+		// The särskild postadress is as much the person's address.
+		m.add(*p.Special)
+	}
+	return m
+}
+
+// add masks the parts of a.
+func (m *addressMask) add(a dsr.Address) {
+	for _, s := range []string{a.Street, a.CareOf} {
 		if s = strings.TrimSpace(s); len([]rune(s)) >= 3 {
 			m.contains = append(m.contains, strings.ToLower(s))
 		}
 	}
-	if pc := strings.TrimSpace(p.Postcode); len(pc) == 5 {
+	if pc := strings.TrimSpace(a.Postcode); len(pc) == 5 {
 		m.contains = append(m.contains, pc, pc[:3]+" "+pc[3:])
 	} else if pc != "" {
 		m.equals = append(m.equals, strings.ToLower(pc))
 	}
-	if t := strings.TrimSpace(p.Town); t != "" {
+	if t := strings.TrimSpace(a.Town); t != "" {
 		m.equals = append(m.equals, strings.ToLower(t))
 	}
-	return m
 }
 
 // text returns s, or protectedAddress when s shows the address.

@@ -106,7 +106,7 @@ func (db *DB) BulkCases(ctx context.Context, cases iter.Seq[BulkCase], ev dsr.Au
 		}
 		if _, err := stmt.ExecContext(ctx, c.ID, c.Number, row.kinds, c.Status, c.Channel, c.SubjectPNR, bc.SubjectHMAC, c.SubjectName,
 			row.rep, c.Language, row.details, dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn),
-			dateOrNull(c.ExtendedDueOn), c.ExtensionReason, stamp, stamp, row.change, c.AssignedTo, !c.Status.Answered(),
+			dateOrNull(c.ExtendedDueOn), c.ExtensionReason, stamp, stamp, row.change, c.AssignedTo, c.Open(),
 			dsr.FormatDate(c.EffectiveDue()), c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn), row.signoff, c.SignOff.State,
 			c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, row.flags, dateOrNull(c.AnsweredOn), c.Stage(now)); err != nil {
 			return 0, fmt.Errorf("bulk case %s: %w", c.Number, err)

@@ -243,7 +243,7 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 	}
 	if _, err := db.exec(ctx, tx, saveCaseSQL,
 		c.Status, dsr.FormatDate(c.DueOn), dateOrNull(c.ExtendedDueOn), c.ExtensionReason, fmtTime(c.UpdatedAt),
-		!c.Status.Answered(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn),
+		c.Open(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn),
 		string(signoff), c.SignOff.State, c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, string(flags), dateOrNull(c.AnsweredOn),
 		c.Stage(c.UpdatedAt), string(change), rep, c.SubjectName, c.ID); err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
@@ -341,7 +341,7 @@ func queueQuery(f dsr.CaseFilter) (string, []any) {
 		where, args = `assigned_to = ? AND open = 1`, []any{f.Assignee}
 	case dsr.QueueUnassigned:
 		where, args = `assigned_to = '' AND open = 1`, []any{}
-	case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting:
+	case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting, dsr.QueueReturned:
 		// stage <> '' says nothing new, but it lets SQLite see that the
 		// partial index cases_stage holds every case the queue lists.
 		where, args = `stage = ? AND stage <> '' AND open = 1`, []any{f.Queue.Stage()}

@@ -58,7 +58,8 @@ func (db *DB) CaseLetters(ctx context.Context, caseID string) ([]dsr.Letter, err
 // CreateLetter stores a new letter with its PDF. When a letter with the same
 // unique key exists (a repeated or retried request) nothing is written and
 // that letter is returned with created false, so a crash between writing
-// and sending can never produce a second one. decide gets the case inside
+// and sending can never produce a second one. A letter with NextTry is in
+// the outbox from the start. decide gets the case inside
 // the transaction, checks that the workflow allows the letter and returns
 // the audit events.
 func (db *DB) CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decide func(*dsr.Case) ([]dsr.AuditEvent, error)) (out *dsr.Letter, created bool, err error) {
@@ -86,11 +87,15 @@ func (db *DB) CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decid
 			return err
 		}
 		now := fmtTime(db.now())
+		var next sql.NullString
+		if l.NextTry != nil {
+			next = sql.NullString{String: fmtTime(*l.NextTry), Valid: true}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO letters (id, case_id, purpose, addressee_kind, addressee_name, addressee_ref,
-			unique_key, subject_line, status, message_id, pdf, pages, sha256, address_lines, postcode, country, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			unique_key, subject_line, status, message_id, pdf, pages, sha256, address_lines, postcode, country, created_at, updated_at, next_try_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			l.ID, l.CaseID, l.Purpose, l.Addressee.Kind, l.Addressee.Name, l.Addressee.Ref, l.Key, l.Subject, dsr.LetterPending,
-			l.MessageID, pdf, l.Pages, l.SHA256, string(lines), l.Postcode, l.Country, now, now); err != nil {
+			l.MessageID, pdf, l.Pages, l.SHA256, string(lines), l.Postcode, l.Country, now, now, next); err != nil {
 			return fmt.Errorf("create letter for %s: %w", l.CaseID, err)
 		}
 		if err := letterEvent(ctx, tx, l.ID, now, dsr.LetterPending, "", "written"); err != nil {
@@ -166,9 +171,13 @@ func (db *DB) saveLetter(ctx context.Context, tx *sql.Tx, l *dsr.Letter, next *t
 	if l.BatchID != "" {
 		batch = sql.NullString{String: l.BatchID, Valid: true}
 	}
+	lines, err := json.Marshal(l.AddressLines)
+	if err != nil {
+		return fmt.Errorf("encode address: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE letters SET channel = ?, status = ?, receipt = ?, tries = ?, next_try_at = ?, attempt = ?,
-		batch_id = ?, updated_at = ? WHERE id = ?`,
-		channel, l.Status, l.Receipt, l.Tries, nextTry, l.Attempt, batch, fmtTime(db.now()), l.ID); err != nil {
+		batch_id = ?, address_lines = ?, postcode = ?, country = ?, updated_at = ? WHERE id = ?`,
+		channel, l.Status, l.Receipt, l.Tries, nextTry, l.Attempt, batch, string(lines), l.Postcode, l.Country, fmtTime(db.now()), l.ID); err != nil {
 		return fmt.Errorf("save letter %s: %w", l.ID, err)
 	}
 	return letterEvent(ctx, tx, l.ID, fmtTime(at), l.Status, l.Channel, detail)
@@ -189,7 +198,10 @@ func letterEvent(ctx context.Context, tx *sql.Tx, letterID, at string, st dsr.Le
 // written but never sent (a decision awaiting the officer's send) has no
 // next try and is not in the outbox.
 func (db *DB) DueLetters(ctx context.Context, now time.Time, limit int) ([]dsr.Letter, error) {
-	return db.letters(ctx, db.r, `WHERE l.status IN ('pending', 'sending') AND l.next_try_at IS NOT NULL AND l.next_try_at <= ?
+	// Read in the order of the outbox's own index (0013), which holds
+	// exactly the letters in the outbox, never sorting them all.
+	return queryLetters(ctx, db.r, `SELECT `+letterColumns+` FROM letters l INDEXED BY letters_outbox JOIN cases c ON c.id = l.case_id
+		WHERE l.status IN ('pending', 'sending') AND l.next_try_at IS NOT NULL AND l.next_try_at <= ?
 		ORDER BY l.next_try_at, l.id LIMIT ?`, fmtTime(now), limit)
 }
 
@@ -243,7 +255,12 @@ type querier interface {
 
 // letters runs a letter query with the given WHERE/ORDER tail.
 func (db *DB) letters(ctx context.Context, q querier, tail string, args ...any) ([]dsr.Letter, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+letterColumns+letterFrom+` `+tail, args...)
+	return queryLetters(ctx, q, `SELECT `+letterColumns+letterFrom+` `+tail, args...)
+}
+
+// queryLetters runs a query of letterColumns and scans its letters.
+func queryLetters(ctx context.Context, q querier, query string, args ...any) ([]dsr.Letter, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read letters: %w", err)
 	}

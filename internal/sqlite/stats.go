@@ -41,7 +41,7 @@ func (db *DB) queueTotal(ctx context.Context, f dsr.CaseFilter) (int, error) {
 		q, args = qCountKey, []any{"open_assignee", f.Assignee}
 	case dsr.QueueUnassigned:
 		q, args = qCountKey, []any{"open_assignee", ""}
-	case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting:
+	case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting, dsr.QueueReturned:
 		q, args = qCountKey, []any{"open_stage", string(f.Queue.Stage())}
 	case dsr.QueueClosed:
 		q, args = qCountDim, []any{"closed"}

@@ -305,7 +305,7 @@ func TestStatsQueryPlans(t *testing.T) {
 			switch q {
 			case dsr.QueueMine, dsr.QueueUnassigned:
 				index = "cases_assigned"
-			case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting:
+			case dsr.QueueReady, dsr.QueueSignOff, dsr.QueueWaiting, dsr.QueueReturned:
 				index = "cases_stage"
 			}
 			queries = append(queries, query{fmt.Sprintf("%s page (cursor %q)", q, cur.Number), sqlText, args, index})

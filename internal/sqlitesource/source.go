@@ -85,10 +85,23 @@ func readOnlyDSN(path string) string {
 
 func (s *Source) prepare(cat *catalogue.Catalogue) error {
 	ctx := context.Background()
+	// A copy of the population register made before it kept a särskild
+	// postadress has no columns for it: read it as having none.
+	special := `special_care_of, special_street, special_postcode, special_town, special_country`
+	var hasSpecial bool
+	if err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) = 5 FROM pragma_table_info('population') WHERE name IN ('special_care_of', 'special_street', 'special_postcode', 'special_town', 'special_country')`,
+	).Scan(&hasSpecial); err != nil {
+		return fmt.Errorf("population register: %w", err)
+	}
+	if !hasSpecial {
+		special = `'', '', '', '', ''`
+	}
 	var err error
 	s.person, err = s.db.PrepareContext(ctx,
 		`SELECT name, care_of, street, postcode, town, country, protection, born_on,
-			coalesce((SELECT group_concat(guardian_pnr) FROM guardians WHERE child_pnr = population.pnr), '')
+			coalesce((SELECT group_concat(guardian_pnr) FROM guardians WHERE child_pnr = population.pnr), ''),
+			`+special+`
 		 FROM population WHERE pnr = ?`)
 	if err != nil {
 		return fmt.Errorf("population register: %w", err)
@@ -188,7 +201,8 @@ func (s *Source) Close() error {
 }
 
 // Person returns what the population-register copy holds about p: name,
-// address and protection level, as stored. It returns an ENOTFOUND error,
+// registered address, särskild postadress (nil when it has none),
+// protection level, birth date and guardians, as stored. It returns an ENOTFOUND error,
 // whose message never contains the number, for anyone not in the register.
 // The address of a protected person is returned too, because the print route
 // needs to know that it exists; callers must use dsr.Person.AddressLines,
@@ -196,13 +210,18 @@ func (s *Source) Close() error {
 func (s *Source) Person(ctx context.Context, p pnr.PNR) (dsr.Person, error) {
 	out := dsr.Person{PNR: p}
 	var prot, born, guardians string
-	err := s.person.QueryRowContext(ctx, string(p)).Scan(&out.Name, &out.CareOf, &out.Street, &out.Postcode, &out.Town, &out.Country, &prot, &born, &guardians)
+	var sp dsr.Address
+	err := s.person.QueryRowContext(ctx, string(p)).Scan(&out.Name, &out.CareOf, &out.Street, &out.Postcode, &out.Town, &out.Country, &prot, &born, &guardians,
+		&sp.CareOf, &sp.Street, &sp.Postcode, &sp.Town, &sp.Country)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dsr.Person{}, dsr.Errorf(dsr.ENOTFOUND, "registers.person_not_found", "The person is not in the population register.")
 	} else if err != nil {
 		return dsr.Person{}, fmt.Errorf("population register: %w", err)
 	}
 	out.Protection = dsr.Protection(prot)
+	if !sp.IsZero() {
+		out.Special = &sp
+	}
 	if born != "" {
 		d, err := time.Parse(dsr.DateLayout, born)
 		if err != nil {

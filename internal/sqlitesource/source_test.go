@@ -2,6 +2,7 @@ package sqlitesource
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -298,5 +299,107 @@ func TestNewRegistersAreTyped(t *testing.T) {
 	}
 	if len(rows) != 3 || rows[0][0] != day(2019, 2, 18) || rows[0][1] != dsr.CodeValue("Tillfällig föräldrapenning") || rows[0][4] != dsr.TextValue("Åsa Testsson") {
 		t.Errorf("the child's cases as a party %+v", rows)
+	}
+}
+
+// TestSpecialPostalAddress: the population register's särskild postadress
+// is read apart from the registered address, for the person who has one,
+// and both show in the population register's rows of the extract; a
+// person without one has none, and a protected person's rows show neither.
+func TestSpecialPostalAddress(t *testing.T) {
+	ctx := context.Background()
+	src, cat := mustOpen(t, mustSeed(t))
+	box := demo(t, "Särskild postadress")
+	p, err := src.Person(ctx, box.PNR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &dsr.Address{Street: "Box 4711", Postcode: "10321", Town: "STOCKHOLM", Country: "SE"}
+	if !reflect.DeepEqual(p.Special, want) {
+		t.Errorf("Special = %+v, want %+v", p.Special, want)
+	}
+	if p.Street == "" || p.Street == want.Street || p.Postcode != box.Postcode {
+		t.Errorf("the registered address %q %q is not kept apart from the särskild postadress", p.Street, p.Postcode)
+	}
+	plain := demo(t, "No digital mailbox")
+	if q, err := src.Person(ctx, plain.PNR); err != nil || q.Special != nil {
+		t.Errorf("a person without a särskild postadress: Special = %+v, %v", q.Special, err)
+	}
+
+	e := entry(t, cat, "folkbokforing")
+	field := func(row []dsr.Value, name string) string {
+		t.Helper()
+		_, i, ok := e.Field(name)
+		if !ok {
+			t.Fatalf("the population register has no field %q", name)
+		}
+		return row[i].Display("sv")
+	}
+	_, rows, err := src.Rows(ctx, e, box.PNR)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("rows %v, %v", rows, err)
+	}
+	for name, want := range map[string]string{"street": p.Street, "postcode": box.Postcode[:3] + " " + box.Postcode[3:], "special_address": "Box 4711, 103 21 STOCKHOLM"} {
+		if got := field(rows[0], name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	// A protected person's rows show no address at all: the stored
+	// särskild postadress stays in the register.
+	prot := demo(t, "Skyddad folkbokföring")
+	_, rows, err = src.Rows(ctx, e, prot.PNR)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("rows %v, %v", rows, err)
+	}
+	if got := field(rows[0], "special_address"); got != "" {
+		t.Errorf("a protected person's särskild postadress shows %q", got)
+	}
+	// Nor does the register show one for a person who has none.
+	_, rows, err = src.Rows(ctx, e, plain.PNR)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("rows %v, %v", rows, err)
+	}
+	if got := field(rows[0], "special_address"); got != "" {
+		t.Errorf("a person without a särskild postadress has %q", got)
+	}
+}
+
+// TestPopulationCopyWithoutSpecialAddress: a population copy made before
+// it kept a särskild postadress, read with the catalogue of that time, still
+// opens, and its people have none.
+func TestPopulationCopyWithoutSpecialAddress(t *testing.T) {
+	ctx := context.Background()
+	dir := mustSeed(t)
+	path := filepath.Join(dir, demodata.DatabaseFile)
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"special_care_of", "special_street", "special_postcode", "special_town", "special_country"} {
+		if _, err := db.Exec(`ALTER TABLE population DROP COLUMN ` + c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = db.Close()
+	cat, err := catalogue.Load(filepath.Join(dir, demodata.CatalogueFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := cat.Registers[0]
+	if old.ID != "folkbokforing" {
+		t.Fatalf("the first register is %q", old.ID)
+	}
+	old.Columns = old.Columns[:6]
+	old.Query = `SELECT '1', name, care_of, street, postcode, town, country FROM population WHERE pnr = :pnr`
+	cat.Registers[0] = old
+	src, err := Open(path, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	box := demo(t, "Särskild postadress")
+	p, err := src.Person(ctx, box.PNR)
+	if err != nil || p.Special != nil || p.Postcode != box.Postcode {
+		t.Errorf("Person = %+v, %v", p, err)
 	}
 }

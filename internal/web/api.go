@@ -240,37 +240,6 @@ func (s *Server) apiSend(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"channel": res.Channel, "receipt": res.Receipt, "letter_id": res.Letter.ID, "status": res.Letter.Status})
 }
 
-// apiPrintStatus applies the print shop's status file (text/csv).
-func (s *Server) apiPrintStatus(c *gin.Context) {
-	if ct := c.ContentType(); ct != "text/csv" && ct != "text/plain" {
-		s.fail(c, dsr.Errorf(dsr.EINVALID, "print.status_type", "Send the status file as text/csv."))
-		return
-	}
-	res, err := s.print.ImportStatus(c.Request.Context(), c.Request.Body, staffActor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	type rejected struct {
-		Line   int    `json:"line"`
-		Reason string `json:"reason"`
-	}
-	out := make([]rejected, 0, len(res.Rejected))
-	for _, r := range res.Rejected {
-		out = append(out, rejected{r.Line, r.Reason})
-	}
-	c.JSON(http.StatusOK, gin.H{"applied": res.Applied, "unchanged": res.Unchanged, "rejected": out})
-}
-
-func (s *Server) apiReprint(c *gin.Context) {
-	l, err := s.print.Reprint(c.Request.Context(), c.Param("record_id"), staffActor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"record_id": l.ID, "attempt": l.Attempt, "status": l.Status})
-}
-
 // letterJSON is the API shape of a letter on its way out.
 type letterJSON struct {
 	ID        string              `json:"id"`
@@ -308,35 +277,6 @@ func (s *Server) apiLetters(c *gin.Context) {
 		out = append(out, j)
 	}
 	c.JSON(http.StatusOK, gin.H{"letters": out})
-}
-
-// apiCreateBatch makes a print batch of the ordinary route, or with
-// {"route":"protected"} of the protected one (the protected-print
-// permission only).
-func (s *Server) apiCreateBatch(c *gin.Context) {
-	var body struct {
-		Route dsr.PrintRoute `json:"route"`
-	}
-	if c.Request.ContentLength != 0 {
-		if err := bindJSON(c, &body); err != nil {
-			s.fail(c, err)
-			return
-		}
-	}
-	switch body.Route {
-	case "":
-		body.Route = dsr.RouteOrdinary
-	case dsr.RouteOrdinary, dsr.RouteProtected:
-	default:
-		s.fail(c, dsr.FieldError("route", "print.route_unknown", "The route is ordinary or protected."))
-		return
-	}
-	b, err := s.print.Create(c.Request.Context(), body.Route, staffActor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"id": b.ID, "letters": len(b.Letters), "route": b.Route})
 }
 
 // itemJSON is the API shape of an affected item. Its value is the person's

@@ -95,7 +95,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		Heads: []string{s.text("dash_cases_col", lang)}}
 	var items []chartItem
 	for _, st := range dsr.Statuses {
-		if st.Answered() {
+		if st == dsr.StatusClosed {
 			continue
 		}
 		n := d.Open.ByStatus[st]

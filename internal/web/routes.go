@@ -63,6 +63,7 @@ func (s *Server) routes(r *gin.Engine) {
 	p.POST("/staff/cases/:id/items/:item/outcome", s.requireStaff(dsr.PermOverride), s.overridePage)
 	p.GET("/staff/cases/:id/letter.pdf", read, s.letterPDF)
 	p.POST("/staff/cases/:id/letters/:purpose/send", handle, s.sendNoticePage)
+	p.POST("/staff/cases/:id/reprint", handle, s.reprintPage)
 	decide := s.requireStaff(dsr.PermDecide)
 	p.POST("/staff/cases/:id/restrictions/notice", decide, s.announceLiftPage)
 	p.POST("/staff/cases/:id/restrictions/lift", decide, s.liftPage)
@@ -118,6 +119,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.DELETE("/cases/:id/withholdings/:wid", apiDecide, s.apiDisclose)
 	apiPrint := s.apiAllow(dsr.PermPrintOrdinary)
 	api.POST("/print/batches", apiPrint, s.apiCreateBatch)
+	api.GET("/print/batches/:id", apiPrint, s.apiBatch)
 	api.GET("/print/batches/:id/export", apiPrint, s.exportBatch)
 	api.POST("/print/status", apiPrint, s.apiPrintStatus)
 	// Reprint: the print operator or the case officer; the service decides.

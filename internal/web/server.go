@@ -94,8 +94,9 @@ type Delivery interface {
 // Print makes and exports print batches.
 type Print interface {
 	Create(ctx context.Context, route dsr.PrintRoute, actor dsr.Actor) (*dsr.PrintBatch, error)
-	Export(ctx context.Context, id string, w io.Writer, actor dsr.Actor) error
-	Overview(ctx context.Context, actor dsr.Actor) (queued, protected int, batches []dsr.PrintBatch, err error)
+	Download(ctx context.Context, id string, actor dsr.Actor) (*printbatch.Download, error)
+	Status(ctx context.Context, id string, actor dsr.Actor) (printbatch.BatchStatus, error)
+	Overview(ctx context.Context, actor dsr.Actor) (printbatch.Overview, error)
 	ImportStatus(ctx context.Context, r io.Reader, actor dsr.Actor) (printbatch.Import, error)
 	Reprint(ctx context.Context, recordID string, actor dsr.Actor) (*dsr.Letter, error)
 }

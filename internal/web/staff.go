@@ -92,11 +92,6 @@ type (
 		Outcome dsr.Outcome
 		N       int
 	}
-	printPage struct {
-		Queued    int
-		Protected int
-		Batches   []dsr.PrintBatch
-	}
 )
 
 // casesPageSize is how many cases a page of the case list shows.
@@ -204,6 +199,16 @@ func (s *Server) sendPage(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=sent")
 }
 
+// reprintPage prints a letter of the case again, at the address the
+// population register has today (returned mail).
+func (s *Server) reprintPage(c *gin.Context) {
+	if _, err := s.print.Reprint(c.Request.Context(), c.PostForm("letter"), staffActor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/cases/"+c.Param("id")+"?done=reprinted")
+}
+
 func (s *Server) extendPage(c *gin.Context) {
 	if _, err := s.delivery.Extend(c.Request.Context(), c.Param("id"), c.PostForm("reason"), staffActor(c)); err != nil {
 		s.fail(c, err)
@@ -221,51 +226,6 @@ func (s *Server) extractPDF(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `inline; filename="registerutdrag.pdf"`)
 	c.Data(http.StatusOK, "application/pdf", pdf)
-}
-
-func (s *Server) printPage(c *gin.Context) {
-	queued, protected, batches, err := s.print.Overview(c.Request.Context(), staffActor(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.render(c, http.StatusOK, "print", s.text("print_title", langOf(c)), printPage{Queued: queued, Protected: protected, Batches: batches})
-}
-
-func (s *Server) createBatchPage(c *gin.Context) {
-	if _, err := s.print.Create(c.Request.Context(), dsr.RouteOrdinary, staffActor(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/staff/print?done=print_created")
-}
-
-// exportBatch streams a print batch as a ZIP, for the page and the API.
-func (s *Server) exportBatch(c *gin.Context) {
-	id := c.Param("id")
-	c.Header("Content-Type", "application/zip")
-	c.Header("Content-Disposition", `attachment; filename="batch-`+safeName(id)+`.zip"`)
-	if err := s.print.Export(c.Request.Context(), id, &lazyWriter{c: c}, staffActor(c)); err != nil {
-		if c.Writer.Written() {
-			// The ZIP was cut short; the client sees a broken archive.
-			s.logger(c).Error().Err(err).Str("batch_id", safeName(id)).Msg("export failed mid-stream")
-			c.Abort()
-			return
-		}
-		c.Header("Content-Disposition", "")
-		s.fail(c, err)
-	}
-}
-
-// lazyWriter writes the 200 status only when the first byte is ready, so
-// that an error found before anything is written still gets its own status.
-type lazyWriter struct{ c *gin.Context }
-
-func (w *lazyWriter) Write(p []byte) (int, error) {
-	if !w.c.Writer.Written() {
-		w.c.Status(http.StatusOK)
-	}
-	return w.c.Writer.Write(p)
 }
 
 func safeName(s string) string {

@@ -1,0 +1,66 @@
+package catalogue
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"dsrdesk/internal/dsr"
+)
+
+// Organisation is a recipient of disclosures (an insurer, an authority)
+// known by its organisation number: the name and the postal address its
+// Art. 19 notices go to on paper. The disclosure logs name a recipient by
+// its organisation number; the catalogue says where it receives post.
+type Organisation struct {
+	OrgNumber string `json:"org_number"` // NNNNNN-NNNN
+	Name      string `json:"name"`
+	CareOf    string `json:"care_of,omitempty"`
+	Street    string `json:"street"`   // a street address or a Box
+	Postcode  string `json:"postcode"` // five digits, no space
+	Town      string `json:"town"`
+}
+
+// Address is the organisation's postal address.
+func (o Organisation) Address() dsr.Address {
+	return dsr.Address{CareOf: o.CareOf, Street: o.Street, Postcode: o.Postcode, Town: o.Town, Country: "SE"}
+}
+
+var (
+	orgNumberPattern = regexp.MustCompile(`^[0-9]{6}-[0-9]{4}$`)
+	postcodePattern  = regexp.MustCompile(`^[0-9]{5}$`)
+)
+
+// checkOrganisations validates the organisations: each with an
+// organisation number of the form NNNNNN-NNNN, once; a name; and a
+// complete Swedish postal address.
+func checkOrganisations(orgs []Organisation) error {
+	seen := map[string]bool{}
+	for i, o := range orgs {
+		where := fmt.Sprintf("organisations[%d]", i+1)
+		switch {
+		case !orgNumberPattern.MatchString(o.OrgNumber):
+			return fmt.Errorf("%s: org_number %q must be NNNNNN-NNNN", where, o.OrgNumber)
+		case seen[o.OrgNumber]:
+			return fmt.Errorf("%s: org_number %s is listed twice", where, o.OrgNumber)
+		case strings.TrimSpace(o.Name) == "":
+			return fmt.Errorf("%s (%s): name is required", where, o.OrgNumber)
+		case strings.TrimSpace(o.Street) == "" || strings.TrimSpace(o.Town) == "":
+			return fmt.Errorf("%s (%s): street and town are required", where, o.OrgNumber)
+		case !postcodePattern.MatchString(o.Postcode):
+			return fmt.Errorf("%s (%s): postcode %q must be five digits without a space", where, o.OrgNumber, o.Postcode)
+		}
+		seen[o.OrgNumber] = true
+	}
+	return nil
+}
+
+// Organisation returns the organisation with an organisation number.
+func (c *Catalogue) Organisation(orgNumber string) (Organisation, bool) {
+	for _, o := range c.Organisations {
+		if o.OrgNumber == orgNumber {
+			return o, true
+		}
+	}
+	return Organisation{}, false
+}
