@@ -14,7 +14,7 @@ AXE_DIR   := internal/app/testdata/axe
 
 export CGO_ENABLED := 1
 
-.PHONY: all build demo demo-reset test test-deps vet lint bench crash clean
+.PHONY: all build demo demo-reset test test-deps vet lint bench crash fuzz clean
 
 all: build
 
@@ -78,6 +78,20 @@ CRASH_KILLS ?= 20
 CRASH_CASES ?= 300
 crash:
 	DSRDESK_CRASH_KILLS=$(CRASH_KILLS) DSRDESK_CRASH_CASES=$(CRASH_CASES) $(GO) test -count=1 -v -timeout 30m -run '^TestOutboxSurvivesKills$$' ./internal/app/
+
+## fuzz: every go test -fuzz target of the repository, one after another, FUZZTIME each
+## (`make test` runs their seed corpora in testdata/fuzz/ only)
+FUZZTIME ?= 30s
+# How long the fuzzer may spend shrinking each new input it keeps; the
+# default minute would eat most of a short run of the slow API target.
+FUZZMINIMIZETIME ?= 5s
+fuzz:
+	@list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list"; exit 1; }; \
+	echo "$$list" | awk '/^Fuzz/ { n[++k] = $$1 } /^ok/ { for (i = 1; i <= k; i++) print $$2, n[i]; k = 0 }' | \
+	while read -r pkg name; do \
+		echo "== $$name ($$pkg), $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg || exit 1; \
+	done
 
 clean:
 	rm -rf bin

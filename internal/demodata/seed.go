@@ -419,16 +419,13 @@ func writeIfMissing(path string, data []byte) error {
 
 // bornOn is the birth date the demo population register records: the
 // fictional people are born on the date their numbers show (a
-// samordningsnummer's day less 60). Real population data carry the date
-// themselves; dsrdesk never derives it from a number.
+// samordningsnummer's day less 60), and "" (unknown) for a samordningsnummer
+// with month 00 or day 60. Real population data carry the date themselves;
+// dsrdesk never derives it from a number.
 func bornOn(p pnr.PNR) string {
-	s := string(p)
-	day := s[6:8]
-	if d := (int(s[6]-'0')*10 + int(s[7]-'0')); d > 60 {
-		day = fmt.Sprintf("%02d", d-60)
-	}
-	if s[4:6] == "00" || day == "00" {
+	y, m, d, ok := p.DateShown()
+	if !ok || m == 0 || d == 0 {
 		return ""
 	}
-	return s[0:4] + "-" + s[4:6] + "-" + day
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 }

@@ -16,75 +16,126 @@ const (
 	errLength = "The personal identity number is not ten or twelve digits."
 	errCheck  = "The personal identity number has the wrong check digit."
 	errDate   = "The personal identity number contains a date that does not exist."
+	errSerial = "The personal identity number has a serial number that is never issued."
 )
 
-func TestParse(t *testing.T) {
+// TestRulesSection6 goes over every rule of RULES §6 through Parse, and for
+// what Parse accepts through Valid, Display, IsCoordination and DateShown
+// too: each accepted input form, the check digit, samordningsnummer with
+// and without a known birth month or day, serial 000, the plus sign, the
+// century written out, leap days, and input of the wrong shape.
+func TestRulesSection6(t *testing.T) {
+	type date struct{ y, m, d int }
 	tests := []struct {
 		name  string
 		in    string
-		want  PNR    // when the input is accepted
-		err   string // the message when it is refused
+		want  PNR    // the stored form, when the input is accepted
+		show  string // its Display
 		coord bool
+		date  date   // its DateShown
+		err   string // the message when it is refused
 	}{
-		// Each accepted input form.
-		{name: "YYMMDD-NNNC", in: "811218-9876", want: "198112189876"},
-		{name: "YYMMDDNNNC", in: "8112189876", want: "198112189876"},
-		{name: "YYYYMMDDNNNC", in: "198112189876", want: "198112189876"},
-		{name: "YYYYMMDD-NNNC", in: "19811218-9876", want: "198112189876"},
-		{name: "YYMMDD+NNNC is 100 or older", in: "811218+9876", want: "188112189876"},
-		{name: "surrounding white space", in: " \t811218-9876\r\n ", want: "198112189876"},
+		// Each accepted input form; displayed YYYYMMDD-NNNC.
+		{name: "YYMMDD-NNNC", in: "811218-9876", want: "198112189876", show: "19811218-9876", date: date{1981, 12, 18}},
+		{name: "YYMMDDNNNC", in: "8112189876", want: "198112189876", show: "19811218-9876", date: date{1981, 12, 18}},
+		{name: "YYMMDD+NNNC is 100 or older", in: "811218+9876", want: "188112189876", show: "18811218-9876", date: date{1881, 12, 18}},
+		{name: "YYYYMMDDNNNC", in: "198112189876", want: "198112189876", show: "19811218-9876", date: date{1981, 12, 18}},
+		{name: "YYYYMMDD-NNNC", in: "19811218-9876", want: "198112189876", show: "19811218-9876", date: date{1981, 12, 18}},
+		{name: "YYYYMMDD+NNNC: the plus adds nothing", in: "19811218+9876", want: "198112189876", show: "19811218-9876", date: date{1981, 12, 18}},
+		{name: "YYYYMMDD+NNNC of someone over 100", in: "18811218+9876", want: "188112189876", show: "18811218-9876", date: date{1881, 12, 18}},
+		{name: "surrounding white space", in: " \t811218-9876\r\n ", want: "198112189876", show: "19811218-9876", date: date{1981, 12, 18}},
 
 		// Century inference at the 100-year boundary, today being 2025-06-15.
-		{name: "born today is under 100", in: "250615-1238", want: "202506151238"},
-		{name: "date after today is last century", in: "250616-1237", want: "192506161237"},
-		{name: "no separator infers like '-'", in: "2506161237", want: "192506161237"},
-		{name: "'+' and exactly 100 today", in: "250615+1238", want: "192506151238"},
-		{name: "'+' and 100 tomorrow is two centuries back", in: "250616+1237", want: "182506161237"},
-		{name: "year after this one is last century", in: "260101-1238", want: "192601011238"},
-		{name: "earlier year this century", in: "011231-1238", want: "200112311238"},
-		{name: "12 digits keep their own century", in: "200112311238", want: "200112311238"},
+		{name: "born today is under 100", in: "250615-1238", want: "202506151238", show: "20250615-1238", date: date{2025, 6, 15}},
+		{name: "date after today is last century", in: "250616-1237", want: "192506161237", show: "19250616-1237", date: date{1925, 6, 16}},
+		{name: "no separator infers like '-'", in: "2506161237", want: "192506161237", show: "19250616-1237", date: date{1925, 6, 16}},
+		{name: "'+' and exactly 100 today", in: "250615+1238", want: "192506151238", show: "19250615-1238", date: date{1925, 6, 15}},
+		{name: "'+' and 100 tomorrow is two centuries back", in: "250616+1237", want: "182506161237", show: "18250616-1237", date: date{1825, 6, 16}},
+		{name: "year after this one is last century", in: "260101-1238", want: "192601011238", show: "19260101-1238", date: date{1926, 1, 1}},
+		{name: "earlier year this century", in: "011231-1238", want: "200112311238", show: "20011231-1238", date: date{2001, 12, 31}},
+		{name: "12 digits keep their own century", in: "200112311238", want: "200112311238", show: "20011231-1238", date: date{2001, 12, 31}},
+
+		// Check digit: weights 2,1,2,1,… over the ten digits, digit sums.
+		{name: "check digit of the example", in: "811218-9876", want: "198112189876", show: "19811218-9876", date: date{1981, 12, 18}},
+		{name: "wrong check digit", in: "811218-9875", err: errCheck},
+		{name: "wrong check digit, 12 digits", in: "198112189875", err: errCheck},
+		{name: "check digit ignores the century", in: "188112189875", err: errCheck},
+
+		// Samordningsnummer: the day plus 60.
+		{name: "samordningsnummer", in: "701063-2391", want: "197010632391", show: "19701063-2391", coord: true, date: date{1970, 10, 3}},
+		{name: "samordningsnummer in full", in: "19701063-2391", want: "197010632391", show: "19701063-2391", coord: true, date: date{1970, 10, 3}},
+		{name: "samordningsnummer on a leap day", in: "040289-1238", want: "200402891238", show: "20040289-1238", coord: true, date: date{2004, 2, 29}},
+		{name: "samordningsnummer, wrong check digit", in: "701063-2390", err: errCheck},
+		{name: "samordningsnummer day 32 October", in: "701092-1232", err: errDate},
+		{name: "samordningsnummer 29 Feb in a common year", in: "050289-1237", err: errDate},
+		{name: "day between 31 and 60", in: "700145-1231", err: errDate},
+
+		// A samordningsnummer whose birth month (00) or day (60) is unknown is valid.
+		{name: "samordningsnummer, day unknown", in: "701060-1230", want: "197010601230", show: "19701060-1230", coord: true, date: date{1970, 10, 0}},
+		{name: "samordningsnummer, day unknown in February", in: "700260-1230", want: "197002601230", show: "19700260-1230", coord: true, date: date{1970, 2, 0}},
+		{name: "samordningsnummer, month unknown", in: "700075-1235", want: "197000751235", show: "19700075-1235", coord: true, date: date{1970, 0, 15}},
+		{name: "samordningsnummer, month and day unknown", in: "700060-1232", want: "197000601232", show: "19700060-1232", coord: true, date: date{1970, 0, 0}},
+		{name: "samordningsnummer, month and day unknown, in full", in: "19700060-1232", want: "197000601232", show: "19700060-1232", coord: true, date: date{1970, 0, 0}},
+		{name: "samordningsnummer, month unknown, day 31", in: "000091+1230", want: "190000911230", show: "19000091-1230", coord: true, date: date{1900, 0, 31}},
+		{name: "samordningsnummer, month unknown, day 32", in: "700092-1234", err: errDate},
+		{name: "samordningsnummer, month 13, day unknown", in: "701360-1237", err: errDate},
+		{name: "samordningsnummer, month unknown, wrong check digit", in: "700075-1236", err: errCheck},
+		// The century of YYMMDD with an unknown month or day: the unknown part
+		// compares as 0 with today (2025-06-15).
+		{name: "this year, month unknown: this century", in: "250060-1238", want: "202500601238", show: "20250060-1238", coord: true, date: date{2025, 0, 0}},
+		{name: "this year, month unknown, '+'", in: "250060+1238", want: "192500601238", show: "19250060-1238", coord: true, date: date{1925, 0, 0}},
+		{name: "this month, day unknown: this century", in: "250660-1232", want: "202506601232", show: "20250660-1232", coord: true, date: date{2025, 6, 0}},
+		{name: "next month, day unknown: last century", in: "250760-1231", want: "192507601231", show: "19250760-1231", coord: true, date: date{1925, 7, 0}},
+		{name: "next year, month unknown: last century", in: "260060-1237", want: "192600601237", show: "19260060-1237", coord: true, date: date{1926, 0, 0}},
+		{name: "this year, month unknown, day known", in: "250075-1231", want: "202500751231", show: "20250075-1231", coord: true, date: date{2025, 0, 15}},
+
+		// The same in an ordinary number is a date that does not exist.
+		{name: "ordinary number, month 00", in: "700015-1238", err: errDate},
+		{name: "ordinary number, month 00 (second example)", in: "810018-1232", err: errDate},
+		{name: "ordinary number, day 00", in: "701000-1233", err: errDate},
+		{name: "ordinary number, month and day 00", in: "700000-1235", err: errDate},
+		{name: "ordinary number, month 00, in full", in: "197000151238", err: errDate},
+
+		// Serial 000 is never issued.
+		{name: "serial 000", in: "811218-0008", err: errSerial},
+		{name: "serial 000, 12 digits", in: "198112180008", err: errSerial},
+		{name: "serial 000, '+'", in: "811218+0008", err: errSerial},
+		{name: "serial 000, samordningsnummer", in: "701063-0007", err: errSerial},
+		{name: "serial 001 is issued", in: "811218-0016", want: "198112180016", show: "19811218-0016", date: date{1981, 12, 18}},
 
 		// Leap days depend on the inferred century.
-		{name: "29 Feb 2000", in: "000229-1235", want: "200002291235"},
+		{name: "29 Feb 2000", in: "000229-1235", want: "200002291235", show: "20000229-1235", date: date{2000, 2, 29}},
 		{name: "29 Feb 1900 does not exist", in: "000229+1235", err: errDate},
 		{name: "29 Feb 1900 written in full", in: "190002291235", err: errDate},
-		{name: "29 Feb 2004", in: "040229-1231", want: "200402291231"},
+		{name: "29 Feb 2004", in: "040229-1231", want: "200402291231", show: "20040229-1231", date: date{2004, 2, 29}},
 		{name: "29 Feb 2005 does not exist", in: "050229-1230", err: errDate},
+		{name: "29 Feb 2012, century written out with '+'", in: "20120229+1231", want: "201202291231", show: "20120229-1231", date: date{2012, 2, 29}},
 
 		// Dates that do not exist.
 		{name: "30 February", in: "020230-1230", err: errDate},
 		{name: "month 13", in: "021301-1232", err: errDate},
-		{name: "month 00", in: "810018-1232", err: errDate},
+		{name: "31 April", in: "020431-1234", err: errDate},
 
-		// Coordination numbers (samordningsnummer): day plus 60.
-		{name: "coordination number", in: "701063-2391", want: "197010632391", coord: true},
-		{name: "coordination number in full", in: "19701063-2391", want: "197010632391", coord: true},
-		{name: "coordination number on a leap day", in: "040289-1238", want: "200402891238", coord: true},
-		{name: "coordination day 32 October", in: "701092-1232", err: errDate},
-		{name: "coordination day 0", in: "700260-1230", err: errDate},
-		{name: "day between 31 and 61", in: "700145-1231", err: errDate},
-		{name: "coordination 29 Feb in a common year", in: "050289-1237", err: errDate},
-
-		// Check digit.
-		{name: "wrong check digit", in: "811218-9875", err: errCheck},
-		{name: "wrong check digit, 12 digits", in: "198112189875", err: errCheck},
-		{name: "wrong check digit, coordination", in: "701063-2390", err: errCheck},
-
-		// Garbage.
-		{name: "empty", in: "", err: errFormat},
-		{name: "only white space", in: "   ", err: errFormat},
-		{name: "letters", in: "abcdef-ghij", err: errFormat},
-		{name: "letter among digits", in: "81121a-9876", err: errFormat},
-		{name: "space inside", in: "811218 9876", err: errFormat},
-		{name: "two separators", in: "811218--9876", err: errFormat},
-		{name: "separator in the wrong place", in: "81121-89876", err: errFormat},
-		{name: "'+' with century", in: "19811218+9876", err: errFormat},
-		{name: "leading sign", in: "+8112189876", err: errFormat},
+		// Wrong lengths.
 		{name: "too short", in: "811218-98", err: errFormat},
 		{name: "too short, digits only", in: "81121898", err: errLength},
 		{name: "eleven digits", in: "81121898761", err: errLength},
 		{name: "too long, digits only", in: "1981121898761", err: errLength},
 		{name: "too long with separator", in: "19811218-98761", err: errFormat},
+		{name: "separator in the wrong place", in: "81121-89876", err: errFormat},
+		{name: "twelve digits with the separator after six", in: "198112-189876", err: errFormat},
+
+		// Letters and spaces.
+		{name: "empty", in: "", err: errFormat},
+		{name: "only white space", in: "   ", err: errFormat},
+		{name: "letters", in: "abcdef-ghij", err: errFormat},
+		{name: "letter among digits", in: "81121a-9876", err: errFormat},
+		{name: "letter for the check digit", in: "811218-987X", err: errFormat},
+		{name: "space inside", in: "811218 9876", err: errFormat},
+		{name: "space inside the date", in: "8112 18-9876", err: errFormat},
+		{name: "space inside, 12 digits", in: "19811218 9876", err: errFormat},
+		{name: "two separators", in: "811218--9876", err: errFormat},
+		{name: "leading sign", in: "+8112189876", err: errFormat},
 		{name: "non-ASCII digits", in: "８１１２１８-９８７６", err: errFormat},
 	}
 	for _, tt := range tests {
@@ -100,8 +151,20 @@ func TestParse(t *testing.T) {
 				if !got.Valid() {
 					t.Errorf("Parse(%q) returned %q, which is not Valid", tt.in, got)
 				}
+				if got.Display() != tt.show {
+					t.Errorf("Display() = %q, want %q", got.Display(), tt.show)
+				}
 				if got.IsCoordination() != tt.coord {
 					t.Errorf("IsCoordination() = %v, want %v", got.IsCoordination(), tt.coord)
+				}
+				if y, m, d, ok := got.DateShown(); !ok || (date{y, m, d}) != tt.date {
+					t.Errorf("DateShown() = %d, %d, %d, %t; want %v", y, m, d, ok, tt.date)
+				}
+				// The displayed and the stored form both read back as the same number.
+				for _, again := range []string{got.Display(), got.String()} {
+					if p, err := Parse(again, today); p != got || err != nil {
+						t.Errorf("Parse(%q) = %q, %v; want %q", again, p, err, got)
+					}
 				}
 				return
 			}
@@ -119,6 +182,13 @@ func TestParse(t *testing.T) {
 			// any digit of the number (it carries no digit at all).
 			if strings.ContainsAny(err.Error(), "0123456789") {
 				t.Errorf("Parse(%q) error %q contains a digit", tt.in, err.Error())
+			}
+			// The same number read back from the store is not Valid either.
+			if len(tt.in) == 12 && PNR(tt.in).Valid() {
+				t.Errorf("PNR(%q).Valid() = true for a number Parse refuses", tt.in)
+			}
+			if PNR(tt.in).IsCoordination() {
+				t.Errorf("PNR(%q).IsCoordination() = true for a number Parse refuses", tt.in)
 			}
 		})
 	}
@@ -171,6 +241,13 @@ func TestValid(t *testing.T) {
 		{"198112189875", false}, // check digit
 		{"190002291235", false}, // 29 Feb 1900
 		{"198113011236", false}, // month 13
+		{"197000601232", true},  // samordningsnummer, birth month and day unknown
+		{"197010601230", true},  // samordningsnummer, birth day unknown
+		{"197000751235", true},  // samordningsnummer, birth month unknown
+		{"197000151238", false}, // ordinary number, month 00
+		{"197010001233", false}, // ordinary number, day 00
+		{"198112180008", false}, // serial 000
+		{"197010630007", false}, // serial 000, samordningsnummer
 		{"8112189876", false},   // not stored form
 		{"19811218-9876", false},
 		{"19811218987a", false},

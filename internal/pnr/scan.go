@@ -95,8 +95,9 @@ func Redact(s string) string {
 
 // HoldsPlausible reports whether an opaque identifier (a batch or record
 // id) holds a run that is not only shaped like an identity number but could
-// be one: a date that exists (or a coordination number's day plus 60), a
-// century of 18, 19 or 20 in the 12-digit form, and a correct check digit.
+// be one: a date that exists (or a coordination number's day plus 60, with
+// month 00 or day 60 when unknown), a serial other than 000, a century of 18,
+// 19 or 20 in the 12-digit form, and a correct check digit.
 //
 // Identifiers get this narrower test because they are random: a UUID often
 // has a run of digits shaped like an identity number, which LooksLike would
@@ -116,11 +117,11 @@ func HoldsPlausible(s string) bool {
 func plausible(d string) bool {
 	if len(d) == 12 {
 		c := atoi(d[:2])
-		return c >= 18 && c <= 20 && validDate(d) && validCheckDigit(d[2:])
+		return c >= 18 && c <= 20 && PNR(d).Valid()
 	}
 	// Without a century, 29 February exists in one of them. The check digit
 	// does not depend on the century.
-	return validCheckDigit(d) && (validDate("19"+d) || validDate("20"+d))
+	return PNR("19"+d).Valid() || PNR("20"+d).Valid()
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
