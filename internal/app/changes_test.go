@@ -149,15 +149,7 @@ func TestAPIEraseEverything(t *testing.T) {
 	if notices != 4 || len(e.sim.Delivered()) != 0 {
 		t.Errorf("%d notices, %d digital deliveries; want 4 on paper and none digital", notices, len(e.sim.Delivered()))
 	}
-	var batch struct{ ID string }
-	if st, raw := e.call("POST", "/api/v1/print/batches", e.printer, nil, &batch); st != http.StatusCreated {
-		t.Fatalf("batch: %d %s", st, raw)
-	}
-	st, zipped := e.call("GET", "/api/v1/print/batches/"+batch.ID+"/export", e.printer, nil, nil)
-	if st != http.StatusOK {
-		t.Fatalf("export: %d", st)
-	}
-	manifest := string(readZip(t, zipped)["manifest.csv"])
+	manifest := e.batchManifest()
 	for _, addr := range []string{"Folksam ömsesidig sakförsäkring,Bohusgatan 14,106 60  STOCKHOLM", "Arbetsförmedlingen,Elektrogatan 4,113 99  STOCKHOLM"} {
 		if !strings.Contains(manifest, addr) {
 			t.Errorf("the manifest lacks the address %q:\n%s", addr, manifest)

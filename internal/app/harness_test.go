@@ -279,7 +279,7 @@ func pnrForms(p string) []string {
 	return []string{p, p[2:], p[2:8] + "-" + p[8:], p[:8] + "-" + p[8:], p[2:8] + "+" + p[8:]}
 }
 
-func readZip(t *testing.T, b []byte) map[string][]byte {
+func readZip(t testing.TB, b []byte) map[string][]byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {

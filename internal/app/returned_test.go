@@ -26,6 +26,21 @@ func (e *env) inQueue(queue, caseID string) bool {
 	return slices.ContainsFunc(page.Cases, func(c caseResp) bool { return c.ID == caseID })
 }
 
+// batchManifest makes an ordinary print batch of every queued letter as the
+// print operator, downloads it and returns its manifest.
+func (e *env) batchManifest() string {
+	e.t.Helper()
+	var b struct{ ID string }
+	if st, raw := e.call("POST", "/api/v1/print/batches", e.printer, nil, &b); st != http.StatusCreated {
+		e.t.Fatalf("batch: %d %s", st, raw)
+	}
+	st, zipped := e.call("GET", "/api/v1/print/batches/"+b.ID+"/export", e.printer, nil, nil)
+	if st != http.StatusOK {
+		e.t.Fatalf("export: %d", st)
+	}
+	return string(readZip(e.t, zipped)["manifest.csv"])
+}
+
 // TestAnsweredOnlyWhenReachedAndReturnedMail: a case answered on paper
 // stays open until the print shop reports its letter handed to the post;
 // then it is answered that day. When the post brings the letter back the
@@ -108,15 +123,7 @@ func TestAnsweredOnlyWhenReachedAndReturnedMail(t *testing.T) {
 	if len(ls.Letters) != 1 || ls.Letters[0].Status != string(dsr.LetterQueued) || ls.Letters[0].Attempt != 2 {
 		t.Fatalf("the letter after the reprint: %+v", ls.Letters)
 	}
-	var b struct{ ID string }
-	if st, raw := e.call("POST", "/api/v1/print/batches", e.printer, nil, &b); st != http.StatusCreated {
-		t.Fatalf("the next batch: %d %s", st, raw)
-	}
-	st, zipped := e.call("GET", "/api/v1/print/batches/"+b.ID+"/export", e.printer, nil, nil)
-	if st != http.StatusOK {
-		t.Fatalf("export: %d", st)
-	}
-	manifest := string(readZip(t, zipped)["manifest.csv"])
+	manifest := e.batchManifest()
 	if !strings.Contains(manifest, fmt.Sprintf("%s,Nyflyttargatan 7,413 19  GÖTEBORG", paper.Name)) || !strings.Contains(manifest, ",41319,") {
 		t.Fatalf("the reprint does not go to the new address:\n%s", manifest)
 	}
