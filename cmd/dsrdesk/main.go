@@ -37,6 +37,9 @@ Usage:
   dsrdesk demo persons --data DIR --json
   dsrdesk demo bulk --data DIR --cases N        (adds N synthetic cases to demo data)
   dsrdesk audit verify --data DIR
+  dsrdesk backup --data DIR --to FILE [--force] (a consistent copy of the case store, also while the server runs)
+  dsrdesk restore --data DIR --from FILE [--force]
+                                                (puts a backup in place; stop the server first; the old store is kept as .before-restore)
   dsrdesk print export --data DIR --out FILE [--route ordinary|protected | --batch ID]
                                                 (makes the route's batch, or takes batch ID, and writes its ZIP)
   dsrdesk mailbox-sim --addr ADDR --data DIR
@@ -79,6 +82,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var asJSON bool
 	var bulkCases int
 	var route, batchID, out string
+	var backupFile string
+	var force bool
 	switch cmd {
 	case "serve":
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
@@ -102,6 +107,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fs.StringVar(&route, "route", string(dsr.RouteOrdinary), "the print route whose queued letters make the batch: ordinary or protected")
 		fs.StringVar(&batchID, "batch", "", "export this batch instead of making one")
 		fs.StringVar(&out, "out", "", "the ZIP file to write")
+	case "backup":
+		fs.StringVar(&backupFile, "to", "", "the backup file to write")
+		fs.BoolVar(&force, "force", false, "replace an existing file")
+	case "restore":
+		fs.StringVar(&backupFile, "from", "", "the backup file to put in place")
+		fs.BoolVar(&force, "force", false, "replace the data folder's case store")
 	case "migrate", "demo seed", "audit verify":
 	default:
 		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
@@ -189,6 +200,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return nil
 	case "print export":
 		return printExport(ctx, cfg, log, now, dsr.PrintRoute(route), batchID, out, stdout, stderr)
+	case "backup":
+		return backup(ctx, cfg, now, backupFile, force, stdout)
+	case "restore":
+		return restore(ctx, cfg, now, backupFile, force, stdout, stderr)
 	case "audit verify":
 		adm, err := app.OpenAdmin(ctx, cfg, now)
 		if err != nil {

@@ -34,6 +34,8 @@ const (
 	ActionUserCreated      AuditAction = "user.created"
 	ActionTokenCreated     AuditAction = "token.created"
 	ActionSignedIn         AuditAction = "session.signed_in"
+	ActionStoreBackedUp    AuditAction = "store.backed_up" // `dsrdesk backup` copied the case store
+	ActionStoreRestored    AuditAction = "store.restored"  // `dsrdesk restore` put a backup in place
 )
 
 // AuditEvent is one append-only entry of the accountability record (RULES §10).
