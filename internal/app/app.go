@@ -31,6 +31,7 @@ import (
 	"dsrdesk/internal/extract"
 	"dsrdesk/internal/forms"
 	"dsrdesk/internal/mailbox"
+	"dsrdesk/internal/metrics"
 	"dsrdesk/internal/pnr"
 	"dsrdesk/internal/printbatch"
 	"dsrdesk/internal/registers"
@@ -169,6 +170,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 	wcfg := web.Config{
 		SecureCookies: cfg.SecureCookies,
 		SubjectRef:    func(p pnr.PNR) string { return "p-" + hasher.Sum(p)[:16] },
+		MetricsAllow:  cfg.MetricsAllow,
 	}
 	wcfg.DemoEID = cfg.Demo
 	if u, err := url.Parse(cfg.OIDC.Issuer); err == nil && u.Host != "" {
@@ -180,7 +182,8 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		Auth: a.Auth, Cases: a.Cases, Extracts: a.Extracts, Changes: a.Changes, Delivery: a.Delivery, Print: a.Print, Forms: formSet,
 		Stats:    a.Stats,
 		Accounts: a.Auth, AdminSettings: a.Settings,
-		EID: rp,
+		EID:     rp,
+		Metrics: metrics.New(db, now, log),
 	}, log, now)
 	if err != nil {
 		a.Close()

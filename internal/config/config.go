@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -43,6 +44,12 @@ type Config struct {
 	// failed digital delivery (or look-up) before it tries again; the wait
 	// doubles after each further failed try, up to 30 minutes.
 	OutboxBackoff time.Duration
+
+	// MetricsAllow are the addresses that may read /metrics without a
+	// token (DSRDESK_METRICS_ALLOW: IPs or CIDRs separated by commas, or
+	// "none"); loopback by default. An administrator's or a DPO's bearer
+	// token reads it from anywhere.
+	MetricsAllow []netip.Prefix
 }
 
 // Defaults are the embedded defaults: a local demo on loopback.
@@ -57,6 +64,7 @@ func Defaults() Config {
 		Synchronous:    "FULL",
 		LogLevel:       "info",
 		Settings:       dsr.DefaultSettings(),
+		MetricsAllow:   []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")},
 	}
 }
 
@@ -92,6 +100,13 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 		c.OutboxBackoff = d
 	}
 	str("DSRDESK_EID_SIM_ADDR", &c.EIDSimAddr)
+	if v := getenv("DSRDESK_METRICS_ALLOW"); v != "" {
+		allow, err := ParseAllow(v)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.MetricsAllow = allow
+	}
 	str("DSRDESK_OIDC_ISSUER", &c.OIDC.Issuer)
 	str("DSRDESK_OIDC_CLIENT_ID", &c.OIDC.ClientID)
 	str("DSRDESK_OIDC_CLIENT_SECRET", &c.OIDC.ClientSecret)
@@ -165,6 +180,30 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// ParseAllow reads DSRDESK_METRICS_ALLOW: IP addresses or CIDR prefixes
+// separated by commas, or "none" for no address (tokens only).
+func ParseAllow(v string) ([]netip.Prefix, error) {
+	out := []netip.Prefix{}
+	if strings.TrimSpace(v) == "none" {
+		return out, nil
+	}
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(f); err == nil {
+			a = a.Unmap()
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+		} else {
+			return nil, fmt.Errorf("DSRDESK_METRICS_ALLOW: %q is neither an IP address nor a CIDR prefix", f)
+		}
+	}
+	return out, nil
+}
+
 // settingVars names the environment variable of each setting's default.
 var settingVars = map[string]string{
 	"require_signoff":          "DSRDESK_REQUIRE_SIGNOFF",
@@ -183,10 +222,10 @@ func (c Config) String() string {
 		secret = "[redacted]"
 	}
 	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s outbox_backoff=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
-		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s",
+		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s metrics_allow=%v",
 		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.OutboxBackoff, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
 		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays,
-		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA)
+		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA, c.MetricsAllow)
 }
 
 // CaseStorePath is the case store's SQLite file.

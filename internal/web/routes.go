@@ -10,14 +10,17 @@ import (
 	assets "dsrdesk/web"
 )
 
-// routes lists every route of dsrdesk.
+// routes lists every route of dsrdesk. Who may reach each one is declared in
+// routeAccess (access.go); a route without a declaration fails
+// TestAuthorizationMatrix.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.limitBody, s.crossOrigin(), s.language)
+	r.Use(s.observe, s.requestID, s.accessLog, s.recovery, s.securityHeaders, s.limitBody, s.crossOrigin(), s.language)
 	r.NoRoute(func(c *gin.Context) { s.fail(c, dsr.Errorf(dsr.ENOTFOUND, "web.no_page", "No such page.")) })
 
 	static, _ := fs.Sub(assets.FS, "static")
 	r.StaticFS("/static", http.FS(static))
 	r.GET("/healthz", s.healthz)
+	s.metricsRoutes(r) // GET /metrics: allowed addresses, or an admin's or DPO's token
 
 	// Pages.
 	p := r.Group("/", s.loadSession)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -144,6 +145,9 @@ type Config struct {
 	SubjectRef func(p pnr.PNR) string
 	// MaxBody bounds request bodies; 1 MiB when zero.
 	MaxBody int64
+	// MetricsAllow are the addresses that may read /metrics without a
+	// token (the connection's peer address is checked).
+	MetricsAllow []netip.Prefix
 }
 
 // Server holds the services and templates behind the handlers.
@@ -171,6 +175,9 @@ type Server struct {
 	// eid signs individuals in.
 	eid EID
 
+	// metrics counts requests and serves /metrics; none when nil.
+	metrics Metrics
+
 	csp string // the Content-Security-Policy of every response
 }
 
@@ -193,6 +200,10 @@ type Services struct {
 
 	// EID signs individuals in.
 	EID EID
+
+	// Metrics counts requests and serves /metrics; without it there is no
+	// /metrics.
+	Metrics Metrics
 }
 
 // pageNames lists every page; a page whose template is missing or broken
@@ -210,6 +221,7 @@ func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*S
 	s.accounts, s.adminSettings = svc.Accounts, svc.AdminSettings
 	s.stats = svc.Stats
 	s.eid = svc.EID
+	s.metrics = svc.Metrics
 	s.csp = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 	if cfg.EIDOrigin != "" {
 		s.csp += " " + cfg.EIDOrigin
