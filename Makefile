@@ -14,7 +14,7 @@ AXE_DIR   := internal/app/testdata/axe
 
 export CGO_ENABLED := 1
 
-.PHONY: all build demo demo-reset test test-deps vet lint bench crash fuzz clean
+.PHONY: all build demo demo-reset test test-deps vet lint bench crash fuzz load clean
 
 all: build
 
@@ -53,13 +53,29 @@ test: test-deps vet
 	$(GO) test -count=1 -timeout 30m ./...
 
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+GOVULNCHECK := $(shell $(GO) env GOPATH)/bin/govulncheck
+# The Go vulnerability database govulncheck reads: the public one, or a copy
+# (e.g. GOVULNDB=file:///srv/vulndb) on a machine that cannot reach it.
+GOVULNDB ?= https://vuln.go.dev
 
-## lint: formatting, vet and staticcheck (installed on first use)
+## lint: formatting, vet, staticcheck and govulncheck (installed on first use);
+## govulncheck fails the lint on a known vulnerability in code we call, and only
+## warns when its database cannot be reached
 lint: vet
 	test -z "$$(gofmt -l cmd internal web forms migrations)"
 	test -x $(STATICCHECK) || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	# S1016: wire structs are converted field by field on purpose, to keep them apart from domain types.
 	$(STATICCHECK) -checks inherit,-S1016 ./...
+	# cmd/loadbare's server is built only with its tag (see its doc.go).
+	$(GO) vet -tags loadbare ./cmd/loadbare/
+	test -x $(GOVULNCHECK) || $(GO) install golang.org/x/vuln/cmd/govulncheck@v1.9.0
+	@out=$$($(GOVULNCHECK) -db $(GOVULNDB) ./... 2>&1); rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "govulncheck: no known vulnerabilities reached ($(GOVULNDB))"; \
+	elif [ $$rc -ne 3 ] && echo "$$out" | grep -qiE 'fetching vulnerabilities|dial tcp|no such host|connection refused|i/o timeout|TLS handshake|status 40[0-9]|status 50[0-9]|forbidden'; then \
+		echo "$$out" | tail -3; \
+		echo "WARNING: govulncheck could NOT reach its vulnerability database $(GOVULNDB): dependencies were NOT checked for known vulnerabilities."; \
+		echo "         Run 'make lint' where vuln.go.dev is reachable, or set GOVULNDB=file:///path/to/a/copy."; \
+	else echo "$$out"; exit 1; fi
 
 ## bench: the figures recorded in BENCHMARKS.md
 bench:
@@ -92,6 +108,15 @@ fuzz:
 		echo "== $$name ($$pkg), $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg || exit 1; \
 	done
+
+## load: dsrdesk's intake against a bare gin + SQLite server (cmd/loadbare), both at synchronous=FULL,
+## LOAD_CONNS connections for LOAD_SECONDS each in the same run; fails when the goal of issue 10 is missed
+LOAD_SECONDS ?= 60
+LOAD_CONNS   ?= 64
+load: build
+	$(GO) build -tags loadbare -o bin/loadbare ./cmd/loadbare
+	$(GO) build -o bin/dsrdesk-load ./cmd/dsrdesk-load
+	bin/dsrdesk-load --dsrdesk $(BIN) --bare bin/loadbare --seconds $(LOAD_SECONDS) --conns $(LOAD_CONNS)
 
 clean:
 	rm -rf bin
