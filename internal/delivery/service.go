@@ -261,14 +261,17 @@ func (s *Service) Letters(ctx context.Context, caseID string, actor dsr.Actor) (
 	return letters, nil
 }
 
-// settle records where a letter went; an answer moves its case on as the
-// workflow says.
+// settle records where a letter went, moving it from the status l has; an
+// answer moves its case on as the workflow says.
 func (s *Service) settle(ctx context.Context, l *dsr.Letter, ch dsr.DeliveryChannel, receipt, reason string, tries int, actor dsr.Actor, log zerolog.Logger) (Result, error) {
 	m := dsr.LetterMove{Status: dsr.LetterQueued, Channel: ch, Receipt: receipt, Tries: tries, Detail: reason}
 	if ch == dsr.DeliveryDigital {
 		m.Status = dsr.LetterDelivered
 	}
-	l, _, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{dsr.LetterPending, dsr.LetterSending}, m, func(c *dsr.Case, l *dsr.Letter) ([]dsr.AuditEvent, error) {
+	// Only from the status the caller saw: a letter another process took
+	// further meanwhile (say, delivered while this one would put it on
+	// paper) is left as that one put it.
+	l, _, err := s.store.MoveLetter(ctx, l.ID, []dsr.LetterStatus{l.Status}, m, func(c *dsr.Case, l *dsr.Letter) ([]dsr.AuditEvent, error) {
 		today := dsr.Day(s.now())
 		switch l.Purpose {
 		case dsr.PurposeAnswer:
