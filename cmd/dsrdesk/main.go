@@ -40,6 +40,7 @@ Usage:
   dsrdesk backup --data DIR --to FILE [--force] (a consistent copy of the case store, also while the server runs)
   dsrdesk restore --data DIR --from FILE [--force]
                                                 (puts a backup in place; stop the server first; the old store is kept as .before-restore)
+  dsrdesk weed --data DIR [--dry-run]          (deletes closed cases older than the retention setting, with their letters and print files)
   dsrdesk print export --data DIR --out FILE [--route ordinary|protected | --batch ID]
                                                 (makes the route's batch, or takes batch ID, and writes its ZIP)
   dsrdesk mailbox-sim --addr ADDR --data DIR
@@ -84,6 +85,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var route, batchID, out string
 	var backupFile string
 	var force bool
+	var dryRun bool
 	switch cmd {
 	case "serve":
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address")
@@ -113,6 +115,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "restore":
 		fs.StringVar(&backupFile, "from", "", "the backup file to put in place")
 		fs.BoolVar(&force, "force", false, "replace the data folder's case store")
+	case "weed":
+		fs.BoolVar(&dryRun, "dry-run", false, "count what would be weeded and change nothing")
 	case "migrate", "demo seed", "audit verify":
 	default:
 		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
@@ -202,6 +206,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return printExport(ctx, cfg, log, now, dsr.PrintRoute(route), batchID, out, stdout, stderr)
 	case "backup":
 		return backup(ctx, cfg, now, backupFile, force, stdout)
+	case "weed":
+		return weed(ctx, cfg, now, dryRun, stdout)
 	case "restore":
 		return restore(ctx, cfg, now, backupFile, force, stdout, stderr)
 	case "audit verify":

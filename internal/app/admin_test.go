@@ -355,6 +355,7 @@ func TestSettingsPage(t *testing.T) {
 		{"too few days", url.Values{"require_signoff": {"all"}, "identity_wait_days": {"6"}}, "Väntetiden på identitetsbevis måste vara 7–90 dagar."},
 		{"not a number", url.Values{"require_signoff": {"all"}, "identity_wait_days": {"en månad"}}, "Väntetiden på identitetsbevis måste vara 7–90 dagar."},
 		{"not yes or no", url.Values{"require_signoff": {"all"}, "identity_wait_days": {"30"}, "pause_clock_for_identity": {"kanske"}}, "Ange ja eller nej"},
+		{"retention too long", url.Values{"require_signoff": {"all"}, "identity_wait_days": {"30"}, "retention_years": {"11"}}, "Avslutade ärenden ska sparas 1–10 år innan de gallras."},
 	} {
 		resp, body := e.form(e.admin, "/admin/settings", tc.form, e.srv.URL)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tc.text) || !strings.Contains(body, `class="errorbox"`) {
@@ -367,11 +368,11 @@ func TestSettingsPage(t *testing.T) {
 	if s, _ := e.app.Settings.Settings(ctx); s != dsr.DefaultSettings() || e.auditCount() != before {
 		t.Fatalf("refused settings changed something: %+v", s)
 	}
-	resp, _ := e.form(e.admin, "/admin/settings", url.Values{"require_signoff": {"all"}, "identity_wait_days": {"21"}, "pause_clock_for_identity": {"true"}}, e.srv.URL)
+	resp, _ := e.form(e.admin, "/admin/settings", url.Values{"require_signoff": {"all"}, "identity_wait_days": {"21"}, "pause_clock_for_identity": {"true"}, "retention_years": {"3"}}, e.srv.URL)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/settings?done=settings_saved" {
 		t.Fatalf("save: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	want := dsr.Settings{RequireSignOff: dsr.SignOffAll, PauseClockForIdentity: true, IdentityWaitDays: 21}
+	want := dsr.Settings{RequireSignOff: dsr.SignOffAll, PauseClockForIdentity: true, IdentityWaitDays: 21, RetentionYears: 3}
 	if s, err := e.app.Settings.Settings(ctx); err != nil || s != want {
 		t.Fatalf("after saving: %+v %v, want %+v", s, err, want)
 	}
@@ -379,10 +380,11 @@ func TestSettingsPage(t *testing.T) {
 		!strings.Contains(page, `name="require_signoff" value="all" checked`) || !strings.Contains(page, `name="pause_clock_for_identity" value="true" checked`) {
 		t.Fatal("the settings page does not show what was saved")
 	}
-	// An unticked box turns the pause off again.
+	// An unticked box turns the pause off again; a form without the
+	// retention keeps it.
 	e.form(e.admin, "/admin/settings", url.Values{"require_signoff": {"all"}, "identity_wait_days": {"21"}}, e.srv.URL)
-	if s, _ := e.app.Settings.Settings(ctx); s.PauseClockForIdentity {
-		t.Fatal("an unticked box left the pause on")
+	if s, _ := e.app.Settings.Settings(ctx); s.PauseClockForIdentity || s.Retention() != 3 {
+		t.Fatalf("an unticked box left the pause on, or the retention changed: %+v", s)
 	}
 	events, _ := e.app.Store.AuditEvents(ctx, "")
 	if last := events[len(events)-1]; last.Action != dsr.ActionSettingsChanged || last.Actor != "staff:"+e.adminID {

@@ -40,6 +40,7 @@ import (
 	"dsrdesk/internal/sqlitesource"
 	"dsrdesk/internal/stats"
 	"dsrdesk/internal/web"
+	"dsrdesk/internal/weeding"
 )
 
 // App is a wired dsrdesk.
@@ -61,6 +62,11 @@ type App struct {
 	// Settings is the settings in force (the case store's over the
 	// configuration's defaults); Settings.Settings is what services read.
 	Settings *settings.Service
+	// Weeding deletes closed cases older than the retention setting; the
+	// background loop runs it once a day (weedDaily).
+	Weeding   *weeding.Service
+	weedDaily weeding.Daily
+	now       func() time.Time
 }
 
 // openStore opens the case store, creating the data folder when needed.
@@ -149,7 +155,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		log.Info().Int("cases", n).Msg("representatives' look-up hashes filled")
 	}
 	a := &App{Config: cfg, Store: db, Registers: src, Hasher: hasher}
-	a.Auth = auth.NewService(db, now, auth.Config{})
+	a.Auth = auth.NewService(db, now, auth.Config{SessionTTL: cfg.SessionTTL, SessionIdle: cfg.SessionIdle})
 	a.Settings = settings.NewService(db, cfg.Settings)
 	inForce := a.Settings.Settings // the settings in force, for every service that reads them
 	calendar := deadline.Calendar{TreatEvesAsHolidays: cfg.TreatEvesAsHolidays}
@@ -166,11 +172,14 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		Calendar: calendar, Settings: inForce, Log: log, Now: now, Backoff: cfg.OutboxBackoff})
 	a.Print = printbatch.NewService(printbatch.Deps{Store: db, Sheets: renderer, Addresses: a.Delivery, Dir: printDir(cfg), Log: log})
 	a.Stats = stats.NewService(db, now)
+	a.Weeding, a.now = newWeeding(cfg, db, inForce, now), now
 
 	wcfg := web.Config{
 		SecureCookies: cfg.SecureCookies,
 		SubjectRef:    func(p pnr.PNR) string { return "p-" + hasher.Sum(p)[:16] },
 		MetricsAllow:  cfg.MetricsAllow,
+		APIRate:       cfg.APIRate,
+		APIBurst:      cfg.APIBurst,
 	}
 	wcfg.DemoEID = cfg.Demo
 	if u, err := url.Parse(cfg.OIDC.Issuer); err == nil && u.Host != "" {
@@ -231,7 +240,8 @@ func (p *PrintDesk) Close() error {
 // assembles the access requests that arrived (same-day answers), takes
 // the letters in the outbox further (retries of digital delivery, routes
 // after a failed look-up) and decides the cases whose proof of identity
-// did not come in time.
+// did not come in time; once a day it weeds closed cases older than the
+// retention setting.
 // outboxLoad is how many letters one run of the outbox takes.
 const outboxLoad = 200
 
@@ -265,6 +275,7 @@ func (a *App) Run(ctx context.Context, log zerolog.Logger) {
 		} else if n > 0 {
 			log.Info().Int("decided", n).Msg("identity not established")
 		}
+		a.weedIfDue(ctx, log)
 		select {
 		case <-ctx.Done():
 			return

@@ -122,6 +122,14 @@ func copySeeded(t testing.TB, dir string) {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with settings changed by tweak (when not nil). The
+// app's clock stands still unless a test moves it, so the API's rate limit
+// is set out of reach unless tweak sets one.
+func newEnvWith(t testing.TB, tweak func(*config.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	logs := &syncBuffer{}
@@ -130,6 +138,10 @@ func newEnv(t testing.TB) *env {
 	now := func() time.Time { return testNow.Add(time.Duration(shift.Load())) }
 	cfg := config.Defaults()
 	cfg.DataDir = dir
+	cfg.APIRate, cfg.APIBurst = 1e9, 1<<30
+	if tweak != nil {
+		tweak(&cfg)
+	}
 	copySeeded(t, dir)
 	accounts, err := mailbox.LoadAccounts(cfg.MailboxAccountsPath())
 	if err != nil {

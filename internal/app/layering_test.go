@@ -23,7 +23,7 @@ func TestLayering(t *testing.T) {
 		imports[pkg] = strings.Fields(deps)
 	}
 	const in = "dsrdesk/internal/"
-	services := []string{"casework", "extract", "delivery", "printbatch", "auth", "audit", "changes", "settings", "stats"}
+	services := []string{"casework", "extract", "delivery", "printbatch", "auth", "audit", "changes", "settings", "stats", "weeding", "metrics"}
 	adapters := []string{"eid", "eidsim", "sqlite", "sqlitesource", "registers", "catalogue", "demodata", "pdf", "documents", "mailbox", "printzip", "forms", "config", "deadline"}
 	sqlUsers := []string{in + "sqlite", in + "sqlitesource", in + "demodata"}
 	forbidden := func(pkg, dep string) string {

@@ -68,7 +68,9 @@ func (s *server) start() {
 	// A documented setting each: the outbox's first wait between tries
 	// (30 s by default) short enough for a test, and no DPO sign-off, so
 	// that a protected person's answer leaves without a second person.
-	cmd.Env = append(cmd.Env, "DSRDESK_OUTBOX_BACKOFF=250ms", "DSRDESK_REQUIRE_SIGNOFF=off", "DSRDESK_LOG_LEVEL=info")
+	cmd.Env = append(cmd.Env, "DSRDESK_OUTBOX_BACKOFF=250ms", "DSRDESK_REQUIRE_SIGNOFF=off", "DSRDESK_LOG_LEVEL=info",
+		// The test sends as fast as it can from one token.
+		"DSRDESK_API_RATE=1000000", "DSRDESK_API_BURST=1000000")
 	cmd.Stdout, cmd.Stderr = io.Discard, s.log
 	if err := cmd.Start(); err != nil {
 		s.t.Fatal(err)

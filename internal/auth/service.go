@@ -31,13 +31,16 @@ type Store interface {
 	Tokens(ctx context.Context, userID string) ([]dsr.APIToken, error)
 	RevokeToken(ctx context.Context, id string, decide func(t *dsr.APIToken) ([]dsr.AuditEvent, error)) (*dsr.APIToken, error)
 	CreateSession(ctx context.Context, s *dsr.Session, ev dsr.AuditEvent) error
-	Session(ctx context.Context, tokenHash string) (*dsr.Session, error)
+	ActiveSession(ctx context.Context, tokenHash string, idle, touchEvery time.Duration) (*dsr.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 }
 
 // Config tunes the auth service.
 type Config struct {
-	SessionTTL time.Duration // how long a sign-in lasts; 8 hours when zero
+	SessionTTL time.Duration // how long a sign-in lasts at most; 8 hours when zero
+	// SessionIdle signs a session (staff or e-ID) out after this long
+	// without a request; 30 minutes when zero, none when negative.
+	SessionIdle time.Duration
 	// LoginRate and LoginBurst limit sign-in attempts per e-mail address
 	// and per client address.
 	LoginRate  rate.Limit
@@ -45,6 +48,14 @@ type Config struct {
 	// MaxHashing bounds concurrent argon2id computations (64 MiB each).
 	MaxHashing int
 }
+
+// DefaultSessionIdle is the idle timeout of a session when none is set.
+const DefaultSessionIdle = 30 * time.Minute
+
+// touchEvery is how stale a session's recorded last use may get before a
+// request writes it again: the idle timeout is thus kept to within a
+// minute without a write on every request.
+const touchEvery = time.Minute
 
 // Service signs people in and tells who they are.
 type Service struct {
@@ -64,6 +75,9 @@ type Service struct {
 func NewService(store Store, now func() time.Time, cfg Config) *Service {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 8 * time.Hour
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = DefaultSessionIdle
 	}
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate = rate.Every(6 * time.Second)
@@ -206,13 +220,19 @@ func (s *Service) newSession(ctx context.Context, sess *dsr.Session, actor dsr.A
 	return token, nil
 }
 
-// Session resolves a session cookie value. A staff session comes with its
-// user; the session of a disabled account does not work.
+// Session resolves a session cookie value and records its use. A session
+// ends at its absolute expiry or after SessionIdle without a request. A
+// staff session comes with its user; the session of a disabled account
+// does not work.
 func (s *Service) Session(ctx context.Context, token string) (*dsr.Session, *dsr.User, error) {
 	if token == "" {
 		return nil, nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.sign_in", "Please sign in.")
 	}
-	sess, err := s.store.Session(ctx, HashToken(token))
+	idle, touch := max(s.cfg.SessionIdle, 0), touchEvery
+	if idle > 0 && idle < 2*touch { // a short idle timeout needs fresher records
+		touch = idle / 2
+	}
+	sess, err := s.store.ActiveSession(ctx, HashToken(token), idle, touch)
 	if err != nil {
 		return nil, nil, err
 	}

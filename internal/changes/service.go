@@ -242,6 +242,12 @@ func (s *Service) Execute(ctx context.Context, caseID string, actor dsr.Actor) (
 		if err := c.Check(dsr.ActExecute, today); err != nil {
 			return Execution{}, err
 		}
+		if n, err := s.store.Items(ctx, caseID); err != nil {
+			return Execution{}, err
+		} else if len(n) == 0 {
+			// Nothing to carry out, and no decision to write about it.
+			return Execution{}, dsr.Errorf(dsr.ECONFLICT, "execute.no_items", "The evaluation found no data the request concerns, so there is nothing to carry out.")
+		}
 		if err := s.execute(ctx, c, today, actor); err != nil {
 			return Execution{}, err
 		}

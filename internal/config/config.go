@@ -50,6 +50,17 @@ type Config struct {
 	// "none"); loopback by default. An administrator's or a DPO's bearer
 	// token reads it from anywhere.
 	MetricsAllow []netip.Prefix
+
+	// SessionTTL is how long a sign-in (staff or e-ID) lasts at most
+	// (DSRDESK_SESSION_TTL, 8h); SessionIdle signs a session out after
+	// that long without a request (DSRDESK_SESSION_IDLE, 30m).
+	SessionTTL  time.Duration
+	SessionIdle time.Duration
+	// APIRate is how many API requests a second one bearer token (or, when
+	// unauthenticated, one client address) may make on average
+	// (DSRDESK_API_RATE), and APIBurst how many at once (DSRDESK_API_BURST).
+	APIRate  float64
+	APIBurst int
 }
 
 // Defaults are the embedded defaults: a local demo on loopback.
@@ -65,6 +76,10 @@ func Defaults() Config {
 		LogLevel:       "info",
 		Settings:       dsr.DefaultSettings(),
 		MetricsAllow:   []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")},
+		SessionTTL:     8 * time.Hour,
+		SessionIdle:    30 * time.Minute,
+		APIRate:        10,
+		APIBurst:       50,
 	}
 }
 
@@ -98,6 +113,32 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, errors.New("DSRDESK_OUTBOX_BACKOFF must be a duration such as 30s"))
 		}
 		c.OutboxBackoff = d
+	}
+	duration := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s must be a duration such as 30m", name))
+				return
+			}
+			*dst = d
+		}
+	}
+	duration("DSRDESK_SESSION_TTL", &c.SessionTTL)
+	duration("DSRDESK_SESSION_IDLE", &c.SessionIdle)
+	if v := getenv("DSRDESK_API_RATE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			errs = append(errs, errors.New("DSRDESK_API_RATE must be a number of requests a second such as 10"))
+		}
+		c.APIRate = f
+	}
+	if v := getenv("DSRDESK_API_BURST"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, errors.New("DSRDESK_API_BURST must be a whole number of requests"))
+		}
+		c.APIBurst = n
 	}
 	str("DSRDESK_EID_SIM_ADDR", &c.EIDSimAddr)
 	if v := getenv("DSRDESK_METRICS_ALLOW"); v != "" {
@@ -174,6 +215,15 @@ func (c Config) Validate() error {
 	if c.OutboxBackoff <= 0 || c.OutboxBackoff > 30*time.Minute {
 		errs = append(errs, errors.New("DSRDESK_OUTBOX_BACKOFF must be more than 0 and at most 30m"))
 	}
+	if c.SessionTTL <= 0 {
+		errs = append(errs, errors.New("DSRDESK_SESSION_TTL must be more than 0"))
+	}
+	if c.SessionIdle <= 0 || c.SessionIdle > c.SessionTTL {
+		errs = append(errs, errors.New("DSRDESK_SESSION_IDLE must be more than 0 and at most DSRDESK_SESSION_TTL"))
+	}
+	if !(c.APIRate > 0) || c.APIBurst < 1 {
+		errs = append(errs, errors.New("DSRDESK_API_RATE must be more than 0 and DSRDESK_API_BURST at least 1"))
+	}
 	if c.MailboxURL == "" && !c.Demo {
 		errs = append(errs, errors.New("DSRDESK_MAILBOX_URL is not set (only the demo starts a mailbox simulator)"))
 	}
@@ -222,10 +272,12 @@ func (c Config) String() string {
 		secret = "[redacted]"
 	}
 	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s outbox_backoff=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
-		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s metrics_allow=%v",
+		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s metrics_allow=%v"+
+		" session_ttl=%s session_idle=%s api_rate=%g api_burst=%d",
 		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.OutboxBackoff, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
 		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays,
-		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA, c.MetricsAllow)
+		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA, c.MetricsAllow,
+		c.SessionTTL, c.SessionIdle, c.APIRate, c.APIBurst)
 }
 
 // CaseStorePath is the case store's SQLite file.

@@ -13,6 +13,11 @@ type Settings struct {
 	// IdentityWaitDays is how long a case waits for proof of identity
 	// before it may close as "identity not established".
 	IdentityWaitDays int `json:"identity_wait_days"`
+	// RetentionYears is how long the system keeps its own closed cases,
+	// counted from the day each closed, before weeding deletes them
+	// (RULES §10); 0 is the default, DefaultRetentionYears (read it
+	// through Retention).
+	RetentionYears int `json:"retention_years"`
 }
 
 // DefaultSettings are the rulebook's defaults.
@@ -28,5 +33,22 @@ func (s Settings) Check() error {
 	if s.IdentityWaitDays < 7 || s.IdentityWaitDays > 90 {
 		return FieldError("identity_wait_days", "settings.wait_days", "The time to wait for proof of identity must be 7 to 90 days.")
 	}
+	if s.RetentionYears != 0 && s.RetentionYears < MinRetentionYears || s.RetentionYears > MaxRetentionYears {
+		return FieldError("retention_years", "settings.retention_years", "Closed cases must be kept 1 to 10 years before they are weeded.")
+	}
 	return nil
+}
+
+// The bounds of retention_years.
+const (
+	MinRetentionYears = 1
+	MaxRetentionYears = 10
+)
+
+// Retention is the retention_years in force: the one set, or the default.
+func (s Settings) Retention() int {
+	if s.RetentionYears == 0 {
+		return DefaultRetentionYears
+	}
+	return s.RetentionYears
 }

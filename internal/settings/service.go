@@ -53,11 +53,15 @@ func (s *Service) Save(ctx context.Context, next dsr.Settings, actor dsr.Actor) 
 	if err := dsr.Require(actor, dsr.PermManageUsers); err != nil {
 		return dsr.Settings{}, err
 	}
-	if err := next.Check(); err != nil {
-		return dsr.Settings{}, err
-	}
 	prev, err := s.Settings(ctx)
 	if err != nil {
+		return dsr.Settings{}, err
+	}
+	// A form that does not show retention_years leaves it as it was.
+	if next.RetentionYears == 0 {
+		next.RetentionYears = prev.RetentionYears
+	}
+	if err := next.Check(); err != nil {
 		return dsr.Settings{}, err
 	}
 	if err := s.store.SaveSettings(ctx, next, actor.String(), dsr.Event(actor, dsr.ActionSettingsChanged, "", detail(prev, next))); err != nil {
@@ -79,10 +83,13 @@ func detail(prev, next dsr.Settings) string {
 	if prev.IdentityWaitDays != next.IdentityWaitDays {
 		changed = append(changed, "identity_wait_days")
 	}
+	if prev.RetentionYears != next.RetentionYears {
+		changed = append(changed, "retention_years")
+	}
 	list := "-"
 	if len(changed) > 0 {
 		list = strings.Join(changed, ",")
 	}
-	return fmt.Sprintf("require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d changed=%s",
-		next.RequireSignOff, next.PauseClockForIdentity, next.IdentityWaitDays, list)
+	return fmt.Sprintf("require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d retention_years=%d changed=%s",
+		next.RequireSignOff, next.PauseClockForIdentity, next.IdentityWaitDays, next.Retention(), list)
 }

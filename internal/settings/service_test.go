@@ -51,7 +51,7 @@ func TestSettingsInForce(t *testing.T) {
 		t.Fatalf("audit: %d entries, %v", len(events), err)
 	}
 	if e := events[0]; e.Action != dsr.ActionSettingsChanged || e.Actor != "staff:u-admin" ||
-		e.Detail != "require_signoff=all pause_clock_for_identity=false identity_wait_days=30 changed=require_signoff,pause_clock_for_identity,identity_wait_days" {
+		e.Detail != "require_signoff=all pause_clock_for_identity=false identity_wait_days=30 retention_years=2 changed=require_signoff,pause_clock_for_identity,identity_wait_days" {
 		t.Fatalf("audit entry %+v", e)
 	}
 }
@@ -81,6 +81,8 @@ func TestSettingsAreCheckedAndGuarded(t *testing.T) {
 		{"6 days", dsr.Settings{RequireSignOff: dsr.SignOffAll, IdentityWaitDays: 6}, "identity_wait_days"},
 		{"91 days", dsr.Settings{RequireSignOff: dsr.SignOffAll, IdentityWaitDays: 91}, "identity_wait_days"},
 		{"negative", dsr.Settings{RequireSignOff: dsr.SignOffAll, IdentityWaitDays: -1}, "identity_wait_days"},
+		{"11 years", dsr.Settings{RequireSignOff: dsr.SignOffAll, IdentityWaitDays: 30, RetentionYears: 11}, "retention_years"},
+		{"negative years", dsr.Settings{RequireSignOff: dsr.SignOffAll, IdentityWaitDays: 30, RetentionYears: -1}, "retention_years"},
 	} {
 		if _, err := s.Save(ctx, tc.s, admin); dsr.ErrorCode(err) != dsr.EINVALID || dsr.ErrorField(err) != tc.field {
 			t.Errorf("%s: %v, want a field error on %s", tc.name, err, tc.field)
@@ -94,5 +96,28 @@ func TestSettingsAreCheckedAndGuarded(t *testing.T) {
 	events, _ := db.AuditEvents(ctx, "")
 	if len(events) != 2 || !strings.HasSuffix(events[1].Detail, "changed=identity_wait_days") {
 		t.Fatalf("only the two accepted saves are audited: %+v", events)
+	}
+}
+
+// TestRetentionYears: closed cases are kept 1 to 10 years, 2 until an
+// administrator says otherwise, and a save that leaves retention_years
+// out (0) keeps what was set.
+func TestRetentionYears(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newService(t, dsr.DefaultSettings())
+	if got, _ := s.Settings(ctx); got.Retention() != 2 {
+		t.Fatalf("default retention %d years, want 2", got.Retention())
+	}
+	for _, years := range []int{1, 10} {
+		got, err := s.Save(ctx, dsr.Settings{RequireSignOff: dsr.SignOffDefault, IdentityWaitDays: 30, RetentionYears: years}, admin)
+		if err != nil || got.Retention() != years {
+			t.Fatalf("%d years: %+v %v", years, got, err)
+		}
+	}
+	if _, err := s.Save(ctx, dsr.Settings{RequireSignOff: dsr.SignOffAll, IdentityWaitDays: 30}, admin); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Settings(ctx); got.Retention() != 10 || got.RequireSignOff != dsr.SignOffAll {
+		t.Fatalf("a save without retention_years: %+v, want 10 years kept", got)
 	}
 }

@@ -141,6 +141,7 @@ var routeAccess = func() map[string]Access {
 		"POST /admin/tokens/:id/revoke", "GET /admin/settings", "POST /admin/settings")
 	add(staff(stats), "GET /staff/dashboard", "GET /staff/stats", "GET /staff/stats.csv")
 
+	add(public(), "GET /api/v1/openapi.json")
 	add(api(register), "POST /api/v1/cases")
 	add(api(read),
 		"GET /api/v1/cases", "GET /api/v1/cases/:id", "POST /api/v1/cases/search",

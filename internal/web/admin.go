@@ -59,6 +59,7 @@ type (
 	adminSettingsPage struct {
 		Settings dsr.Settings
 		WaitDays string // identity_wait_days as typed, shown again when refused
+		Years    string // retention_years as typed, shown again when refused
 		Policies []dsr.SignOffPolicy
 		Errors   map[string]string
 	}
@@ -196,7 +197,7 @@ func (s *Server) adminSettingsPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.renderSettings(c, http.StatusOK, adminSettingsPage{Settings: cur, WaitDays: strconv.Itoa(cur.IdentityWaitDays)})
+	s.renderSettings(c, http.StatusOK, adminSettingsPage{Settings: cur, WaitDays: strconv.Itoa(cur.IdentityWaitDays), Years: strconv.Itoa(cur.Retention())})
 }
 
 func (s *Server) renderSettings(c *gin.Context, status int, p adminSettingsPage) {
@@ -214,6 +215,13 @@ func settingsForm(c *gin.Context) (dsr.Settings, error) {
 		days = -1
 	}
 	next.IdentityWaitDays = days
+	if v := strings.TrimSpace(c.PostForm("retention_years")); v != "" {
+		years, err := strconv.Atoi(v)
+		if err != nil {
+			years = -1
+		}
+		next.RetentionYears = years
+	}
 	if v := c.PostForm("pause_clock_for_identity"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -231,7 +239,7 @@ func (s *Server) adminSaveSettings(c *gin.Context) {
 	}
 	if refused(err) {
 		e := dsr.AsError(err)
-		s.renderSettings(c, status(e.Code), adminSettingsPage{Settings: next, WaitDays: c.PostForm("identity_wait_days"),
+		s.renderSettings(c, status(e.Code), adminSettingsPage{Settings: next, WaitDays: c.PostForm("identity_wait_days"), Years: c.PostForm("retention_years"),
 			Errors: map[string]string{e.Field: s.errorText(e, langOf(c))}})
 		return
 	} else if err != nil {

@@ -152,21 +152,33 @@ func (s *Server) requireIndividual(c *gin.Context) {
 	c.Next()
 }
 
-// bearer authenticates an API call with its Authorization header.
+// bearer authenticates an API call with its Authorization header, and
+// holds each token (or, without a valid one, each client address) to the
+// API's rate limit.
 func (s *Server) bearer(c *gin.Context) {
 	h := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
+		if s.rateLimited(c, addrKey(c)) {
+			return
+		}
 		c.Header("WWW-Authenticate", `Bearer realm="dsrdesk"`)
 		s.fail(c, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.bearer_missing", "A bearer token is required."))
 		c.Abort()
 		return
 	}
-	u, err := s.auth.Bearer(c.Request.Context(), strings.TrimSpace(token))
+	token = strings.TrimSpace(token)
+	u, err := s.auth.Bearer(c.Request.Context(), token)
 	if err != nil {
+		if s.rateLimited(c, addrKey(c)) {
+			return
+		}
 		c.Header("WWW-Authenticate", `Bearer realm="dsrdesk", error="invalid_token"`)
 		s.fail(c, err)
 		c.Abort()
+		return
+	}
+	if s.rateLimited(c, tokenKey(token)) {
 		return
 	}
 	c.Set(keyUser, u)

@@ -86,7 +86,9 @@ func (s *Server) routes(r *gin.Engine) {
 	p.GET("/staff/print/batches/:id/export", printing, s.exportBatch)
 	s.adminRoutes(p)
 
-	// JSON API for other systems, with the same permissions.
+	// JSON API for other systems, with the same permissions; its OpenAPI
+	// description is public.
+	r.GET("/api/v1/openapi.json", s.openAPI)
 	api := r.Group("/api/v1", s.bearer)
 	apiRead, apiHandle := s.apiAllow(dsr.PermReadCases), s.apiAllow(dsr.PermHandle)
 	api.POST("/cases", s.apiAllow(dsr.PermRegister), s.apiCreateCase)

@@ -148,6 +148,11 @@ type Config struct {
 	// MetricsAllow are the addresses that may read /metrics without a
 	// token (the connection's peer address is checked).
 	MetricsAllow []netip.Prefix
+	// APIRate and APIBurst limit API requests per bearer token (and per
+	// client address without a valid token): requests a second on average
+	// and at once; 10 and 50 when zero.
+	APIRate  float64
+	APIBurst int
 }
 
 // Server holds the services and templates behind the handlers.
@@ -179,6 +184,8 @@ type Server struct {
 	metrics Metrics
 
 	csp string // the Content-Security-Policy of every response
+
+	apiLimits *apiLimiter // the API's rate limit
 }
 
 // Services bundles what the server calls.
@@ -222,6 +229,7 @@ func New(cfg Config, svc Services, log zerolog.Logger, now func() time.Time) (*S
 	s.stats = svc.Stats
 	s.eid = svc.EID
 	s.metrics = svc.Metrics
+	s.apiLimits = newAPILimiter(cfg.APIRate, cfg.APIBurst, now)
 	s.csp = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 	if cfg.EIDOrigin != "" {
 		s.csp += " " + cfg.EIDOrigin
