@@ -26,21 +26,22 @@ func (o Organisation) Address() dsr.Address {
 	return dsr.Address{CareOf: o.CareOf, Street: o.Street, Postcode: o.Postcode, Town: o.Town, Country: "SE"}
 }
 
-var (
-	orgNumberPattern = regexp.MustCompile(`^[0-9]{6}-[0-9]{4}$`)
-	postcodePattern  = regexp.MustCompile(`^[0-9]{5}$`)
-)
+var postcodePattern = regexp.MustCompile(`^[0-9]{5}$`)
 
-// checkOrganisations validates the organisations: each with an
-// organisation number of the form NNNNNN-NNNN, once; a name; and a
-// complete Swedish postal address.
+// checkOrganisations validates the organisations: each with a valid
+// organisation number (dsr.OrgNumberDigits) written NNNNNN-NNNN, once; a
+// name; and a complete Swedish postal address.
 func checkOrganisations(orgs []Organisation) error {
 	seen := map[string]bool{}
 	for i, o := range orgs {
 		where := fmt.Sprintf("organisations[%d]", i+1)
-		switch {
-		case !orgNumberPattern.MatchString(o.OrgNumber):
+		if len(o.OrgNumber) != 11 || o.OrgNumber[6] != '-' {
 			return fmt.Errorf("%s: org_number %q must be NNNNNN-NNNN", where, o.OrgNumber)
+		}
+		if _, err := dsr.OrgNumberDigits(o.OrgNumber); err != nil {
+			return fmt.Errorf("%s: org_number %s: %w", where, o.OrgNumber, err)
+		}
+		switch {
 		case seen[o.OrgNumber]:
 			return fmt.Errorf("%s: org_number %s is listed twice", where, o.OrgNumber)
 		case strings.TrimSpace(o.Name) == "":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -212,5 +213,28 @@ func TestJoinOr(t *testing.T) {
 	}
 	if got := JoinOr([]Role{RoleAdmin}); got != "admin" {
 		t.Errorf("JoinOr of one = %q", got)
+	}
+}
+
+func TestOrgNumberDigits(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"202100-5521", "2021005521", true},
+		{"2021005521", "2021005521", true},
+		{"502006-1585", "5020061585", true},
+		{"202100-5522", "", false}, // wrong check digit
+		{"811218-9876", "", false}, // a personal identity number
+		{"20210055", "", false},
+		{"20210a5521", "", false},
+	} {
+		got, err := OrgNumberDigits(tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("%s: %q %v", tt.in, got, err)
+		}
+		if err != nil && strings.Contains(err.Error(), tt.in) {
+			t.Errorf("%s: the error repeats the value", tt.in)
+		}
 	}
 }

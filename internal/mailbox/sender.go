@@ -1,8 +1,10 @@
 package mailbox
 
 import (
-	"errors"
+	"fmt"
 	"strings"
+
+	"dsrdesk/internal/dsr"
 )
 
 // senderPrefix goes before the ten digits of an organisation number to make
@@ -16,17 +18,9 @@ const senderPrefix = "16"
 // as every legal person's number has. The error never repeats orgNo: a
 // mistyped value may be a personal identity number.
 func SenderID(orgNo string) (string, error) {
-	digits := orgNo
-	if len(orgNo) == 11 && orgNo[6] == '-' {
-		digits = orgNo[:6] + orgNo[7:]
-	}
-	switch {
-	case len(digits) != 10 || !allDigits(digits):
-		return "", errors.New("mailbox: the sender's organisation number must be ten digits, as NNNNNN-NNNN or NNNNNNNNNN")
-	case digits[2] < '2':
-		return "", errors.New("mailbox: the sender's organisation number must have a third digit of 2 or more, as a legal person's number has; this looks like a personal identity number")
-	case !luhnValid(digits):
-		return "", errors.New("mailbox: the sender's organisation number has a wrong check digit")
+	digits, err := dsr.OrgNumberDigits(orgNo)
+	if err != nil {
+		return "", fmt.Errorf("mailbox: the sender's organisation number: %w", err)
 	}
 	return senderPrefix + digits, nil
 }
@@ -38,21 +32,4 @@ func isSenderID(s string) bool {
 	}
 	id, err := SenderID(s[len(senderPrefix):])
 	return err == nil && id == s
-}
-
-// luhnValid reports whether the last of the ASCII digits in s is the Luhn
-// check digit of the others, as for organisation and identity numbers.
-func luhnValid(s string) bool {
-	sum := 0
-	for i := 0; i < len(s); i++ {
-		d := int(s[len(s)-1-i] - '0')
-		if i%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
 }

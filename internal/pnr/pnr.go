@@ -189,6 +189,13 @@ func validDate(full string) bool {
 	return day <= daysIn(year, month)
 }
 
+// CheckDigitValid reports whether s is ten ASCII digits whose last is the
+// check digit of the first nine (RULES §6). Organisation numbers follow
+// the same rule.
+func CheckDigitValid(s string) bool {
+	return len(s) == 10 && allDigits(s) && validCheckDigit(s)
+}
+
 // validCheckDigit checks the last of ten digits (the number without century)
 // against the first nine: weights 2,1,2,1,…, digit sums of the products.
 func validCheckDigit(ten string) bool {
