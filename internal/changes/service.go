@@ -242,12 +242,6 @@ func (s *Service) Execute(ctx context.Context, caseID string, actor dsr.Actor) (
 		if err := c.Check(dsr.ActExecute, today); err != nil {
 			return Execution{}, err
 		}
-		if n, err := s.store.Items(ctx, caseID); err != nil {
-			return Execution{}, err
-		} else if len(n) == 0 {
-			// Nothing to carry out, and no decision to write about it.
-			return Execution{}, dsr.Errorf(dsr.ECONFLICT, "execute.no_items", "The evaluation found no data the request concerns, so there is nothing to carry out.")
-		}
 		if err := s.execute(ctx, c, today, actor); err != nil {
 			return Execution{}, err
 		}
@@ -267,6 +261,10 @@ func (s *Service) execute(ctx context.Context, c *dsr.Case, today time.Time, act
 	items, err := s.store.Items(ctx, c.ID)
 	if err != nil {
 		return err
+	}
+	if len(items) == 0 {
+		// Nothing to carry out, and no decision to write about it.
+		return dsr.Errorf(dsr.ECONFLICT, "execute.no_items", "The evaluation found no data the request concerns, so there is nothing to carry out.")
 	}
 	person, err := s.registers.Person(ctx, c.SubjectPNR)
 	if err != nil {

@@ -260,7 +260,7 @@ func (c *Case) Answered() bool { return c.Status == StatusClosed || c.AnsweredOn
 // is looked up again and the letter sent again). Every open queue lists
 // only open cases.
 func (c *Case) Open() bool {
-	return c.Status != StatusClosed && (c.AnsweredOn == nil || c.HasFlag(FlagReturnedMail))
+	return c.Status != StatusClosed && (!c.Answered() || c.HasFlag(FlagReturnedMail))
 }
 
 // Overdue reports whether an open case has passed its deadline.
