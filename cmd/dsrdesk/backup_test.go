@@ -46,24 +46,6 @@ func startServer(t *testing.T, data string) (base string, srv *exec.Cmd) {
 	}
 }
 
-// apiCall sends one API request with a bearer token and returns the status
-// and the decoded answer.
-func apiCall(base, token, method, path, body string) (int, map[string]any, error) {
-	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	var m map[string]any
-	json.NewDecoder(resp.Body).Decode(&m)
-	return resp.StatusCode, m, nil
-}
-
 // TestBackupWhileServingAndRestore is an operator's backup and restore with
 // real processes: a backup taken while requests keep arriving, restored
 // into a fresh folder, holds every request the server had acknowledged
@@ -206,18 +188,8 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	// Both are in the audit trail, as the command line's: the backup in the
 	// store it copied, the restore in the store it put in place.
 	for dir, action := range map[string]dsr.AuditAction{data: dsr.ActionStoreBackedUp, fresh: dsr.ActionStoreRestored} {
-		cfg.DataDir = dir
-		db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		events, err := db.AuditEvents(context.Background(), "")
-		db.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
 		n := 0
-		for _, ev := range events {
+		for _, ev := range auditEvents(t, dir) {
 			if ev.Action == action && ev.Actor == "system:cli" && strings.Contains(ev.Detail, "file="+file) {
 				n++
 			}

@@ -67,6 +67,42 @@ func runCmd(stdin string, args ...string) (string, error) {
 	return out.String(), nil
 }
 
+// apiCall sends one API request with a bearer token and returns the status
+// and the decoded answer.
+func apiCall(base, token, method, path, body string) (int, map[string]any, error) {
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m, nil
+}
+
+// auditEvents reads the whole audit trail of the case store in a data
+// folder.
+func auditEvents(t *testing.T, data string) []dsr.AuditEvent {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.DataDir = data
+	db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	events, err := db.AuditEvents(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events
+}
+
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -155,16 +191,11 @@ func TestCommandLifecycle(t *testing.T) {
 		t.Fatal("the server did not come up")
 	}
 	api := func(method, path, body string) (int, map[string]any) {
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		st, m, err := apiCall(base, token, method, path, body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		var m map[string]any
-		json.NewDecoder(resp.Body).Decode(&m)
-		return resp.StatusCode, m
+		return st, m
 	}
 	var paper, digital demoPerson
 	for _, p := range people {
@@ -368,17 +399,12 @@ func TestPrintExport(t *testing.T) {
 	}
 	api := func(token, method, path, body string) map[string]any {
 		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
+		st, m, err := apiCall(base, token, method, path, body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		var m map[string]any
-		json.NewDecoder(resp.Body).Decode(&m)
-		if resp.StatusCode >= 300 {
-			t.Fatalf("%s %s: %d %v", method, path, resp.StatusCode, m)
+		if st >= 300 {
+			t.Fatalf("%s %s: %d %v", method, path, st, m)
 		}
 		return m
 	}
@@ -461,19 +487,8 @@ func TestPrintExport(t *testing.T) {
 	}
 
 	// Every export is in the audit trail, as the command line's.
-	cfg := config.Defaults()
-	cfg.DataDir = data
-	db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, err := db.AuditEvents(context.Background(), "")
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	exports := 0
-	for _, ev := range events {
+	for _, ev := range auditEvents(t, data) {
 		if ev.Action == dsr.ActionBatchExported && ev.Actor == "system:cli" {
 			exports++
 		}
