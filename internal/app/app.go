@@ -182,6 +182,7 @@ func New(ctx context.Context, cfg config.Config, log zerolog.Logger, now func() 
 		APIBurst:      cfg.APIBurst,
 	}
 	wcfg.DemoEID = cfg.Demo
+	wcfg.TrustedProxies = cfg.TrustedProxies
 	if u, err := url.Parse(cfg.OIDC.Issuer); err == nil && u.Host != "" {
 		wcfg.EIDOrigin = u.Scheme + "://" + u.Host
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/rs/zerolog"
 
 	"dsrdesk/internal/demodata"
 	"dsrdesk/internal/web"
@@ -258,6 +260,18 @@ func TestOpenAPI(t *testing.T) {
 	sc.do("POST", base+"/send", e.officer, nil, http.StatusOK, nil)
 	sc.do("GET", base+"/letters", e.officer, nil, http.StatusOK, nil)
 
+	// The rate limit: a second dsrdesk over the same store allows one call
+	// at once per token (and per address without one), and its clock stands
+	// still, so the bucket never fills again. The second call, with a token
+	// or without, gets the 429 the description declares, Retry-After and all.
+	limited := sc.withAPILimit(specRaw, 1, 1)
+	limited.do("GET", base, e.officer, nil, http.StatusOK, nil)
+	limited.do("GET", base, e.officer, nil, http.StatusTooManyRequests, nil)
+	limited.do("POST", "/api/v1/cases/search", e.officer, map[string]string{"q": c.Number}, http.StatusTooManyRequests, nil)
+	limited.do("GET", "/api/v1/cases", "", nil, http.StatusUnauthorized, nil)
+	limited.do("GET", "/api/v1/cases", "", nil, http.StatusTooManyRequests, nil)
+	sc.do("GET", base, e.dpo, nil, http.StatusOK, nil) // the first server keeps its own limits
+
 	// A withdrawn request; one waiting for proof of identity; a guardian's
 	// request waiting for the mandate.
 	other := e.createCase(elin, "letter", "2026-11-20")
@@ -333,6 +347,22 @@ func TestOpenAPI(t *testing.T) {
 	e.advance(15 * 24 * time.Hour)
 	sc.do("POST", rb+"/restrictions/lift", e.officer, nil, http.StatusOK, nil)
 
+	// Every operation behind the bearer check is behind the rate limit too,
+	// so each must declare the 429 (the shared response, with Retry-After).
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.Security != nil && len(*op.Security) == 0 {
+				continue // public: no token, no limit
+			}
+			if op.Responses.Status(http.StatusTooManyRequests) == nil {
+				t.Errorf("%s %s does not describe the rate limit's 429", method, path)
+			}
+		}
+	}
+	if r := doc.Components.Responses["E429"]; r == nil || r.Value.Headers["Retry-After"] == nil || !r.Value.Headers["Retry-After"].Value.Required {
+		t.Error("the shared 429 response does not require the Retry-After header")
+	}
+
 	var missed []string
 	for path, item := range doc.Paths.Map() {
 		for method := range item.Operations() {
@@ -350,6 +380,35 @@ func TestOpenAPI(t *testing.T) {
 		n += v
 	}
 	t.Logf("OpenAPI: %d operations, %d requests validated", len(sc.seen), n)
+}
+
+// withAPILimit returns a client of a second dsrdesk over the same data
+// folder (the same tokens and cases) whose API allows perSecond calls a
+// second and burst at once, checked against its own copy of the
+// description (the router matches on the server's address).
+func (sc *specClient) withAPILimit(specRaw []byte, perSecond float64, burst int) *specClient {
+	sc.t.Helper()
+	cfg := sc.e.app.Config
+	cfg.APIRate, cfg.APIBurst = perSecond, burst
+	a, err := New(context.Background(), cfg, zerolog.Nop(), func() time.Time { return testNow })
+	if err != nil {
+		sc.t.Fatal(err)
+	}
+	sc.t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler)
+	sc.t.Cleanup(srv.Close)
+	doc, err := openapi3.NewLoader().LoadFromData(specRaw)
+	if err != nil {
+		sc.t.Fatal(err)
+	}
+	doc.Servers = openapi3.Servers{{URL: srv.URL}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		sc.t.Fatal(err)
+	}
+	e := *sc.e
+	e.app, e.srv = a, srv
+	return &specClient{t: sc.t, e: &e, router: router, seen: sc.seen}
 }
 
 // doHeader is do with one request header more.

@@ -51,6 +51,12 @@ type Config struct {
 	// token reads it from anywhere.
 	MetricsAllow []netip.Prefix
 
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (DSRDESK_TRUSTED_PROXIES: IPs or CIDRs separated by
+	// commas); none by default, so the connection's peer is the client and
+	// a made-up header cannot dodge the sign-in limit.
+	TrustedProxies []netip.Prefix
+
 	// SessionTTL is how long a sign-in (staff or e-ID) lasts at most
 	// (DSRDESK_SESSION_TTL, 8h); SessionIdle signs a session out after
 	// that long without a request (DSRDESK_SESSION_IDLE, 30m).
@@ -148,6 +154,13 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.MetricsAllow = allow
 	}
+	if v := getenv("DSRDESK_TRUSTED_PROXIES"); v != "" {
+		proxies, err := parsePrefixes("DSRDESK_TRUSTED_PROXIES", v)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.TrustedProxies = proxies
+	}
 	str("DSRDESK_OIDC_ISSUER", &c.OIDC.Issuer)
 	str("DSRDESK_OIDC_CLIENT_ID", &c.OIDC.ClientID)
 	str("DSRDESK_OIDC_CLIENT_SECRET", &c.OIDC.ClientSecret)
@@ -233,6 +246,12 @@ func (c Config) Validate() error {
 // ParseAllow reads DSRDESK_METRICS_ALLOW: IP addresses or CIDR prefixes
 // separated by commas, or "none" for no address (tokens only).
 func ParseAllow(v string) ([]netip.Prefix, error) {
+	return parsePrefixes("DSRDESK_METRICS_ALLOW", v)
+}
+
+// parsePrefixes reads the variable name's addresses: IPs or CIDR prefixes
+// separated by commas, or "none".
+func parsePrefixes(name, v string) ([]netip.Prefix, error) {
 	out := []netip.Prefix{}
 	if strings.TrimSpace(v) == "none" {
 		return out, nil
@@ -248,7 +267,7 @@ func ParseAllow(v string) ([]netip.Prefix, error) {
 			a = a.Unmap()
 			out = append(out, netip.PrefixFrom(a, a.BitLen()))
 		} else {
-			return nil, fmt.Errorf("DSRDESK_METRICS_ALLOW: %q is neither an IP address nor a CIDR prefix", f)
+			return nil, fmt.Errorf("%s: %q is neither an IP address nor a CIDR prefix", name, f)
 		}
 	}
 	return out, nil
@@ -273,11 +292,11 @@ func (c Config) String() string {
 	}
 	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s outbox_backoff=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
 		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s metrics_allow=%v"+
-		" session_ttl=%s session_idle=%s api_rate=%g api_burst=%d",
+		" session_ttl=%s session_idle=%s api_rate=%g api_burst=%d trusted_proxies=%v",
 		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.OutboxBackoff, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
 		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays,
 		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA, c.MetricsAllow,
-		c.SessionTTL, c.SessionIdle, c.APIRate, c.APIBurst)
+		c.SessionTTL, c.SessionIdle, c.APIRate, c.APIBurst, c.TrustedProxies)
 }
 
 // CaseStorePath is the case store's SQLite file.

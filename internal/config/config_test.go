@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,6 +32,7 @@ func TestFromEnvAndValidate(t *testing.T) {
 		"bad bool":     {"DSRDESK_SECURE_COOKIES": "yes please"},
 		"bad key":      {"DSRDESK_PNR_KEY": "not hex"},
 		"missing file": {"DSRDESK_PNR_KEY_FILE": "/no/such/file"},
+		"bad proxy":    {"DSRDESK_TRUSTED_PROXIES": "10.0.0.1, proxy.internal"},
 	} {
 		if _, err := Defaults().FromEnv(env(vars)); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -44,6 +46,25 @@ func TestFromEnvAndValidate(t *testing.T) {
 		if err := c.Validate(); err == nil {
 			t.Errorf("%s: Validate accepted it", name)
 		}
+	}
+}
+
+// TestTrustedProxies: no proxy is trusted unless DSRDESK_TRUSTED_PROXIES
+// names it, by address or prefix.
+func TestTrustedProxies(t *testing.T) {
+	if p := Defaults().TrustedProxies; len(p) != 0 {
+		t.Fatalf("trusted by default: %v", p)
+	}
+	c, err := Defaults().FromEnv(env(map[string]string{"DSRDESK_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,::1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(c.TrustedProxies); got != "[10.0.0.0/8 192.0.2.7/32 ::1/128]" {
+		t.Fatalf("DSRDESK_TRUSTED_PROXIES read as %s", got)
+	}
+	if _, err := Defaults().FromEnv(env(map[string]string{"DSRDESK_TRUSTED_PROXIES": "proxy.internal"})); err == nil ||
+		!strings.Contains(err.Error(), "DSRDESK_TRUSTED_PROXIES") {
+		t.Fatalf("a host name: %v, want an error naming the variable", err)
 	}
 }
 

@@ -148,6 +148,11 @@ type Config struct {
 	// MetricsAllow are the addresses that may read /metrics without a
 	// token (the connection's peer address is checked).
 	MetricsAllow []netip.Prefix
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For (or
+	// X-Real-IP) header gin believes when it names the client, as the
+	// sign-in limit keys on; none when empty, so the peer is the client.
+	// /metrics and the API's limit never read the header.
+	TrustedProxies []netip.Prefix
 	// APIRate and APIBurst limit API requests per bearer token (and per
 	// client address without a valid token): requests a second on average
 	// and at once; 10 and 50 when zero.
@@ -311,6 +316,15 @@ func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
+	// gin trusts every proxy unless told otherwise, which would let anyone
+	// name their own address in X-Forwarded-For.
+	proxies := make([]string, 0, len(s.cfg.TrustedProxies))
+	for _, p := range s.cfg.TrustedProxies {
+		proxies = append(proxies, p.String())
+	}
+	if err := r.SetTrustedProxies(proxies); err != nil {
+		panic(fmt.Sprintf("trusted proxies %v: %v", proxies, err)) // a netip.Prefix always parses
+	}
 	s.routes(r)
 	return r
 }
