@@ -22,7 +22,7 @@ func backup(ctx context.Context, cfg config.Config, now func() time.Time, to str
 	}
 	fmt.Fprintf(stdout, "backed up the case store of %s to %s: schema version %d, %d cases, %d audit entries, %d bytes\n",
 		cfg.DataDir, to, info.Version, info.Cases, info.AuditEntries, info.Bytes)
-	fmt.Fprintf(stdout, "this file is the case store only: keep %s (and the rest of the data folder, see README) with it\n", cfg.KeyPath())
+	fmt.Fprintf(stdout, "this file is the case store only: keep %s and %s (and the rest of the data folder, see README) with it, but apart from it\n", cfg.KeyPath(), cfg.SealKeyPath())
 	return nil
 }
 

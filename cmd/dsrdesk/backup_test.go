@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -141,18 +142,30 @@ func TestBackupWhileServingAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), "dsrdesk.db") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(data, e.Name()))
+	copyFile := func(name string) {
+		b, err := os.ReadFile(filepath.Join(data, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(fresh, e.Name()), b, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(fresh, name), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), "dsrdesk.db") || e.Name() == "pnr-seal.key" {
+			continue
+		}
+		copyFile(e.Name())
+	}
+	// Without the key the identity numbers were sealed with, nothing is
+	// restored, and the message says which file to put back.
+	if out, err := runCmd("", "restore", "--data", fresh, "--from", file); err == nil || !strings.Contains(out, "nothing was restored") || !strings.Contains(out, "pnr-seal.key") {
+		t.Errorf("a restore without the sealing key: %v %s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(fresh, "dsrdesk.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused restore left a case store behind: %v", err)
+	}
+	copyFile("pnr-seal.key")
 	if out := dsrdesk(t, "", "restore", "--data", fresh, "--from", file); !strings.Contains(out, "restored "+file+" into "+fresh) {
 		t.Fatalf("dsrdesk restore says %q", out)
 	}

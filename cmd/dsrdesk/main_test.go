@@ -85,13 +85,24 @@ func apiCall(base, token, method, path, body string) (int, map[string]any, error
 	return resp.StatusCode, m, nil
 }
 
+// sealKey is the identity-number encryption key of cfg's data folder,
+// which the binary made when it first opened the store.
+func sealKey(t *testing.T, cfg config.Config) []byte {
+	t.Helper()
+	key, err := cfg.LoadOrCreateSealKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
 // auditEvents reads the whole audit trail of the case store in a data
 // folder.
 func auditEvents(t *testing.T, data string) []dsr.AuditEvent {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = data
-	db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{})
+	db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{SealKey: sealKey(t, cfg)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func TestWeedCommand(t *testing.T) {
 	dsrdesk(t, "", "demo", "bulk", "--data", data, "--cases", "3000")
 	cfg := config.Defaults()
 	cfg.DataDir = data
-	db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{})
+	db, err := sqlite.Open(context.Background(), cfg.CaseStorePath(), sqlite.Options{SealKey: sealKey(t, cfg)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,12 +69,17 @@ type App struct {
 	now       func() time.Time
 }
 
-// openStore opens the case store, creating the data folder when needed.
+// openStore opens the case store, creating the data folder when needed,
+// with the key it seals identity numbers with (made on first use).
 func openStore(ctx context.Context, cfg config.Config, now func() time.Time) (*sqlite.DB, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	return sqlite.Open(ctx, cfg.CaseStorePath(), sqlite.Options{Now: now, Synchronous: cfg.Synchronous})
+	sealKey, err := cfg.LoadOrCreateSealKey()
+	if err != nil {
+		return nil, err
+	}
+	return sqlite.Open(ctx, cfg.CaseStorePath(), sqlite.Options{Now: now, Synchronous: cfg.Synchronous, SealKey: sealKey})
 }
 
 // Admin is what the administration subcommands need: the case store and

@@ -55,15 +55,31 @@ func BackupStore(ctx context.Context, cfg config.Config, to string, overwrite bo
 // cfg.DataDir, migrates it to this program's schema and records the restore
 // in its audit trail as actor's. An existing store is replaced only when
 // overwrite is true and no server has it open; it is kept beside as
-// dsrdesk.db.before-restore. The key files (pnr.key) are the operator's to
-// put back: the store's identity-number look-ups need the key they were
-// made with.
+// dsrdesk.db.before-restore. The key files are the operator's to put back:
+// the store's identity-number look-ups need the HMAC key they were made
+// with (pnr.key), and its identity numbers the key they were sealed with
+// (pnr-seal.key); without the second, nothing is restored.
 func RestoreStore(ctx context.Context, cfg config.Config, from string, overwrite bool, actor dsr.Actor, now func() time.Time) (restored BackupInfo, version int, err error) {
 	if from == "" {
 		return BackupInfo{}, 0, errors.New("name the backup file to restore with --from")
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return BackupInfo{}, 0, fmt.Errorf("create data folder: %w", err)
+	}
+	// The identity numbers in the backup are sealed with the key of the
+	// installation it came from: that key must be in place first.
+	var key []byte
+	if _, err := os.Stat(cfg.SealKeyPath()); cfg.SealKey != nil || err == nil {
+		if key, err = cfg.LoadOrCreateSealKey(); err != nil {
+			return BackupInfo{}, 0, err
+		}
+	}
+	if err := sqlite.CheckSealKey(ctx, from, key); errors.Is(err, sqlite.ErrWrongKey) {
+		return BackupInfo{}, 0, fmt.Errorf("nothing was restored: the identity numbers in %s are sealed with another key than %s holds: "+
+			"copy pnr-seal.key from the installation the backup came from into the data folder (or set DSRDESK_PNR_SEAL_KEY) first",
+			from, cfg.SealKeyPath())
+	} else if err != nil {
+		return BackupInfo{}, 0, err
 	}
 	_, statErr := os.Stat(cfg.CaseStorePath())
 	replaced := statErr == nil

@@ -30,7 +30,7 @@ func newAccounts(t *testing.T) *accountsEnv {
 	t.Helper()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{Now: clock})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{SealKey: testSealKey, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 func newService(t *testing.T, now *time.Time) *auth.Service {
 	t.Helper()
 	clock := func() time.Time { return *now }
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{Now: clock})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{SealKey: testSealKey, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

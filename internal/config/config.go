@@ -35,6 +35,10 @@ type Config struct {
 	Synchronous string // SQLite synchronous: FULL (durable) or NORMAL
 	LogLevel    string
 	PNRKey      []byte // key of the identity-number HMAC (secret)
+	// SealKey is the AES-256 key the case store seals identity numbers
+	// with (secret; DSRDESK_PNR_SEAL_KEY, or pnr-seal.key in the data
+	// folder). Losing it loses every identity number in the store.
+	SealKey []byte
 	// Settings are the defaults of the rules an administrator may change
 	// while dsrdesk runs (require_signoff, pause_clock_for_identity,
 	// identity_wait_days); what an administrator saves overrides them.
@@ -189,22 +193,30 @@ func (c Config) FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.Settings.IdentityWaitDays = n
 	}
-	key := getenv("DSRDESK_PNR_KEY")
-	if f := getenv("DSRDESK_PNR_KEY_FILE"); f != "" {
+	c.PNRKey = hexKey(getenv, "DSRDESK_PNR_KEY", &errs)
+	c.SealKey = hexKey(getenv, "DSRDESK_PNR_SEAL_KEY", &errs)
+	return c, errors.Join(errs...)
+}
+
+// hexKey reads a secret key in hex from the environment variable name, or
+// from the file named by name_FILE; nil when neither is set.
+func hexKey(getenv func(string) string, name string, errs *[]error) []byte {
+	key := getenv(name)
+	if f := getenv(name + "_FILE"); f != "" {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("DSRDESK_PNR_KEY_FILE: %w", err))
+			*errs = append(*errs, fmt.Errorf("%s_FILE: %w", name, err))
 		}
 		key = strings.TrimSpace(string(b))
 	}
-	if key != "" {
-		b, err := hex.DecodeString(key)
-		if err != nil {
-			errs = append(errs, errors.New("DSRDESK_PNR_KEY must be hex"))
-		}
-		c.PNRKey = b
+	if key == "" {
+		return nil
 	}
-	return c, errors.Join(errs...)
+	b, err := hex.DecodeString(key)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s must be hex", name))
+	}
+	return b
 }
 
 // Validate checks the settings that a process cannot run without.
@@ -218,6 +230,9 @@ func (c Config) Validate() error {
 	}
 	if c.PNRKey != nil && len(c.PNRKey) < 32 {
 		errs = append(errs, errors.New("the identity-number key must be at least 32 bytes (64 hex digits)"))
+	}
+	if c.SealKey != nil && len(c.SealKey) != 32 {
+		errs = append(errs, errors.New("the identity-number encryption key (DSRDESK_PNR_SEAL_KEY) must be 32 bytes (64 hex digits)"))
 	}
 	if err := c.Settings.Check(); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %s", settingVars[dsr.ErrorField(err)], dsr.ErrorMessage(err)))
@@ -282,18 +297,21 @@ var settingVars = map[string]string{
 
 // String prints the settings with secrets redacted.
 func (c Config) String() string {
-	key := "(from data folder)"
+	key, sealKey := "(from data folder)", "(from data folder)"
 	if c.PNRKey != nil {
 		key = "[redacted]"
+	}
+	if c.SealKey != nil {
+		sealKey = "[redacted]"
 	}
 	secret := ""
 	if c.OIDC.ClientSecret != "" {
 		secret = "[redacted]"
 	}
-	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s outbox_backoff=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s"+
+	return fmt.Sprintf("addr=%s data=%s demo=%t mailbox=%s sender=%s outbox_backoff=%s eves_as_holidays=%t secure_cookies=%t synchronous=%s log=%s pnr_key=%s pnr_seal_key=%s"+
 		" require_signoff=%s pause_clock_for_identity=%t identity_wait_days=%d oidc_issuer=%s oidc_client_id=%s oidc_client_secret=%s oidc_redirect_url=%s oidc_loa=%s metrics_allow=%v"+
 		" session_ttl=%s session_idle=%s api_rate=%g api_burst=%d trusted_proxies=%v",
-		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.OutboxBackoff, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key,
+		c.Addr, c.DataDir, c.Demo, c.MailboxURL, c.SenderOrgNo, c.OutboxBackoff, c.TreatEvesAsHolidays, c.SecureCookies, c.Synchronous, c.LogLevel, key, sealKey,
 		c.Settings.RequireSignOff, c.Settings.PauseClockForIdentity, c.Settings.IdentityWaitDays,
 		c.OIDC.Issuer, c.OIDC.ClientID, secret, c.OIDC.RedirectURL, c.OIDC.RequiredLoA, c.MetricsAllow,
 		c.SessionTTL, c.SessionIdle, c.APIRate, c.APIBurst, c.TrustedProxies)
@@ -317,16 +335,39 @@ func (c Config) MailboxAccountsPath() string {
 	return filepath.Join(c.DataDir, "mailbox-accounts.json")
 }
 
+// SealKeyPath is where the identity-number encryption key is kept when not
+// configured.
+func (c Config) SealKeyPath() string { return filepath.Join(c.DataDir, "pnr-seal.key") }
+
 // LoadOrCreateKey returns the identity-number HMAC key: the configured one,
 // or the one kept in the data folder, created (0600) on first use.
 func (c Config) LoadOrCreateKey() ([]byte, error) {
 	if c.PNRKey != nil {
 		return c.PNRKey, nil
 	}
-	if b, err := os.ReadFile(c.KeyPath()); err == nil {
+	return loadOrCreateKey(c.DataDir, c.KeyPath())
+}
+
+// LoadOrCreateSealKey returns the key the case store seals identity numbers
+// with (AES-256): the configured one, or the one kept in the data folder,
+// created (0600) on first use.
+func (c Config) LoadOrCreateSealKey() ([]byte, error) {
+	if c.SealKey != nil {
+		return c.SealKey, nil
+	}
+	return loadOrCreateKey(c.DataDir, c.SealKeyPath())
+}
+
+// loadOrCreateKey reads the 32-byte hex key kept at path, or makes one. A
+// new key is written whole to a file of its own, flushed, and only then
+// linked to path, which fails when another process made the key first: a
+// crash never leaves a key file half written, and two processes starting on
+// a new data folder agree on one key.
+func loadOrCreateKey(dir, path string) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil {
 		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
-		if err != nil || len(key) < 32 {
-			return nil, fmt.Errorf("%s does not hold a 32-byte hex key", c.KeyPath())
+		if err != nil || len(key) != 32 {
+			return nil, fmt.Errorf("%s does not hold a 32-byte hex key", path)
 		}
 		return key, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -336,15 +377,14 @@ func (c Config) LoadOrCreateKey() ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("make key: %w", err)
 	}
-	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	f, err := os.OpenFile(c.KeyPath(), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return c.LoadOrCreateKey() // another process made it first
-	} else if err != nil {
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".new-*")
+	if err != nil {
 		return nil, fmt.Errorf("create key: %w", err)
 	}
+	defer os.Remove(f.Name())
 	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("write key: %w", err)
@@ -353,7 +393,22 @@ func (c Config) LoadOrCreateKey() ([]byte, error) {
 		f.Close()
 		return nil, fmt.Errorf("write key: %w", err)
 	}
-	return key, f.Close()
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("write key: %w", err)
+	}
+	if err := os.Link(f.Name(), path); errors.Is(err, os.ErrExist) {
+		return loadOrCreateKey(dir, path) // another process made it first
+	} else if err != nil {
+		return nil, fmt.Errorf("create key: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return nil, fmt.Errorf("write key: %w", err)
+		}
+	}
+	return key, nil
 }
 
 // OIDC is dsrdesk's registration as a relying party with the e-ID broker.

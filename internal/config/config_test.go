@@ -31,6 +31,7 @@ func TestFromEnvAndValidate(t *testing.T) {
 	for name, vars := range map[string]map[string]string{
 		"bad bool":     {"DSRDESK_SECURE_COOKIES": "yes please"},
 		"bad key":      {"DSRDESK_PNR_KEY": "not hex"},
+		"bad seal key": {"DSRDESK_PNR_SEAL_KEY": "not hex"},
 		"missing file": {"DSRDESK_PNR_KEY_FILE": "/no/such/file"},
 		"bad proxy":    {"DSRDESK_TRUSTED_PROXIES": "10.0.0.1, proxy.internal"},
 	} {
@@ -40,6 +41,7 @@ func TestFromEnvAndValidate(t *testing.T) {
 	}
 	for name, c := range map[string]Config{
 		"short key":       func() Config { c := Defaults(); c.MailboxURL = "x"; c.PNRKey = []byte("short"); return c }(),
+		"long seal key":   func() Config { c := Defaults(); c.MailboxURL = "x"; c.SealKey = make([]byte, 48); return c }(),
 		"no mailbox":      Defaults(),
 		"bad synchronous": func() Config { c := Defaults(); c.Demo = true; c.Synchronous = "OFF"; return c }(),
 	} {
@@ -82,8 +84,29 @@ func TestKeyIsCreatedOnceAndKept(t *testing.T) {
 	if fi, err := os.Stat(c.KeyPath()); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file mode %v, %v", fi.Mode(), err)
 	}
+	// The sealing key is a key of its own, kept the same way.
+	s1, err := c.LoadOrCreateSealKey()
+	if err != nil || len(s1) != 32 || string(s1) == string(k1) {
+		t.Fatalf("sealing key %d bytes, the same as the HMAC key: %t, %v", len(s1), string(s1) == string(k1), err)
+	}
+	if s2, err := c.LoadOrCreateSealKey(); err != nil || string(s2) != string(s1) {
+		t.Fatal("a second start made a different sealing key: no identity number in the store would open")
+	}
+	if fi, err := os.Stat(c.SealKeyPath()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("sealing key file mode %v, %v", fi.Mode(), err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(c.DataDir, "*.new-*")); len(left) != 0 {
+		t.Fatalf("key making left %v behind", left)
+	}
 	file := filepath.Join(t.TempDir(), "key")
 	os.WriteFile(file, []byte(strings.Repeat("cd", 32)+"\n"), 0o600)
+	c3, err := Defaults().FromEnv(env(map[string]string{"DSRDESK_PNR_SEAL_KEY_FILE": file}))
+	if err != nil || len(c3.SealKey) != 32 || c3.SealKey[0] != 0xcd {
+		t.Fatalf("sealing key from file: %v", err)
+	}
+	if k, err := c3.LoadOrCreateSealKey(); err != nil || k[0] != 0xcd {
+		t.Fatal("the configured sealing key is not the one used")
+	}
 	c2, err := Defaults().FromEnv(env(map[string]string{"DSRDESK_PNR_KEY_FILE": file}))
 	if err != nil || len(c2.PNRKey) != 32 || c2.PNRKey[0] != 0xcd {
 		t.Fatalf("key from file: %v", err)

@@ -15,7 +15,7 @@ import (
 func newService(t *testing.T, defaults dsr.Settings) (*settings.Service, *sqlite.DB) {
 	t.Helper()
 	clock := func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{Now: clock})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{SealKey: testSealKey, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func TestBackupWhileWritingHoldsEveryCommittedCase(t *testing.T) {
 			t.Errorf("%s is left beside the backup", suffix)
 		}
 	}
-	copyDB, err := Open(ctx, to, Options{})
+	copyDB, err := Open(ctx, to, Options{SealKey: testSealKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestRestoreRefusesAndReplaces(t *testing.T) {
 	}
 
 	// An existing store, open in another connection (a running server).
-	live, err := Open(ctx, target, Options{})
+	live, err := Open(ctx, target, Options{SealKey: testSealKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestRestoreRefusesAndReplaces(t *testing.T) {
 	if err != nil || info.Cases != 1 {
 		t.Fatalf("restore: %+v %v", info, err)
 	}
-	restored, err := Open(ctx, target, Options{})
+	restored, err := Open(ctx, target, Options{SealKey: testSealKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -266,7 +266,7 @@ func (db *DB) ApplyPrintReports(ctx context.Context, reports []dsr.PrintReport, 
 			}
 			c, ok := cases[l.CaseID]
 			if !ok {
-				if c, err = findCase(ctx, tx, l.CaseID); err != nil {
+				if c, err = db.findCase(ctx, tx, l.CaseID); err != nil {
 					return err
 				}
 				cases[l.CaseID] = c
@@ -324,7 +324,7 @@ func (db *DB) Reprint(ctx context.Context, letterID string, may, readdress func(
 		if returned {
 			// The case leaves the returned-mail queue with its last
 			// returned letter.
-			c, err := findCase(ctx, tx, l.CaseID)
+			c, err := db.findCase(ctx, tx, l.CaseID)
 			if err != nil {
 				return err
 			}

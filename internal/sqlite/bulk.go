@@ -104,8 +104,8 @@ func (db *DB) BulkCases(ctx context.Context, cases iter.Seq[BulkCase], ev dsr.Au
 		if err != nil {
 			return 0, err
 		}
-		if _, err := stmt.ExecContext(ctx, c.ID, c.Number, row.kinds, c.Status, c.Channel, c.SubjectPNR, bc.SubjectHMAC, c.SubjectName,
-			row.rep, c.Language, row.details, dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn),
+		if _, err := stmt.ExecContext(ctx, c.ID, c.Number, row.kinds, c.Status, c.Channel, db.seal.seal(string(c.SubjectPNR), subjectAD(c.ID)), bc.SubjectHMAC, c.SubjectName,
+			db.seal.sealNullable(row.rep, repAD(c.ID)), c.Language, row.details, dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn),
 			dateOrNull(c.ExtendedDueOn), c.ExtensionReason, stamp, stamp, row.change, c.AssignedTo, c.Open(),
 			dsr.FormatDate(c.EffectiveDue()), c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn), row.signoff, c.SignOff.State,
 			c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, row.flags, dateOrNull(c.AnsweredOn), c.Stage(now)); err != nil {

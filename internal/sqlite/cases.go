@@ -17,7 +17,7 @@ const caseColumns = `id, number, kinds, status, channel, subject_pnr, subject_na
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanCase(s scanner) (*dsr.Case, error) {
+func (db *DB) scanCase(s scanner) (*dsr.Case, error) {
 	var c dsr.Case
 	var kinds, details, received, target, due, created, updated, change, signoff, flags string
 	var rep, extended, decided, waitingSince, answered sql.NullString
@@ -42,9 +42,17 @@ func scanCase(s scanner) (*dsr.Case, error) {
 	if err := json.Unmarshal([]byte(details), &c.Details); err != nil {
 		return nil, fmt.Errorf("case %s details: %w", c.ID, err)
 	}
+	var err error
+	if c.SubjectPNR, err = db.openPNR(c.SubjectPNR, subjectAD(c.ID)); err != nil {
+		return nil, err
+	}
 	if rep.Valid {
+		plain, err := db.seal.open(rep.String, repAD(c.ID))
+		if err != nil {
+			return nil, err
+		}
 		c.Representative = &dsr.Representative{}
-		if err := json.Unmarshal([]byte(rep.String), c.Representative); err != nil {
+		if err := json.Unmarshal([]byte(plain), c.Representative); err != nil {
 			return nil, fmt.Errorf("case %s representative: %w", c.ID, err)
 		}
 	}
@@ -93,7 +101,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC,
 		if err != nil {
 			return false, fmt.Errorf("encode representative: %w", err)
 		}
-		rep = sql.NullString{String: string(b), Valid: true}
+		rep = sql.NullString{String: db.seal.seal(string(b), repAD(c.ID)), Valid: true}
 	}
 	now := db.now()
 	c.CreatedAt, c.UpdatedAt = now, now
@@ -106,7 +114,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC,
 			var id string
 			err := tx.QueryRowContext(ctx, `SELECT id FROM cases WHERE request_key = ?`, key).Scan(&id)
 			if err == nil {
-				existing, err := findCase(ctx, tx, id)
+				existing, err := db.findCase(ctx, tx, id)
 				if err != nil {
 					return err
 				}
@@ -130,7 +138,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC,
 			return fmt.Errorf("encode change request: %w", err)
 		}
 		if _, err := db.exec(ctx, tx, insertCaseSQL,
-			c.ID, c.Number, string(kinds), c.Status, c.Channel, c.SubjectPNR, c.SubjectName, rep, c.Language, string(details),
+			c.ID, c.Number, string(kinds), c.Status, c.Channel, db.seal.seal(string(c.SubjectPNR), subjectAD(c.ID)), c.SubjectName, rep, c.Language, string(details),
 			dsr.FormatDate(c.ReceivedOn), dsr.FormatDate(c.TargetOn), dsr.FormatDate(c.DueOn), c.ExtensionReason,
 			fmtTime(now), fmtTime(now), string(change), subjectHMAC, key, c.AutoAssembles(), repKey); err != nil {
 			return fmt.Errorf("insert case: %w", err)
@@ -154,7 +162,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC,
 // Case returns one case, for a service's own use: the read is not a person
 // reading the case and is not audited.
 func (db *DB) Case(ctx context.Context, id string) (*dsr.Case, error) {
-	c, err := scanCase(db.r.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	c, err := db.scanCase(db.r.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
 	return c, caseErr(id, err)
 }
 
@@ -164,7 +172,7 @@ func (db *DB) ReadCase(ctx context.Context, id string, ev dsr.AuditEvent) (*dsr.
 	var c *dsr.Case
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if c, err = findCase(ctx, tx, id); err != nil {
+		if c, err = db.findCase(ctx, tx, id); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, ev)
@@ -187,7 +195,7 @@ func (db *DB) decided(ctx context.Context, id string, decide func(*dsr.Case) ([]
 	var c *dsr.Case
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if c, err = findCase(ctx, tx, id); err != nil {
+		if c, err = db.findCase(ctx, tx, id); err != nil {
 			return err
 		}
 		events, err := decide(c)
@@ -239,7 +247,7 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 		if err != nil {
 			return fmt.Errorf("encode representative: %w", err)
 		}
-		rep = sql.NullString{String: string(b), Valid: true}
+		rep = sql.NullString{String: db.seal.seal(string(b), repAD(c.ID)), Valid: true}
 	}
 	if _, err := db.exec(ctx, tx, saveCaseSQL,
 		c.Status, dsr.FormatDate(c.DueOn), dateOrNull(c.ExtendedDueOn), c.ExtensionReason, fmtTime(c.UpdatedAt),
@@ -280,8 +288,8 @@ func caseErr(id string, err error) error {
 	return nil
 }
 
-func findCase(ctx context.Context, tx *sql.Tx, id string) (*dsr.Case, error) {
-	c, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+func (db *DB) findCase(ctx context.Context, tx *sql.Tx, id string) (*dsr.Case, error) {
+	c, err := db.scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
 	return c, caseErr(id, err)
 }
 
@@ -309,7 +317,7 @@ func (db *DB) ListCases(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage, er
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c, err := scanCase(rows)
+		c, err := db.scanCase(rows)
 		if err != nil {
 			return page, fmt.Errorf("scan case: %w", err)
 		}
@@ -373,7 +381,7 @@ func (db *DB) listByStatus(ctx context.Context, f dsr.CaseFilter) (dsr.CasePage,
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c, err := scanCase(rows)
+		c, err := db.scanCase(rows)
 		if err != nil {
 			return page, fmt.Errorf("scan case: %w", err)
 		}

@@ -29,6 +29,8 @@ type DB struct {
 	now func() time.Time
 	// prepared holds the write statements of preparedSQL, by their text.
 	prepared map[string]*sql.Stmt
+	// seal seals the identity-number columns (seal.go).
+	seal *sealer
 }
 
 // Options tune how the store opens.
@@ -38,6 +40,9 @@ type Options struct {
 	// Synchronous is SQLite's synchronous setting: "FULL" (durable, the
 	// default) or "NORMAL".
 	Synchronous string
+	// SealKey is the 32-byte AES key the identity numbers are sealed with
+	// in the store (seal.go); required.
+	SealKey []byte
 }
 
 // Open opens (creating if needed) the case store at path and migrates it.
@@ -47,6 +52,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if opt.Synchronous == "" {
 		opt.Synchronous = "FULL"
+	}
+	seal, err := newSealer(opt.SealKey)
+	if err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -61,7 +70,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{w: w, now: opt.Now}
+	db := &DB{w: w, now: opt.Now, seal: seal}
 	if err := db.migrate(ctx, migrations.FS); err != nil {
 		w.Close()
 		return nil, err
@@ -71,6 +80,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	if err := db.prepare(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if _, err := db.sealStored(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func allow(action dsr.AuditAction) func(*dsr.Case) ([]dsr.AuditEvent, error) {
 func mustOpen(tb testing.TB) (*DB, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "dsrdesk.db")
-	db, err := Open(context.Background(), path, Options{Now: func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }})
+	db, err := Open(context.Background(), path, Options{SealKey: testSealKey, Now: func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestMigrationsRunOnceAndReopen(t *testing.T) {
 		t.Fatalf("schema version %d, %v", v, err)
 	}
 	db.Close()
-	again, err := Open(context.Background(), path, Options{})
+	again, err := Open(context.Background(), path, Options{SealKey: testSealKey})
 	if err != nil {
 		t.Fatalf("reopening a migrated store: %v", err)
 	}
@@ -296,7 +296,7 @@ func TestUpgradeFromTheSkeleton(t *testing.T) {
 		}
 	}
 	sk.Close()
-	db, err := Open(ctx, fresh, Options{})
+	db, err := Open(ctx, fresh, Options{SealKey: testSealKey})
 	if err != nil {
 		t.Fatalf("upgrading the skeleton's store: %v", err)
 	}

@@ -60,7 +60,7 @@ func (db *DB) extractPDF(ctx context.Context, caseID, column string, events []ds
 	var pdf []byte
 	var info dsr.ExtractSummary
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := findCase(ctx, tx, caseID); err != nil {
+		if _, err := db.findCase(ctx, tx, caseID); err != nil {
 			return err
 		}
 		var summary string

@@ -83,7 +83,7 @@ func (db *DB) Items(ctx context.Context, caseID string) ([]dsr.Item, error) {
 func (db *DB) UpdateItem(ctx context.Context, caseID, itemID string, decide func(*dsr.Case, *dsr.Item) ([]dsr.AuditEvent, error)) (*dsr.Item, error) {
 	var out *dsr.Item
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := findCase(ctx, tx, caseID)
+		c, err := db.findCase(ctx, tx, caseID)
 		if err != nil {
 			return err
 		}

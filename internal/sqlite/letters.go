@@ -75,7 +75,7 @@ func (db *DB) CreateLetter(ctx context.Context, l *dsr.Letter, pdf []byte, decid
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("find letter %s: %w", l.Key, err)
 		}
-		c, err := findCase(ctx, tx, l.CaseID)
+		c, err := db.findCase(ctx, tx, l.CaseID)
 		if err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (db *DB) MoveLetter(ctx context.Context, letterID string, from []dsr.Letter
 		if decide == nil {
 			return nil
 		}
-		c, err := findCase(ctx, tx, l.CaseID)
+		c, err := db.findCase(ctx, tx, l.CaseID)
 		if err != nil {
 			return err
 		}

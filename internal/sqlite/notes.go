@@ -79,7 +79,7 @@ func (db *DB) StaffNames(ctx context.Context, actors []string) (map[string]strin
 
 // CaseByNumber returns the case with a case number (DSR-YYYY-NNNNNN).
 func (db *DB) CaseByNumber(ctx context.Context, number string) (*dsr.Case, error) {
-	c, err := scanCase(db.r.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE number = ?`, number))
+	c, err := db.scanCase(db.r.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE number = ?`, number))
 	return c, caseErr(number, err)
 }
 
@@ -100,7 +100,7 @@ func (db *DB) caseList(ctx context.Context, what, query string, args ...any) ([]
 	defer rows.Close()
 	var out []*dsr.Case
 	for rows.Next() {
-		c, err := scanCase(rows)
+		c, err := db.scanCase(rows)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
@@ -124,8 +124,13 @@ func (db *DB) FillRepresentativeHMACs(ctx context.Context, sum func(pnr.PNR) str
 			rows.Close()
 			return 0, fmt.Errorf("representatives to fill: %w", err)
 		}
+		plain, err := db.seal.open(raw, repAD(id))
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
 		var rep dsr.Representative
-		if err := json.Unmarshal([]byte(raw), &rep); err != nil {
+		if err := json.Unmarshal([]byte(plain), &rep); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("case %s representative: %w", id, err)
 		}

@@ -36,6 +36,9 @@ func (db *DB) ActiveSession(ctx context.Context, tokenHash string, idle, touchEv
 		return nil, fmt.Errorf("find session: %w", err)
 	}
 	s.UserID, s.ExpiresAt = uid.String, parseTime(expires)
+	if s.SubjectPNR, err = db.openPNR(s.SubjectPNR, sessionAD(s.TokenHash)); err != nil {
+		return nil, err
+	}
 	if !parseTime(seen).After(now.Add(-touchEvery)) {
 		if _, err := db.w.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE token_hash = ?`, fmtTime(now), tokenHash); err != nil {
 			return nil, fmt.Errorf("record session use: %w", err)

@@ -15,7 +15,7 @@ import (
 func TestActiveSessionIdleAndTouch(t *testing.T) {
 	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	now := start
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), Options{Now: func() time.Time { return now }})
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), Options{SealKey: testSealKey, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

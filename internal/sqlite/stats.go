@@ -103,7 +103,7 @@ func (db *DB) CasesDueOn(ctx context.Context, day time.Time, limit int) (int, []
 		}
 		defer rows.Close()
 		for rows.Next() {
-			c, err := scanCase(rows)
+			c, err := db.scanCase(rows)
 			if err != nil {
 				return err
 			}

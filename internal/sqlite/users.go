@@ -231,7 +231,7 @@ func (db *DB) CreateSession(ctx context.Context, s *dsr.Session, ev dsr.AuditEve
 			uid = sql.NullString{String: s.UserID, Valid: true}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, kind, user_id, subject_pnr, subject_name, subject_ref, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.TokenHash, s.Kind, uid, s.SubjectPNR, s.SubjectName, s.SubjectRef,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.TokenHash, s.Kind, uid, db.seal.seal(string(s.SubjectPNR), sessionAD(s.TokenHash)), s.SubjectName, s.SubjectRef,
 			fmtTime(db.now()), fmtTime(s.ExpiresAt)); err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
@@ -253,6 +253,9 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (*dsr.Session, erro
 		return nil, fmt.Errorf("find session: %w", err)
 	}
 	s.UserID, s.ExpiresAt = uid.String, parseTime(expires)
+	if s.SubjectPNR, err = db.openPNR(s.SubjectPNR, sessionAD(s.TokenHash)); err != nil {
+		return nil, err
+	}
 	return &s, nil
 }
 

@@ -141,7 +141,7 @@ func TestTokensMadeBeforeIDsGetOne(t *testing.T) {
 		}
 	}
 	w.Close()
-	db, err := Open(ctx, path, Options{})
+	db, err := Open(ctx, path, Options{SealKey: testSealKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func tableSizes(t *testing.T, db *DB) map[string]int {
 func TestWeedingDeletesOnlyClosedCasesPastRetention(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2023, 1, 10, 9, 0, 0, 0, time.UTC)
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "dsrdesk.db"), Options{Now: func() time.Time { return clock }})
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "dsrdesk.db"), Options{SealKey: testSealKey, Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ var (
 func open(t *testing.T) (*sqlite.DB, *stats.Service) {
 	t.Helper()
 	clock := func() time.Time { return today }
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{Now: clock})
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsrdesk.db"), sqlite.Options{SealKey: testSealKey, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{clock: day("2022-01-03")}
 	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "dsrdesk.db"), sqlite.Options{Now: func() time.Time { return f.clock }})
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "dsrdesk.db"), sqlite.Options{SealKey: testSealKey, Now: func() time.Time { return f.clock }})
 	if err != nil {
 		t.Fatal(err)
 	}
