@@ -423,3 +423,64 @@ func mustRenderer(t *testing.T) *documents.Renderer {
 	}
 	return r
 }
+
+// TestAPIErasureThatFindsNothing: a second erasure of data the first has
+// already erased finds nothing to carry out. The case does not stall at
+// "evaluated" with an execution that cannot run: its evaluation decides it
+// "no data", and the officer sends the reply, which says that nothing the
+// request concerns was found (not that the agency holds no data on the
+// person at all), and which is no decision to appeal.
+func TestAPIErasureThatFindsNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	elin := string(person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR)
+	erase := func() caseResp {
+		var c caseResp
+		if st, raw := e.call("POST", "/api/v1/cases", e.officer, map[string]any{
+			"kinds": []string{"erasure"}, "subject": elin, "channel": "letter", "received_on": "2026-11-16",
+			"grounds": []string{dsr.GroundConsentWithdrawn}, "scope": map[string]any{"registers": []string{"paminnelser"}},
+		}, &c); st != http.StatusCreated {
+			t.Fatalf("register: %d %s", st, raw)
+		}
+		return c
+	}
+	first := erase()
+	var ev struct{ Items []itemResp }
+	if st, raw := e.call("POST", "/api/v1/cases/"+first.ID+"/evaluation", e.officer, nil, &ev); st != http.StatusOK || len(ev.Items) != 1 {
+		t.Fatalf("first evaluation: %d, %d items, want the one reminder: %s", st, len(ev.Items), raw)
+	}
+	if st, raw := e.call("POST", "/api/v1/cases/"+first.ID+"/execute", e.officer, nil, nil); st != http.StatusOK {
+		t.Fatalf("first execution: %d %s", st, raw)
+	}
+
+	second := erase()
+	ev.Items = nil
+	if st, raw := e.call("POST", "/api/v1/cases/"+second.ID+"/evaluation", e.officer, nil, &ev); st != http.StatusOK || len(ev.Items) != 0 {
+		t.Fatalf("second evaluation: %d, %d items, want none: %s", st, len(ev.Items), raw)
+	}
+	var got caseResp
+	e.call("GET", "/api/v1/cases/"+second.ID, e.officer, nil, &got)
+	if got.Status != "decided" || got.Outcome != "no_data" {
+		t.Fatalf("after an evaluation that found nothing: %s / %s, want decided / no_data", got.Status, got.Outcome)
+	}
+	var er errResp
+	if st, raw := e.call("POST", "/api/v1/cases/"+second.ID+"/execute", e.officer, nil, &er); st != http.StatusConflict {
+		t.Errorf("executing a case decided no data: %d %s, want 409", st, raw)
+	}
+	st, pdf := e.call("GET", "/api/v1/cases/"+second.ID+"/letter.pdf", e.officer, nil, nil)
+	if st != http.StatusOK {
+		t.Fatalf("letter.pdf: %d", st)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	if !strings.Contains(text, "Vi har inga uppgifter om dig som begäran gäller") || !strings.Contains(text, "inget för oss att ändra, radera eller begränsa") {
+		t.Errorf("the reply does not say that nothing the request concerns was found:\n%s", text)
+	}
+	if strings.Contains(text, "Vi behandlar alltså inga personuppgifter") || strings.Contains(text, "förvaltningsrätt") {
+		t.Errorf("the reply says the agency holds no data at all, or offers an appeal:\n%s", text)
+	}
+	var sent struct{ Channel string }
+	if st, raw := e.call("POST", "/api/v1/cases/"+second.ID+"/send", e.officer, nil, &sent); st != http.StatusOK || sent.Channel != "digital_mailbox" {
+		t.Fatalf("send: %d %s", st, raw)
+	}
+	e.checkAuditAndLogs()
+}

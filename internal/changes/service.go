@@ -103,12 +103,21 @@ func (s *Service) Evaluate(ctx context.Context, caseID string, actor dsr.Actor) 
 	for i := range items {
 		items[i].ID, items[i].CaseID = uuid.Must(uuid.NewV7()).String(), caseID
 	}
+	set, err := s.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	err = s.store.SaveItems(ctx, caseID, items, func(c *dsr.Case) ([]dsr.AuditEvent, error) {
 		if err := c.Check(dsr.ActEvaluate, today); err != nil {
 			return nil, err
 		}
-		c.Status = c.Next(dsr.ActEvaluate)
-		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionCaseEvaluated, caseID, "items="+tally(items))}, nil
+		c.Evaluated(len(items), today)
+		events := []dsr.AuditEvent{dsr.Event(actor, dsr.ActionCaseEvaluated, caseID, "items="+tally(items))}
+		if c.Outcome == dsr.CaseNoData {
+			c.PrepareSignOff(set.RequireSignOff, false)
+			events = append(events, dsr.Event(actor, dsr.ActionOutcomeRecorded, caseID, "outcome=no_data the evaluation found nothing the request concerns"))
+		}
+		return events, nil
 	})
 	if err != nil {
 		return nil, err
@@ -264,7 +273,7 @@ func (s *Service) execute(ctx context.Context, c *dsr.Case, today time.Time, act
 	}
 	if len(items) == 0 {
 		// Nothing to carry out, and no decision to write about it.
-		return dsr.Errorf(dsr.ECONFLICT, "execute.no_items", "The evaluation found no data the request concerns, so there is nothing to carry out.")
+		return dsr.Errorf(dsr.ECONFLICT, "execute.no_items", "The evaluation found no data the request concerns, so there is nothing to carry out: evaluate the request again to answer it.")
 	}
 	person, err := s.registers.Person(ctx, c.SubjectPNR)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"dsrdesk/internal/dsr"
@@ -48,6 +49,9 @@ func (r *Renderer) renderOutcome(o *dsr.OutcomeDecision) (*pdf.Document, error) 
 	title, heading := x.dt.title, x.dt.heading(o.CaseNumber)
 	if o.Outcome == dsr.CaseNoData {
 		title, heading = x.ot.noDataTitle, x.ot.noDataHeading(x.whom)
+		if !slices.Contains(o.Kinds, dsr.KindAccess) {
+			heading = x.ot.nothingHeading(x.whom)
+		}
 	}
 	l, err := r.personLetter("outcome letter", lang, o.CaseNumber, title, heading, o.DecidedOn, o.Person)
 	if err != nil {
@@ -130,7 +134,11 @@ func (l *outcomeLayout) body() {
 
 	if o.Outcome == dsr.CaseNoData {
 		// Nothing is refused, so there is nothing to appeal.
-		l.bodyParagraph(ot.noData(l.whom))
+		if slices.Contains(o.Kinds, dsr.KindAccess) {
+			l.bodyParagraph(ot.noData(l.whom))
+		} else {
+			l.bodyParagraph(ot.nothing(l.whom))
+		}
 		l.bodyParagraph(ot.searchAgain)
 		l.bodyHeading(dt.complainH)
 		l.bodyParagraph(t.imy)

@@ -18,10 +18,14 @@ type outcomeTexts struct {
 	partRecord      string // a field redacted, when the field is not named
 	withheldReasons string // what the provisions in the table mean
 
-	noDataTitle     string // the PDF's title and the running header
-	noDataHeading   func(whom string) string
-	noData          func(whom string) string
-	searchAgain     string
+	noDataTitle   string // the PDF's title and the running header
+	noDataHeading func(whom string) string
+	noData        func(whom string) string
+	searchAgain   string
+	// nothingHeading and nothing are the no-data reply to a request to
+	// change data: its evaluation found nothing that the request concerns.
+	nothingHeading  func(whom string) string
+	nothing         func(whom string) string
 	requestConcerns string // labels the principal in the no-data letter, which is no decision
 	aboutNoData     string // what the contact paragraph asks questions about
 }
@@ -61,6 +65,11 @@ var swedishOutcome = outcomeTexts{
 	},
 	searchAgain: "Om du tror att vi ändå har uppgifter, till exempel från ett ärende som du känner till, kan " +
 		"du höra av dig och berätta om det, så söker vi igen.",
+	nothingHeading: func(whom string) string { return "Vi har inga uppgifter om " + whom + " som begäran gäller" },
+	nothing: func(whom string) string {
+		return "Vi har gått igenom de register som begäran gäller och har inte hittat några uppgifter om " + whom +
+			" som den avser. Det finns därför inget för oss att ändra, radera eller begränsa med anledning av begäran."
+	},
 	requestConcerns: "Begäran gäller",
 	aboutNoData:     "beskedet",
 }
@@ -101,6 +110,11 @@ var englishOutcome = outcomeTexts{
 	},
 	searchAgain: "If you think we do hold data, for example from a case you know of, please contact us and " +
 		"tell us about it, and we will search again.",
+	nothingHeading: func(whom string) string { return "We hold no data about " + whom + " that the request concerns" },
+	nothing: func(whom string) string {
+		return "We have gone through the registers the request concerns and found no data about " + whom +
+			" that it applies to. There is therefore nothing for us to change, erase or restrict on the request."
+	},
 	requestConcerns: "The request concerns",
 	aboutNoData:     "this reply",
 }

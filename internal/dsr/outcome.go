@@ -14,7 +14,7 @@ const (
 	CaseRefused                CaseOutcome = "refused"                  // manifestly unfounded or excessive (Art. 12(5))
 	CaseIdentityNotEstablished CaseOutcome = "identity_not_established" // Art. 12(6)
 	CaseWithdrawn              CaseOutcome = "withdrawn"                // the person withdrew the request
-	CaseNoData                 CaseOutcome = "no_data"                  // the agency holds no data on the person
+	CaseNoData                 CaseOutcome = "no_data"                  // the agency holds no data on the person (for a request to change data: none it concerns)
 )
 
 // CaseOutcomes lists every outcome of a case in the order pages offer them.
@@ -182,6 +182,26 @@ func (c *Case) RecordOutcome(o CaseOutcome, reasons string, today time.Time) err
 		c.Waiting, c.WaitingSince = WaitingNone, nil
 	}
 	return nil
+}
+
+// Evaluated records that a request to change data has been evaluated and
+// found items affected. With none, there is nothing to carry out and
+// nothing to decide item by item: the case is decided "no data" at once,
+// its reply the answer (an evaluation that finds nothing is not left
+// waiting for an execution that cannot run). A request that also asks for
+// an extract is answered by the extract, and keeps its status. An
+// evaluation that finds items again after that takes the "no data" back.
+func (c *Case) Evaluated(found int, today time.Time) {
+	c.Status = c.Next(ActEvaluate)
+	if found == 0 && !c.Has(KindAccess) {
+		c.Outcome, c.OutcomeReasons = CaseNoData, ""
+		c.DecidedOn = ptr(Day(today))
+		c.Status = StatusDecided
+		return
+	}
+	if c.Outcome == CaseNoData {
+		c.Outcome, c.DecidedOn = "", nil
+	}
 }
 
 // Decided records the outcome that a decision on a request to change data

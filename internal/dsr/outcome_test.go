@@ -127,3 +127,28 @@ func TestStage(t *testing.T) {
 		t.Error("an answered case is in a work queue")
 	}
 }
+
+// TestEvaluated: an evaluation that finds nothing decides a request to
+// change data "no data" at once; one that asks for an extract too waits for
+// it; finding items again takes the "no data" back.
+func TestEvaluated(t *testing.T) {
+	today := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	due := today.AddDate(0, 1, 0)
+	erasure := &Case{Kinds: []Kind{KindErasure}, Status: StatusReceived, DueOn: due}
+	erasure.Evaluated(0, today)
+	if erasure.Status != StatusDecided || erasure.Outcome != CaseNoData || erasure.DecidedOn == nil {
+		t.Fatalf("nothing found: %s %s %v, want decided no_data", erasure.Status, erasure.Outcome, erasure.DecidedOn)
+	}
+	if err := erasure.Check(ActExecute, today); err == nil {
+		t.Error("a case decided no data may still be executed")
+	}
+	erasure.Evaluated(3, today)
+	if erasure.Status != StatusEvaluated || erasure.Outcome != "" || erasure.DecidedOn != nil {
+		t.Fatalf("found again: %s %q %v, want evaluated with no outcome", erasure.Status, erasure.Outcome, erasure.DecidedOn)
+	}
+	both := &Case{Kinds: []Kind{KindAccess, KindErasure}, Status: StatusReceived, DueOn: due}
+	both.Evaluated(0, today)
+	if both.Status != StatusEvaluated || both.Outcome != "" {
+		t.Fatalf("access and erasure, nothing to erase: %s %q, want evaluated, the extract still to come", both.Status, both.Outcome)
+	}
+}
