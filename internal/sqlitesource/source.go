@@ -68,6 +68,15 @@ func Open(path string, cat *catalogue.Catalogue) (*Source, error) {
 		return nil, fmt.Errorf("open source registers: %w", err)
 	}
 	w.SetMaxOpenConns(1)
+	// A change cut off by a crash leaves a hot rollback journal, which only
+	// a connection that may write can roll back: read once through the
+	// writing connection before the read-only ones touch the file.
+	var tables int
+	if err := w.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&tables); err != nil {
+		db.Close()
+		w.Close()
+		return nil, fmt.Errorf("open source registers: %w", err)
+	}
 	s := &Source{db: db, w: w, byID: make(map[string]int, len(cat.Registers))}
 	if err := s.prepare(cat); err != nil {
 		_ = s.Close()
