@@ -484,3 +484,48 @@ func TestAPIErasureThatFindsNothing(t *testing.T) {
 	}
 	e.checkAuditAndLogs()
 }
+
+// TestArt19NoticesLeaveLateInTheEvening: an erasure carried out at 23:30
+// UTC — already the next day in Stockholm — puts its Art. 19 notices in
+// the outbox due at once, and the outbox's next run sends them on paper.
+// (They used to be due at the start of "today", the Stockholm date read
+// as UTC midnight, which late in the evening is an hour ahead.)
+func TestArt19NoticesLeaveLateInTheEvening(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.advance(14*time.Hour + 30*time.Minute) // testNow is 09:00 UTC
+	elin := string(person(t, func(p demodata.DemoPerson) bool { return strings.Contains(p.Note, "LEFI") }).PNR)
+	var c caseResp
+	if st, raw := e.call("POST", "/api/v1/cases", e.officer, map[string]any{
+		"kinds": []string{"erasure"}, "subject": elin, "channel": "letter", "received_on": "2026-11-23", "grounds": []string{dsr.GroundConsentWithdrawn},
+	}, &c); st != http.StatusCreated {
+		t.Fatalf("register: %d %s", st, raw)
+	}
+	for _, step := range []string{"evaluation", "execute"} {
+		if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/"+step, e.officer, nil, nil); st != http.StatusOK {
+			t.Fatalf("%s: %d %s", step, st, raw)
+		}
+	}
+	if _, err := e.app.Delivery.RunOutbox(context.Background(), 200); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Letters []struct {
+			Kind, Channel, Status string
+		}
+	}
+	e.call("GET", "/api/v1/cases/"+c.ID+"/letters", e.officer, nil, &out)
+	notices := 0
+	for _, l := range out.Letters {
+		if l.Kind != string(dsr.PurposeArt19Notice) {
+			continue
+		}
+		notices++
+		if l.Status != string(dsr.LetterQueued) || l.Channel != string(dsr.DeliveryPostal) {
+			t.Errorf("an Art. 19 notice is %s on %q after the outbox ran, want queued on paper", l.Status, l.Channel)
+		}
+	}
+	if notices == 0 {
+		t.Fatal("the erasure wrote no Art. 19 notice")
+	}
+}

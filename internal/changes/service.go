@@ -453,6 +453,7 @@ func (s *Service) notifyOne(ctx context.Context, c *dsr.Case, person dsr.Person,
 		_, err := s.store.SaveNotification(ctx, c.ID, n, "", dsr.Event(actor, dsr.ActionNotified, c.ID, "org_no="+rec.OrgNumber+" status=impossible reason=no_address"))
 		return err
 	}
+	now := s.now()
 	address := append([]string{org.Name}, org.Address().Lines()...)
 	notice := &dsr.Art19Notice{CaseNumber: c.Number, Lang: "sv", On: today, Recipient: n, Address: address, Person: person, Items: s.named(changed)}
 	pdf, pages, err := s.renderer.Art19NoticeBytes(notice)
@@ -468,7 +469,9 @@ func (s *Service) notifyOne(ctx context.Context, c *dsr.Case, person dsr.Person,
 		// the outbox, which never looks an organisation up in the
 		// digital mailbox.
 		AddressLines: address, Postcode: org.Postcode, Country: "SE",
-		NextTry: &today,
+		// Due now: the instant, not today's date, which late in the
+		// evening (UTC) is already tomorrow in Stockholm.
+		NextTry: &now,
 	}
 	l, _, err = s.store.CreateLetter(ctx, l, pdf, func(*dsr.Case) ([]dsr.AuditEvent, error) {
 		return []dsr.AuditEvent{dsr.Event(actor, dsr.ActionLetterPrepared, c.ID, "letter="+l.ID+" purpose=art19_notice org_no="+rec.OrgNumber)}, nil
