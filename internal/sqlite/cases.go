@@ -71,6 +71,14 @@ const insertCaseSQL = `INSERT INTO cases (id, number, kinds, status, channel, su
 	change_request, subject_hmac, request_key, auto_assembly, representative_hmac)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+// The case with a request key, and the next case number of a year
+// (CreateCase); prepared when the store opens.
+const (
+	caseByKeySQL      = `SELECT id FROM cases WHERE request_key = ?`
+	nextCaseNumberSQL = `INSERT INTO case_numbers (year, last) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`
+)
+
 // CreateCase stores a new case, giving it the next case number of the year
 // it was received (DSR-YYYY-NNNNNN), together with the service's audit event
 // of its receipt. subjectHMAC is the keyed look-up hash of the subject, and
@@ -109,10 +117,14 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC,
 	if requestKey != "" {
 		key = sql.NullString{String: requestKey, Valid: true}
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	// Grouped with the other new cases of the moment (group.go); its
+	// statements run whatever becomes of the request once handed over.
+	handOver := ctx
+	ctx = context.WithoutCancel(ctx)
+	err = db.inGroup(handOver, func(tx *sql.Tx) error {
 		if key.Valid {
 			var id string
-			err := tx.QueryRowContext(ctx, `SELECT id FROM cases WHERE request_key = ?`, key).Scan(&id)
+			err := db.queryRow(ctx, tx, caseByKeySQL, key).Scan(&id)
 			if err == nil {
 				existing, err := db.findCase(ctx, tx, id)
 				if err != nil {
@@ -127,9 +139,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC,
 		created = true
 		var last int
 		year := c.ReceivedOn.Year()
-		if err := tx.QueryRowContext(ctx,
-			`INSERT INTO case_numbers (year, last) VALUES (?, 1)
-			 ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&last); err != nil {
+		if err := db.queryRow(ctx, tx, nextCaseNumberSQL, year).Scan(&last); err != nil {
 			return fmt.Errorf("next case number: %w", err)
 		}
 		c.Number = fmt.Sprintf("DSR-%d-%06d", year, last)
@@ -156,7 +166,7 @@ func (db *DB) CreateCase(ctx context.Context, c *dsr.Case, subjectHMAC, repHMAC,
 		ev.Detail = "number=" + c.Number + " " + ev.Detail
 		return db.appendAudit(ctx, tx, ev)
 	})
-	return created, err
+	return created && err == nil, err
 }
 
 // Case returns one case, for a service's own use: the read is not a person

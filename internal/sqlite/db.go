@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -31,6 +32,11 @@ type DB struct {
 	prepared map[string]*sql.Stmt
 	// seal seals the identity-number columns (seal.go).
 	seal *sealer
+	// group feeds new cases to the intake writer (group.go).
+	group     chan groupWrite
+	quit      chan struct{}
+	groupDone chan struct{}
+	stopOnce  sync.Once
 }
 
 // Options tune how the store opens.
@@ -99,11 +105,13 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db.r = r
+	db.startGroupWriter()
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopGroupWriter()
 	var errs []error
 	for _, st := range db.prepared {
 		errs = append(errs, st.Close())
@@ -116,7 +124,7 @@ func (db *DB) Close() error {
 // carries the programs of the triggers that keep the queue totals and the
 // statistics (migration 0009_stats.sql), and compiling those for every
 // write would cost more than the write itself.
-var preparedSQL = []string{insertCaseSQL, saveCaseSQL}
+var preparedSQL = []string{insertCaseSQL, saveCaseSQL, nextCaseNumberSQL, caseByKeySQL, auditHeadSQL, auditInsertSQL}
 
 func (db *DB) prepare(ctx context.Context) error {
 	db.prepared = map[string]*sql.Stmt{}
@@ -136,6 +144,15 @@ func (db *DB) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
 	return tx.ExecContext(ctx, query, args...)
+}
+
+// queryRow runs a one-row query in tx, through its prepared statement when
+// it has one.
+func (db *DB) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st, ok := db.prepared[query]; ok {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
 }
 
 // migrate runs every embedded migration newer than PRAGMA user_version, each
@@ -262,13 +279,20 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// The audit trail's head and a new entry (appendAudit); prepared when the
+// store opens.
+const (
+	auditHeadSQL   = `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`
+	auditInsertSQL = `INSERT INTO audit_events (seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
 // appendAudit writes entries of the accountability record, each chained to
 // the one before, inside the caller's transaction. The events are the
 // service's; the store only gives them their place in the chain.
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...dsr.AuditEvent) error {
 	var prev string
 	var seq int64
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&seq, &prev)
+	err := db.queryRow(ctx, tx, auditHeadSQL).Scan(&seq, &prev)
 	if errors.Is(err, sql.ErrNoRows) {
 		prev = dsr.AuditGenesis
 	} else if err != nil {
@@ -276,8 +300,7 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, events ...dsr.AuditEv
 	}
 	for _, e := range events {
 		e.Seal(seq, prev, db.now())
-		if _, err := tx.ExecContext(ctx,
-			`INSERT INTO audit_events (seq, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := db.exec(ctx, tx, auditInsertSQL,
 			e.Seq, e.At.Format(timeLayout), e.Actor, e.Action, e.CaseID, e.Detail, e.PrevHash, e.Hash); err != nil {
 			return fmt.Errorf("append audit %s: %w", e.Action, err)
 		}
