@@ -89,10 +89,13 @@ bench:
 	$(GO) test -run '^$$' -bench Outbox10000 -benchtime 1x -timeout 30m ./internal/app/
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/pdf/ ./internal/documents/ ./internal/registers/ ./internal/demodata/ ./internal/printzip/
 
-## crash: the outbox's crash test at length: CRASH_KILLS kills of dsrdesk serve over CRASH_CASES cases
+## crash: the crash loop at length (CRASHLOOP_KILLS kills of dsrdesk serve under intake, changes,
+## sending and print batches), then the outbox's crash test (CRASH_KILLS kills over CRASH_CASES cases)
+CRASHLOOP_KILLS ?= 100
 CRASH_KILLS ?= 20
 CRASH_CASES ?= 300
 crash:
+	DSRDESK_CRASHLOOP_KILLS=$(CRASHLOOP_KILLS) $(GO) test -count=1 -v -timeout 30m -run '^TestCrashLoop$$' ./internal/app/
 	DSRDESK_CRASH_KILLS=$(CRASH_KILLS) DSRDESK_CRASH_CASES=$(CRASH_CASES) $(GO) test -count=1 -v -timeout 30m -run '^TestOutboxSurvivesKills$$' ./internal/app/
 
 ## fuzz: every go test -fuzz target of the repository, one after another, FUZZTIME each
