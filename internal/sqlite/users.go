@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"dsrdesk/internal/dsr"
@@ -239,24 +240,10 @@ func (db *DB) CreateSession(ctx context.Context, s *dsr.Session, ev dsr.AuditEve
 	})
 }
 
-// Session finds an unexpired session by the hash of its cookie.
+// Session finds an unexpired session by the hash of its cookie, without an
+// idle limit and without recording the use.
 func (db *DB) Session(ctx context.Context, tokenHash string) (*dsr.Session, error) {
-	var s dsr.Session
-	var uid sql.NullString
-	var expires string
-	err := db.r.QueryRowContext(ctx, `SELECT token_hash, kind, user_id, subject_pnr, subject_name, subject_ref, expires_at
-		FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, fmtTime(db.now())).
-		Scan(&s.TokenHash, &s.Kind, &uid, &s.SubjectPNR, &s.SubjectName, &s.SubjectRef, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, dsr.Errorf(dsr.EUNAUTHORIZED, "auth.session_ended", "Your session has ended. Please sign in again.")
-	} else if err != nil {
-		return nil, fmt.Errorf("find session: %w", err)
-	}
-	s.UserID, s.ExpiresAt = uid.String, parseTime(expires)
-	if s.SubjectPNR, err = db.openPNR(s.SubjectPNR, sessionAD(s.TokenHash)); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return db.ActiveSession(ctx, tokenHash, 0, math.MaxInt64)
 }
 
 // DeleteSession signs a session out, and drops sessions that have expired.
