@@ -233,3 +233,43 @@ func TestSameDayAssembly(t *testing.T) {
 		t.Errorf("answered on %v, received %s: want the same day", got.AnsweredOn, got.ReceivedOn)
 	}
 }
+
+// TestSameDayAssemblyLeavesTheOfficersCases: the background assembly is for
+// requests that arrive and wait. One an officer has assembled already (say,
+// with a withholding of their own) is not assembled again behind their
+// back, and one they have sent is not tried and warned about.
+func TestSameDayAssemblyLeavesTheOfficersCases(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	plain := person(t, func(p demodata.DemoPerson) bool {
+		return p.DigitalMailbox && p.Protection == dsr.ProtectionNone && !strings.Contains(p.Note, "withheld")
+	})
+	assembled := e.createCase(string(plain.PNR), "eservice", "")
+	sent := e.createCase(string(plain.PNR), "eservice", "")
+	for _, c := range []caseResp{assembled, sent} {
+		if st, raw := e.call("POST", "/api/v1/cases/"+c.ID+"/extract", e.officer, nil, nil); st != http.StatusOK {
+			t.Fatalf("assemble: %d %s", st, raw)
+		}
+	}
+	if st, raw := e.call("POST", "/api/v1/cases/"+sent.ID+"/send", e.officer, nil, nil); st != http.StatusOK {
+		t.Fatalf("send: %d %s", st, raw)
+	}
+	// The demo data have requests of their own waiting: those it assembles.
+	_, errs := e.app.Extracts.AssembleArrived(t.Context(), 50)
+	if len(errs) != 0 {
+		t.Errorf("the background assembly tried a case the officer had sent: %v", errs)
+	}
+	events, err := e.app.Store.AuditEvents(t.Context(), assembled.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	times := 0
+	for _, ev := range events {
+		if ev.Action == dsr.ActionExtractAssembled {
+			times++
+		}
+	}
+	if times != 1 {
+		t.Errorf("the officer's assembled case was assembled %d times, want once (by the officer)", times)
+	}
+}

@@ -230,11 +230,13 @@ func (db *DB) decided(ctx context.Context, id string, decide func(*dsr.Case) ([]
 const saveCaseSQL = `UPDATE cases SET status = ?, due_on = ?, extended_due_on = ?, extension_reason = ?, updated_at = ?,
 	open = ?, due_effective = ?, assigned_to = ?, outcome = ?, outcome_reasons = ?, decided_on = ?, signoff = ?, signoff_state = ?,
 	waiting = ?, waiting_since = ?, paused_days = ?, flags = ?, answered_on = ?, stage = ?, change_request = ?, representative = ?,
-	subject_name = ? WHERE id = ?`
+	subject_name = ?, auto_assembly = CASE WHEN ? THEN auto_assembly ELSE 0 END WHERE id = ?`
 
 // saveCase writes what a case's workflow changes: its status, deadlines,
 // outcome, sign-off, what it waits for and its flags, and the columns the
-// queues read (open, the deadline in force, the assignee, the stage).
+// queues read (open, the deadline in force, the assignee, the stage). A case
+// that no longer assembles by itself (an officer assembled or decided it, it
+// waits, it has a representative) leaves the background assembly's queue.
 func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 	c.UpdatedAt = db.now()
 	signoff, err := json.Marshal(c.SignOff)
@@ -263,7 +265,7 @@ func (db *DB) saveCase(ctx context.Context, tx *sql.Tx, c *dsr.Case) error {
 		c.Status, dsr.FormatDate(c.DueOn), dateOrNull(c.ExtendedDueOn), c.ExtensionReason, fmtTime(c.UpdatedAt),
 		c.Open(), dsr.FormatDate(c.EffectiveDue()), c.AssignedTo, c.Outcome, c.OutcomeReasons, dateOrNull(c.DecidedOn),
 		string(signoff), c.SignOff.State, c.Waiting, dateOrNull(c.WaitingSince), c.PausedDays, string(flags), dateOrNull(c.AnsweredOn),
-		c.Stage(c.UpdatedAt), string(change), rep, c.SubjectName, c.ID); err != nil {
+		c.Stage(c.UpdatedAt), string(change), rep, c.SubjectName, c.AutoAssembles(), c.ID); err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
 	}
 	return nil
