@@ -160,17 +160,27 @@ func InspectBackup(ctx context.Context, path string) (BackupInfo, error) {
 	return inspect(ctx, path)
 }
 
-func inspect(ctx context.Context, path string) (BackupInfo, error) {
+// openReadOnly opens the store file at path (a backup, say) to read it
+// only, on one connection.
+func openReadOnly(path string) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("mode", "ro")
 	q.Set("_query_only", "true")
 	q.Set("_busy_timeout", "5000")
 	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+func inspect(ctx context.Context, path string) (BackupInfo, error) {
+	db, err := openReadOnly(path)
+	if err != nil {
 		return BackupInfo{}, err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
 	notAStore := func(why string) error { return fmt.Errorf("%w: %s", ErrNotAStore, why) }
 
 	var info BackupInfo

@@ -167,7 +167,7 @@ func (db *DB) sealStored(ctx context.Context) (int, error) {
 // store with nothing sealed passes with any key, and with none (nil); one
 // with sealed numbers needs the key they were sealed with (ErrWrongKey).
 func CheckSealKey(ctx context.Context, path string, key []byte) error {
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_query_only=true")
+	db, err := openReadOnly(path)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
